@@ -1,0 +1,46 @@
+# issou: `make run` to try it, `make test` to check it. Needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench install migrate demo national clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 以上が必要です")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo --size small
+
+national: migrate
+	$(BIN)/python manage.py seed_demo --size national
+
+run: demo
+	@echo
+	@$(BIN)/python manage.py demo_logins
+	@echo
+	@echo "http://127.0.0.1:8000 で起動します（停止は Ctrl+C）。"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: install
+	@echo "ベンチマークはまだありません（bench/ は後続の issue で追加されます）。"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

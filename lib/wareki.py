@@ -1,0 +1,43 @@
+"""Japanese era (和暦) formatting of dates and fiscal years (R-ORG-5); era lookup by japanera."""
+
+import datetime
+
+from japanera import EraDate
+
+
+def era_year(day: datetime.date) -> tuple[str, int]:
+    """The era name and the year within it for a date, e.g. (令和, 6) for 2024-04-01."""
+    era_date = EraDate.from_date(day)
+    return era_date.strftime("%-K"), int(era_date.strftime("%-Y"))
+
+
+def _year_text(year: int) -> str:
+    # The first year of an era is written 元年, never 1年.
+    return "元" if year == 1 else str(year)
+
+
+def format_date(day: datetime.date) -> str:
+    """令和6年4月1日."""
+    era, year = era_year(day)
+    return f"{era}{_year_text(year)}年{day.month}月{day.day}日"
+
+
+def fiscal_year_era(start_year: int) -> str:
+    """The era form of a fiscal year (April–March), e.g. 令和6年度 for 2024.
+
+    The year is named in the era that holds the end of its first calendar year, which gives
+    令和元年度 for FY2019 (begun under 平成 on 1 April 2019, renamed when 令和 began on 1 May)
+    as the ministries write it, and 平成元年度 for FY1989.
+    """
+    era, year = era_year(datetime.date(start_year, 12, 31))
+    return f"{era}{_year_text(year)}年度"
+
+
+def fiscal_year_label(start_year: int) -> str:
+    """令和6年度（2024年度）."""
+    return f"{fiscal_year_era(start_year)}（{start_year}年度）"
+
+
+def fiscal_year_of(day: datetime.date) -> int:
+    """The fiscal year a date belongs to: 1 April to 31 March (R-ORG-5)."""
+    return day.year if day.month >= 4 else day.year - 1

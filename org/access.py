@@ -1,0 +1,71 @@
+"""The one place that decides which rows a user may see and change, by role, branch and assignment.
+
+Every list, detail, form, export and API fetches through these functions; views never filter by
+branch themselves. A row outside a user's scope is reported as absent (404), never as forbidden,
+so that ids of other branches reveal nothing.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from org.roles import FIELD_ROLES
+
+
+def visible(user, queryset: QuerySet) -> QuerySet:
+    """The rows of ``queryset`` that ``user`` may see."""
+    scope = queryset.model.scope
+    if not (user.is_authenticated and user.is_active):
+        return queryset.none()
+    if scope.branch is None or user.is_hq:
+        return queryset
+    if user.role in FIELD_ROLES:
+        if scope.assignee is None:
+            return queryset.none()
+        return queryset.filter(**{scope.assignee: user.pk})
+    return queryset.filter(**{scope.branch: user.branch_id})
+
+
+def changeable(user, queryset: QuerySet) -> QuerySet:
+    """The rows of ``queryset`` that ``user`` may change."""
+    if not may_write(user, queryset.model):
+        return queryset.none()
+    return visible(user, queryset)
+
+
+def may_write(user, model: type[Model]) -> bool:
+    """Whether ``user``'s role may change rows of ``model`` at all (which rows: ``changeable``)."""
+    return user.is_authenticated and user.is_active and user.role in model.scope.writers
+
+
+def get_for_user(user, queryset: QuerySet, pk, *, write: bool = False) -> Model:
+    """Fetch one row and check the user's right to it in one call.
+
+    Out of the user's sight: 404. In sight but not theirs to change (``write``): 403.
+    """
+    try:
+        row = visible(user, queryset).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("指定されたデータは見つかりません。") from None
+    if write and not changeable(user, queryset).filter(pk=row.pk).exists():
+        raise PermissionDenied("このデータを変更する権限がありません。")
+    return row
+
+
+def role_required(*roles):
+    """Let in logged-in users holding one of ``roles``; others get 403 (the page exists for others)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied("この画面を利用する権限がありません。")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,102 @@
+"""Forms for accounts and master data; their rules live in org.services."""
+
+from django import forms
+
+from org.models import Block, Branch, User
+from org.roles import Role
+from org.services import assignable_roles
+
+
+class StyledMixin:
+    """Gives every widget its Bootstrap class, so templates render fields as they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class StyledForm(StyledMixin, forms.Form):
+    pass
+
+
+class StyledModelForm(StyledMixin, forms.ModelForm):
+    pass
+
+
+class UserForm(StyledForm):
+    username = forms.CharField(label="ユーザーID", max_length=150)
+    full_name = forms.CharField(label="氏名", max_length=60)
+    full_name_kana = forms.CharField(label="氏名（カナ）", max_length=60, required=False)
+    email = forms.EmailField(label="メールアドレス", required=False)
+    role = forms.ChoiceField(label="役割")
+    branch = forms.ModelChoiceField(
+        label="所属支部", queryset=Branch.objects.all(), required=False, empty_label="本部"
+    )
+    password = forms.CharField(
+        label="初期パスワード",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="12文字以上。本人が初回ログイン後に変更してください。",
+    )
+
+    def __init__(self, *args, actor: User, instance: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in assignable_roles(actor)]
+        if actor.branch_id is not None:
+            # A branch administrator's users always belong to their own branch.
+            del self.fields["branch"]
+        if instance is not None:
+            del self.fields["username"]
+            del self.fields["password"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("このユーザーIDは既に使われています。")
+        return username
+
+
+class PasswordForm(StyledForm):
+    password = forms.CharField(
+        label="新しいパスワード",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="12文字以上。",
+    )
+
+
+class BlockForm(StyledModelForm):
+    class Meta:
+        model = Block
+        fields = ["name"]
+
+
+class BranchForm(StyledModelForm):
+    class Meta:
+        model = Branch
+        fields = ["name", "block"]
+
+
+class UserFilterForm(StyledForm):
+    q = forms.CharField(label="検索", required=False)
+    role = forms.ChoiceField(label="役割", required=False)
+    active = forms.ChoiceField(
+        label="状態",
+        required=False,
+        choices=[("", "すべて"), ("1", "有効"), ("0", "無効")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "すべて"), *Role.choices]
+
+
+class TokenForm(StyledForm):
+    token = forms.RegexField(
+        label="認証コード（6桁）",
+        regex=r"^\d{6}$",
+        error_messages={"invalid": "6桁の数字を入力してください。"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

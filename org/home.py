@@ -1,0 +1,72 @@
+"""What each role's home page shows: the next things that role does, with counts from its scope."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from lib import wareki
+from org import access
+from org.models import Branch, FiscalYear, User
+from org.roles import ADMIN_ROLES, FIELD_ROLES, Role
+
+ROLE_INTROS = {
+    Role.HQ_ADMIN: "全国の支部・ユーザー・マスタを管理します。",
+    Role.HQ_STAFF: "全国の進捗を確認し、委嘱・審査・支払を行います。",
+    Role.BRANCH_ADMIN: "支部のユーザーと業務を管理します。",
+    Role.BRANCH_STAFF: "支部の名簿・協議会・担当割当・審査を行います。",
+    Role.PROMOTER: "担当事業所を訪問し、訪問と成立を記録します。",
+    Role.INSTRUCTOR: "推進員に同行し、または単独で訪問を行います。",
+    Role.VIEWER: "進捗を閲覧します（変更はできません）。",
+}
+
+
+def _link(label: str, url_name: str, *args, note: str = "") -> dict:
+    return {"label": label, "url": reverse(url_name, args=args), "note": note}
+
+
+def home_context(user: User) -> dict:
+    today = timezone.localdate()
+    fiscal_year = FiscalYear.objects.filter(year=wareki.fiscal_year_of(today))
+    users = access.visible(user, User.objects.filter(is_active=True))
+    counts = users.aggregate(
+        total=Count("pk"),
+        promoters=Count("pk", filter=Q(role=Role.PROMOTER)),
+        staff=Count("pk", filter=Q(role=Role.BRANCH_STAFF)),
+        instructors=Count("pk", filter=Q(role=Role.INSTRUCTOR)),
+    )
+    stats = []
+    links = []
+    if user.role not in FIELD_ROLES:
+        branches = access.visible(user, Branch.objects.all())
+        stats = [
+            {"label": "支部", "value": branches.count(), "unit": "支部"},
+            {"label": "支部職員（促進員）", "value": counts["staff"], "unit": "人"},
+            {"label": "推進員", "value": counts["promoters"], "unit": "人"},
+            {"label": "指導員", "value": counts["instructors"], "unit": "人"},
+        ]
+        if user.is_hq:
+            links.append(_link("支部一覧", "branch_list", note="全国47支部の体制"))
+        else:
+            links.append(_link("自支部の情報", "branch_detail", user.branch_id))
+        links.append(_link("ブロック", "block_list"))
+        links.append(_link("年度", "fiscal_year_list"))
+    if user.role in ADMIN_ROLES:
+        today_start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+        failures = access.visible(
+            user, AuditEntry.objects.filter(event="login_failed", timestamp__gte=today_start)
+        ).count()
+        stats.append({"label": "本日のログイン失敗", "value": failures, "unit": "件"})
+        links.insert(0, _link("ユーザー管理", "user_list", note="登録・無効化・二要素認証のリセット"))
+        links.insert(1, _link("監査ログ", "audit_list", note="誰が・いつ・何を変更したか"))
+    if user.role == Role.HQ_ADMIN:
+        links.append(_link("管理サイト", "admin:index"))
+    links.append(_link("パスワード変更", "password_change"))
+    return {
+        "intro": ROLE_INTROS[Role(user.role)],
+        "fiscal_year": fiscal_year.first(),
+        "stats": stats,
+        "links": links,
+    }

@@ -1,0 +1,176 @@
+"""The organisation: prefectures, blocks, HQ and branches, fiscal years, and the users with their roles."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+from lib import wareki
+from org.roles import ADMIN_ROLES, BRANCH_ROLES, HQ_ROLES, Role
+from org.scope import MASTER_DATA, Scope
+
+
+class Block(models.Model):
+    """A regional block of branches for block meetings (R-ORG-2)."""
+
+    number = models.PositiveSmallIntegerField("ブロック番号", unique=True)
+    name = models.CharField("ブロック名", max_length=40)
+
+    scope = MASTER_DATA
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = verbose_name_plural = "ブロック"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Prefecture(models.Model):
+    """A prefecture with its JIS X 0401 code (R-ORG-1)."""
+
+    code = models.CharField("都道府県コード", max_length=2, unique=True)
+    name = models.CharField("都道府県名", max_length=10, unique=True)
+    short_name = models.CharField("略称", max_length=10)
+
+    scope = MASTER_DATA
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "都道府県"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Branch(models.Model):
+    """One of the 47 prefectural branches (支部); HQ is not a branch (R-ORG-1)."""
+
+    prefecture = models.OneToOneField(
+        Prefecture, on_delete=models.PROTECT, verbose_name="都道府県", related_name="branch"
+    )
+    block = models.ForeignKey(
+        Block, on_delete=models.PROTECT, verbose_name="ブロック", related_name="branches"
+    )
+    name = models.CharField("支部名", max_length=40, unique=True)
+
+    scope = Scope(branch="pk")
+
+    class Meta:
+        ordering = ["prefecture__code"]
+        verbose_name = verbose_name_plural = "支部"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def code(self) -> str:
+        return self.prefecture.code
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.pk}
+
+
+class FiscalYear(models.Model):
+    """A fiscal year, 1 April to 31 March, named by the calendar year it starts in (R-ORG-5)."""
+
+    year = models.PositiveSmallIntegerField("年度（西暦）", unique=True)
+
+    scope = MASTER_DATA
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = verbose_name_plural = "年度"
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return wareki.fiscal_year_label(self.year)
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 4, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return datetime.date(self.year + 1, 3, 31)
+
+    @property
+    def start_label(self) -> str:
+        return wareki.format_date(self.start)
+
+    @property
+    def end_label(self) -> str:
+        return wareki.format_date(self.end)
+
+    @classmethod
+    def for_date(cls, day: datetime.date) -> "FiscalYear":
+        return cls.objects.get(year=wareki.fiscal_year_of(day))
+
+
+class User(AbstractUser):
+    """An account. It belongs to HQ (branch empty) or to one branch; users are disabled, never deleted."""
+
+    first_name = None
+    last_name = None
+    full_name = models.CharField("氏名", max_length=60)
+    full_name_kana = models.CharField("氏名（カナ）", max_length=60, blank=True)
+    role = models.CharField("役割", max_length=20, choices=Role.choices)
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="所属支部",
+        help_text="空欄は本部",
+        related_name="users",
+    )
+
+    # A promoter or instructor sees only their own account among users.
+    scope = Scope(branch="branch", assignee="pk", writers=ADMIN_ROLES)
+
+    REQUIRED_FIELDS = ["email", "full_name", "role"]
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["branch__prefecture__code", "role", "username"]
+        verbose_name = verbose_name_plural = "ユーザー"
+        constraints = [
+            # HQ roles have no branch; branch roles have one; a viewer may be either (HQ-wide or one branch).
+            models.CheckConstraint(
+                condition=Q(role__in=sorted(HQ_ROLES), branch__isnull=True)
+                | Q(role__in=sorted(BRANCH_ROLES), branch__isnull=False)
+                | Q(role=Role.VIEWER),
+                name="user_role_matches_branch",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}（{self.username}）"
+
+    def save(self, *args, **kwargs):
+        # The Django admin is for HQ administrators only; its flags follow the role.
+        self.is_staff = self.is_superuser = self.role == Role.HQ_ADMIN
+        super().save(*args, **kwargs)
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.branch_id}
+
+    @property
+    def is_hq(self) -> bool:
+        return self.branch_id is None
+
+    @property
+    def requires_otp(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role == Role.VIEWER
+
+    @property
+    def affiliation(self) -> str:
+        return "本部" if self.is_hq else self.branch.name

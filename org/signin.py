@@ -1,0 +1,61 @@
+"""The second factor for administrators: verifying a TOTP code, and enrolling an authenticator app."""
+
+from base64 import b32encode
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from org.forms import TokenForm
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.requires_otp or user.is_verified():
+        return redirect("home")
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(request.GET.get("next") or "home")
+        form.add_error("token", "認証コードが正しくありません。時刻のずれがないか確認してください。")
+    return render(request, "registration/otp_verify.html", {"form": form})
+
+
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """First login of an administrator: show a QR code and confirm one code from the app.
+
+    Only an administrator with no confirmed device may enrol one; a lost device is reset
+    by another administrator (org.services.user_reset_otp).
+    """
+    user = request.user
+    if not user.requires_otp or user.is_verified():
+        return redirect("home")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("otp_verify")
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "認証アプリ"})
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, "二要素認証を登録しました。")
+            return redirect("home")
+        form.add_error("token", "認証コードが正しくありません。アプリに表示された6桁を入力してください。")
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5)
+    return render(
+        request,
+        "registration/otp_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": b32encode(device.bin_key).decode()},
+    )
