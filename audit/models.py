@@ -49,6 +49,11 @@ class AuditEntry(AbstractLogEntry):
     def operation_label(self) -> str:
         return self.get_event_display() if self.event else ACTION_LABELS[self.action]
 
+    @property
+    def target_label(self) -> str:
+        model = self.content_type.model_class()
+        return str(model._meta.verbose_name) if model else self.content_type.model
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("監査ログは変更できません。")

@@ -1,8 +1,10 @@
 """The Django admin: HQ administrators only, after the second factor, and never the audit trail."""
 
 from django.contrib.admin import AdminSite
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from org.roles import Role
 
@@ -13,8 +15,11 @@ def _has_permission(request) -> bool:
 
 
 def _login(request, extra_context=None):
-    # One login page for the whole site, with lockout and the second factor.
-    return redirect(reverse("login") + "?next=" + request.get_full_path())
+    # One login page for the whole site, with lockout and the second factor. A user who is
+    # logged in but not an HQ administrator would loop between the two login pages: refuse.
+    if request.user.is_authenticated:
+        raise PermissionDenied("管理サイトは本部管理者のみ利用できます。")
+    return redirect(reverse("login") + "?" + urlencode({"next": request.GET.get("next", "/admin/")}))
 
 
 def configure_admin_site(site: AdminSite) -> None:

@@ -1,0 +1,71 @@
+"""Shared fixtures: users of every role in two branches, and logging in with the second factor."""
+
+from functools import cache
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from org.models import Branch, User
+from org.roles import Role
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@cache
+def _password_hash() -> str:
+    # Argon2 is slow on purpose; hash the shared test password once, not once per user.
+    return make_password(PASSWORD)
+
+
+def make_user(username: str, role: Role, branch: Branch | None = None, **fields) -> User:
+    user = User(username=username, full_name=fields.pop("full_name", username), role=role, branch=branch)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.password = _password_hash()
+    user.save()
+    return user
+
+
+def verify_otp(client, user: User) -> None:
+    """Pass the second factor the way a person does: a code from the app, posted to /otp/."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})
+    response = client.post("/otp/", {"token": f"{totp(device.bin_key):06d}"})
+    assert response.status_code == 302, response.content.decode()
+
+
+def login(client, user: User) -> None:
+    """Log in through the login page; administrators also pass TOTP."""
+    response = client.post("/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()
+    if user.requires_otp:
+        verify_otp(client, user)
+
+
+@pytest.fixture
+def tokyo(db) -> Branch:
+    return Branch.objects.get(prefecture__code="13")
+
+
+@pytest.fixture
+def osaka(db) -> Branch:
+    return Branch.objects.get(prefecture__code="27")
+
+
+@pytest.fixture
+def people(tokyo, osaka) -> dict[str, User]:
+    """Alice and Bob in Tokyo, Charlie in Osaka, and one of every other role."""
+    return {
+        "hq_admin": make_user("hq_admin_t", Role.HQ_ADMIN),
+        "hq_staff": make_user("hq_staff_t", Role.HQ_STAFF),
+        "hq_viewer": make_user("hq_viewer_t", Role.VIEWER),
+        "tokyo_admin": make_user("tokyo_admin_t", Role.BRANCH_ADMIN, tokyo),
+        "tokyo_staff": make_user("tokyo_staff_t", Role.BRANCH_STAFF, tokyo),
+        "tokyo_promoter": make_user("tokyo_promoter_t", Role.PROMOTER, tokyo),
+        "tokyo_instructor": make_user("tokyo_instructor_t", Role.INSTRUCTOR, tokyo),
+        "tokyo_viewer": make_user("tokyo_viewer_t", Role.VIEWER, tokyo),
+        "osaka_admin": make_user("osaka_admin_t", Role.BRANCH_ADMIN, osaka),
+        "osaka_staff": make_user("osaka_staff_t", Role.BRANCH_STAFF, osaka),
+        "osaka_promoter": make_user("osaka_promoter_t", Role.PROMOTER, osaka),
+    }

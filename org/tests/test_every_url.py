@@ -1,0 +1,152 @@
+"""Every URL of the site, walked for each kind of visitor (issue 2, points 5 and 7).
+
+ROUTES must name every URL pattern outside the Django admin: a new page without an entry here
+fails test_every_route_is_listed, so no page escapes these checks.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from audit.models import AuditEntry
+from conftest import login
+from org.models import Block
+
+# name: (method, the object its URL points at, status for a promoter of the same branch)
+ROUTES = {
+    "login": ("GET", None, None),
+    "logout": ("POST", None, None),
+    "home": ("GET", None, 200),
+    "otp_verify": ("GET", None, 302),
+    "otp_setup": ("GET", None, 302),
+    "password_change": ("GET", None, 200),
+    "user_list": ("GET", None, 403),
+    "user_create": ("GET", None, 403),
+    "user_detail": ("GET", "user", 403),
+    "user_set_active": ("POST", "user", 403),
+    "user_reset_otp": ("POST", "user", 403),
+    "branch_list": ("GET", None, 200),
+    "branch_detail": ("GET", "branch", 404),
+    "branch_edit": ("GET", "branch", 403),
+    "block_list": ("GET", None, 200),
+    "block_edit": ("GET", "block", 403),
+    "fiscal_year_list": ("GET", None, 200),
+    "audit_list": ("GET", None, 403),
+    "audit_detail": ("GET", "audit", 403),
+}
+PUBLIC = {"login", "logout"}
+BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}
+
+# What an administrator of another branch gets for a Tokyo object: 404 where the page is theirs
+# to use but the row is not; 403 where the page is HQ's alone, whatever the id.
+OTHER_BRANCH_STATUS = {
+    "user_detail": 404,
+    "user_set_active": 404,
+    "user_reset_otp": 404,
+    "branch_detail": 404,
+    "branch_edit": 403,
+    "block_edit": 403,
+    "audit_detail": 404,
+}
+
+
+def _route_names(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from _route_names(pattern)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield pattern.name
+
+
+def _url(name, people, tokyo):
+    target = ROUTES[name][1]
+    if target is None:
+        return reverse(name)
+    pk = {
+        "user": lambda: people["tokyo_staff"].pk,
+        "branch": lambda: tokyo.pk,
+        "block": lambda: Block.objects.first().pk,
+        "audit": lambda: AuditEntry.objects.filter(branch=tokyo).latest("pk").pk,
+    }[target]()
+    return reverse(name, args=[pk])
+
+
+def _request(client, name, url):
+    return client.post(url) if ROUTES[name][0] == "POST" else client.get(url)
+
+
+@pytest.fixture
+def tokyo_audit_entry(people, tokyo):
+    people["tokyo_staff"].full_name = "東京 太郎"
+    people["tokyo_staff"].save()
+    return AuditEntry.objects.filter(branch=tokyo).latest("pk")
+
+
+def test_every_route_is_listed():
+    assert set(_route_names()) == set(ROUTES)
+
+
+@pytest.mark.parametrize("name", sorted(set(ROUTES) - PUBLIC))
+def test_anonymous_visitors_are_sent_to_login(client, people, tokyo, tokyo_audit_entry, name):
+    response = _request(client, name, _url(name, people, tokyo))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("name", sorted(set(ROUTES) - BEFORE_OTP - {"login"}))
+def test_an_administrator_without_otp_reaches_no_page(client, people, tokyo, tokyo_audit_entry, name):
+    client.post("/login/", {"username": "tokyo_admin_t", "password": "correct-horse-battery-staple"})
+    response = _request(client, name, _url(name, people, tokyo))
+    assert response.status_code == 302
+    assert response["Location"] == "/otp/"
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/org/user/", "/admin/no-such-page/"])
+def test_the_admin_is_closed_to_an_hq_admin_without_otp(client, people, path):
+    client.post("/login/", {"username": "hq_admin_t", "password": "correct-horse-battery-staple"})
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == "/otp/"
+
+
+def test_the_admin_opens_to_an_hq_admin_after_otp(client, people):
+    login(client, people["hq_admin"])
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["hq_staff", "tokyo_staff", "tokyo_admin"])
+def test_the_admin_is_closed_to_everyone_else(client, people, who):
+    login(client, people[who])
+    response = client.get("/admin/org/user/", follow=True)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_BRANCH_STATUS))
+def test_another_branchs_ids_are_refused(client, people, tokyo, tokyo_audit_entry, name):
+    login(client, people["osaka_admin"])
+    response = _request(client, name, _url(name, people, tokyo))
+    assert response.status_code == OTHER_BRANCH_STATUS[name]
+    assert "東京 太郎" not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", sorted(set(ROUTES) - PUBLIC))
+def test_a_promoter_reaches_only_their_own_pages(client, people, tokyo, tokyo_audit_entry, name):
+    login(client, people["tokyo_promoter"])
+    response = _request(client, name, _url(name, people, tokyo))
+    assert response.status_code == ROUTES[name][2]
+    assert "東京 太郎" not in response.content.decode()
+
+
+def test_verified_administrators_can_open_their_pages(client, people, tokyo, tokyo_audit_entry):
+    login(client, people["tokyo_admin"])
+    for name in [
+        "home",
+        "user_list",
+        "user_create",
+        "user_detail",
+        "branch_detail",
+        "audit_list",
+        "audit_detail",
+    ]:
+        assert _request(client, name, _url(name, people, tokyo)).status_code == 200, name
