@@ -197,4 +197,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Axes reports every attempt at INFO; our audit trail already records them.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

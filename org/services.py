@@ -39,7 +39,7 @@ def user_create(
     full_name_kana: str = "",
     email: str = "",
     role: str,
-    branch: Branch | None,
+    branch: Branch | None = None,
     password: str,
 ) -> User:
     """Create an account; branch administrators may create accounts of their own branch only."""
@@ -70,7 +70,7 @@ def user_update(
     full_name_kana: str,
     email: str,
     role: str,
-    branch: Branch | None,
+    branch: Branch | None = None,
 ) -> User:
     """Change an account's name, contact, role or branch."""
     if actor.role == Role.BRANCH_ADMIN:

@@ -76,10 +76,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         user = access.get_for_user(request.user, User.objects.all(), pk, write=True)
         if form.is_valid():
-            data = {**form.cleaned_data}
-            data.setdefault("branch", user.branch)
             try:
-                services.user_update(actor=request.user, user=user, **data)
+                services.user_update(actor=request.user, user=user, **form.cleaned_data)
             except ValidationError as error:
                 _form_errors(form, error)
             else:

@@ -11,7 +11,10 @@ TABLE = "audit_auditentry"
 CREATE = f"""
 CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION '監査ログは変更・削除できません（%）', TG_OP USING ERRCODE = 'insufficient_privilege';
+    -- No percent sign here: the SQL passes through the driver's parameter formatting.
+    RAISE EXCEPTION USING
+        MESSAGE = '監査ログは変更・削除できません（' || TG_OP || '）',
+        ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON {TABLE}

@@ -1,0 +1,173 @@
+"""The audit trail: who, when, from where, before and after; append-only (issue 2, point 6)."""
+
+import datetime
+
+import pytest
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.contrib import admin
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from conftest import login
+from org.models import User
+from org.roles import Role
+
+BUSINESS_APPS = ["org"]
+
+
+def rename(client, user, name, **extra):
+    return client.post(
+        f"/users/{user.pk}/",
+        {
+            "full_name": name,
+            "full_name_kana": "",
+            "email": "",
+            "role": user.role,
+            "branch": user.branch_id or "",
+        },
+        **extra,
+    )
+
+
+def table(response) -> str:
+    """The rows of the page's table, without the filter form's choices."""
+    page = response.content.decode()
+    return page[page.index("<tbody>") : page.index("</tbody>")]
+
+
+def test_every_business_model_is_audited():
+    for app in BUSINESS_APPS:
+        for model in apps.get_app_config(app).get_models():
+            assert auditlog.contains(model), model
+
+
+def test_an_update_records_who_when_where_and_before_after(client, people):
+    login(client, people["tokyo_admin"])
+    response = rename(client, people["tokyo_staff"], "東京 次郎", REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE).latest("pk")
+    assert entry.actor == people["tokyo_admin"]
+    assert entry.remote_addr == "203.0.113.5"
+    assert entry.changes["full_name"] == ["tokyo_staff_t", "東京 次郎"]
+    assert entry.branch == people["tokyo_staff"].branch
+    assert (timezone.now() - entry.timestamp).total_seconds() < 60
+
+
+def test_a_creation_is_recorded_with_its_values(client, people, tokyo):
+    login(client, people["hq_admin"])
+    client.post(
+        "/users/new/",
+        {
+            "username": "newcomer",
+            "full_name": "新人",
+            "role": Role.PROMOTER,
+            "branch": tokyo.pk,
+            "password": "a-long-password-2024",
+        },
+    )
+    user = User.objects.get(username="newcomer")
+    entry = AuditEntry.objects.get(
+        action=AuditEntry.Action.CREATE, object_pk=str(user.pk), content_type__model="user"
+    )
+    assert entry.changes["full_name"][1] == "新人"
+    assert "password" not in entry.changes  # secrets are not copied into the trail
+
+
+def test_a_forged_forwarded_for_header_is_ignored_without_a_proxy(client, people):
+    login(client, people["tokyo_admin"])
+    rename(client, people["tokyo_staff"], "偽装", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert AuditEntry.objects.latest("pk").remote_addr == "203.0.113.5"
+
+
+def test_behind_our_proxy_the_client_address_comes_from_forwarded_for(client, people, settings):
+    settings.PROXY_COUNT = 1
+    login(client, people["tokyo_admin"])
+    rename(
+        client,
+        people["tokyo_staff"],
+        "代理",
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.20",
+    )
+    assert AuditEntry.objects.latest("pk").remote_addr == "198.51.100.20"
+
+
+@pytest.fixture
+def two_branches_of_entries(client, people):
+    login(client, people["hq_admin"])
+    rename(client, people["tokyo_staff"], "東京の変更")
+    rename(client, people["osaka_staff"], "大阪の変更")
+    client.post("/logout/")
+
+
+def test_hq_admin_sees_every_branchs_entries(client, people, two_branches_of_entries):
+    login(client, people["hq_admin"])
+    page = table(client.get("/audit/"))
+    assert "東京の変更" in page and "大阪の変更" in page
+
+
+def test_branch_admin_sees_only_their_branchs_entries(client, people, two_branches_of_entries):
+    login(client, people["tokyo_admin"])
+    page = table(client.get("/audit/"))
+    assert "東京の変更" in page
+    assert "大阪の変更" not in page
+    osaka_entry = AuditEntry.objects.filter(branch=people["osaka_staff"].branch).latest("pk")
+    assert client.get(f"/audit/{osaka_entry.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["hq_staff", "tokyo_staff", "tokyo_viewer", "hq_viewer", "tokyo_promoter"])
+def test_only_administrators_read_the_trail(client, people, who):
+    login(client, people[who])
+    assert client.get("/audit/").status_code == 403
+
+
+def test_the_trail_filters_by_user_model_and_date(client, people, two_branches_of_entries):
+    login(client, people["hq_admin"])
+    today = datetime.date.today().isoformat()
+    page = table(client.get("/audit/", {"actor": people["tokyo_admin"].pk}))
+    assert "東京の変更" not in page and "osaka_staff_t" not in page
+    user_type = AuditEntry.objects.filter(content_type__model="user").first().content_type_id
+    page = table(client.get("/audit/", {"model": user_type, "date_from": today, "date_to": today}))
+    assert "大阪の変更" in page
+    page = client.get("/audit/", {"date_from": "2000-01-01", "date_to": "2000-01-02"}).content.decode()
+    assert "該当する記録はありません" in page
+
+
+def test_the_detail_shows_before_and_after_in_japanese(client, people, two_branches_of_entries):
+    login(client, people["hq_admin"])
+    entry = AuditEntry.objects.filter(changes__has_key="full_name").latest("pk")
+    page = client.get(f"/audit/{entry.pk}/").content.decode()
+    assert "氏名" in page and "osaka_staff_t" in page and "大阪の変更" in page
+
+
+def test_the_application_cannot_edit_or_delete_an_entry(people):
+    entry = AuditEntry.objects.first()
+    entry.object_repr = "改ざん"
+    with pytest.raises(ValueError, match="監査ログは変更できません"):
+        entry.save()
+    with pytest.raises(ValueError, match="監査ログは削除できません"):
+        entry.delete()
+
+
+def test_the_admin_offers_no_way_to_the_trail(client, people):
+    assert not admin.site.is_registered(AuditEntry)
+    login(client, people["hq_admin"])
+    assert client.get("/admin/audit/auditentry/").status_code == 404
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the database trigger exists on PostgreSQL only"
+)
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_auditentry SET object_repr = 'x'", "DELETE FROM audit_auditentry"],
+)
+def test_postgresql_itself_refuses_update_and_delete(people, statement):
+    assert AuditEntry.objects.exists()
+    with pytest.raises(DatabaseError, match="監査ログは変更・削除できません"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.all().delete()

@@ -1,0 +1,193 @@
+"""Login security, with OWASP ASVS level 2 as the yardstick (issue 2, point 7)."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.models import AuditEntry
+from conftest import PASSWORD, login
+from org.models import User
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def attempt(client, username, password, address="192.0.2.10"):
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_passwords_are_hashed_with_argon2(people):
+    assert User.objects.get(pk=people["tokyo_staff"].pk).password.startswith("argon2")
+
+
+def test_five_failures_lock_the_user_even_with_the_right_password(client, people):
+    for _ in range(4):
+        assert attempt(client, "tokyo_staff_t", "wrong-password-123").status_code == 200
+    assert attempt(client, "tokyo_staff_t", "wrong-password-123").status_code == 429  # the fifth locks
+    response = attempt(client, "tokyo_staff_t", PASSWORD)
+    assert response.status_code == 429
+    assert "ログインを一時的に停止しています" in response.content.decode()
+    assert client.get("/").status_code == 302  # not logged in
+
+
+def test_lockout_is_by_username_and_address_together(client, people):
+    for _ in range(5):
+        attempt(client, "tokyo_staff_t", "wrong-password-123")
+    # A colleague on the same office address is not locked out, nor is the user from elsewhere.
+    assert attempt(Client(), "tokyo_promoter_t", PASSWORD).status_code == 302
+    assert attempt(Client(), "tokyo_staff_t", PASSWORD, address="198.51.100.7").status_code == 302
+
+
+def test_failures_and_the_lockout_are_audited_with_the_address(client, people):
+    for _ in range(5):
+        attempt(client, "tokyo_staff_t", "wrong-password-123")
+    attempt(client, "tokyo_staff_t", PASSWORD)
+    failures = AuditEntry.objects.filter(event="login_failed", object_repr__contains="tokyo_staff_t")
+    assert failures.count() >= 5
+    assert set(failures.values_list("remote_addr", flat=True)) == {"192.0.2.10"}
+    assert failures.first().branch == people["tokyo_staff"].branch  # the branch administrator sees them
+    assert AuditEntry.objects.filter(event="locked_out", object_repr__contains="tokyo_staff_t").exists()
+
+
+def test_a_failure_for_an_unknown_username_is_audited_too(client, db):
+    attempt(client, "nobody", "whatever-password")
+    assert AuditEntry.objects.filter(event="login_failed", object_repr="nobody").exists()
+
+
+def test_login_and_logout_are_audited(client, people):
+    login(client, people["tokyo_staff"])
+    client.post("/logout/")
+    user = people["tokyo_staff"]
+    events = list(AuditEntry.objects.filter(actor=user).order_by("pk").values_list("event", flat=True))
+    assert events == ["login", "logout"]
+
+
+def test_logout_ends_the_session(client, people):
+    login(client, people["tokyo_staff"])
+    old_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post("/logout/")
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
+    assert replay.get("/").status_code == 302
+
+
+def _age_session(client, *, idle: float = 0, since_login: float = 0):
+    session = client.session
+    now = time.time()
+    session["issou_last_seen"] = now - idle
+    session["issou_login_at"] = now - since_login
+    session.save()
+
+
+def test_thirty_minutes_idle_ends_the_session(client, people):
+    login(client, people["tokyo_staff"])
+    _age_session(client, idle=29 * 60, since_login=29 * 60)
+    assert client.get("/").status_code == 200
+    _age_session(client, idle=31 * 60, since_login=31 * 60)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/login/?expired=1"
+    assert client.get("/").status_code == 302
+    assert "ログアウトしました" in client.get("/login/?expired=1").content.decode()
+
+
+def test_twelve_hours_end_the_session_however_active(client, people):
+    login(client, people["tokyo_staff"])
+    _age_session(client, idle=60, since_login=12 * 3600 + 60)
+    assert client.get("/").status_code == 302
+
+
+def test_an_expired_htmx_request_is_told_to_navigate(client, people):
+    login(client, people["tokyo_staff"])
+    _age_session(client, idle=31 * 60, since_login=31 * 60)
+    response = client.get("/", headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response["HX-Redirect"] == "/login/?expired=1"
+
+
+def test_a_wrong_otp_code_is_refused_in_japanese(client, people):
+    client.post("/login/", {"username": "tokyo_admin_t", "password": PASSWORD})
+    TOTPDevice.objects.create(user=people["tokyo_admin"], name="app", confirmed=True)
+    response = client.post("/otp/", {"token": "000000"})
+    assert "認証コードが正しくありません" in response.content.decode()
+    assert client.get("/users/").status_code == 302
+
+
+def test_an_otp_code_cannot_be_replayed(people):
+    device = TOTPDevice.objects.create(user=people["tokyo_admin"], name="app", confirmed=True)
+    token = f"{totp(device.bin_key):06d}"
+    first, second = Client(), Client()
+    for c in (first, second):
+        c.post("/login/", {"username": "tokyo_admin_t", "password": PASSWORD})
+    assert first.post("/otp/", {"token": token}).status_code == 302
+    assert second.post("/otp/", {"token": token}).status_code == 200  # refused
+
+
+def test_an_administrator_without_a_device_enrols_one(client, people):
+    client.post("/login/", {"username": "tokyo_admin_t", "password": PASSWORD})
+    assert client.get("/otp/")["Location"] == "/otp/setup/"
+    page = client.get("/otp/setup/").content.decode()
+    assert "<svg" in page and "二要素認証の登録" in page
+    device = TOTPDevice.objects.get(user=people["tokyo_admin"], confirmed=False)
+    response = client.post("/otp/setup/", {"token": f"{totp(device.bin_key):06d}"})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert client.get("/users/").status_code == 200
+
+
+def test_an_enrolled_administrator_cannot_enrol_a_second_device(client, people):
+    TOTPDevice.objects.create(user=people["tokyo_admin"], name="app", confirmed=True)
+    client.post("/login/", {"username": "tokyo_admin_t", "password": PASSWORD})
+    assert client.get("/otp/setup/")["Location"] == "/otp/"
+
+
+def test_security_headers(client, people):
+    response = client.get("/login/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["Referrer-Policy"] == "same-origin"
+    login(client, people["tokyo_staff"])
+    assert client.get("/")["Cache-Control"] == "no-store"
+
+
+def test_login_without_a_csrf_token_is_refused(people):
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/login/", {"username": "tokyo_staff_t", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+def test_the_deploy_check_passes_with_production_settings():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "k8#Qz!v2Lw9@pR4tY7uI0oP3aS6dF1gH5jK8lZ2xC4vB7nM0qW3eR6tY9uI2oP5aS",
+        "ALLOWED_HOSTS": "issou.example.jp",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": ""}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
