@@ -1,0 +1,81 @@
+"""seed_demo: fixed demo logins, and small or national generated data (issue 2, point 10)."""
+
+from base64 import b32encode
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from org import demo
+from org.models import User
+from org.roles import Role
+
+
+def seed(size="small", seed=2024) -> str:
+    out = StringIO()
+    call_command("seed_demo", size=size, seed=seed, stdout=out)
+    return out.getvalue()
+
+
+def names(branch_code: str) -> list[str]:
+    return list(
+        User.objects.filter(branch__prefecture__code=branch_code, username__startswith=branch_code)
+        .order_by("username")
+        .values_list("full_name", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_small_demo_has_one_login_per_role_and_running_twice_adds_nothing():
+    seed()
+    first = User.objects.count()
+    assert set(
+        User.objects.filter(username__in=[d.username for d in demo.DEMO_LOGINS]).values_list(
+            "role", flat=True
+        )
+    ) == set(Role)
+    assert "追加" in seed()
+    assert User.objects.count() == first
+
+
+@pytest.mark.django_db
+def test_demo_logins_work_with_the_documented_password_and_totp_key(client):
+    seed()
+    response = client.post("/login/", {"username": "hq_admin", "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302
+    device = TOTPDevice.objects.get(user__username="hq_admin")
+    assert device.key == demo.DEMO_TOTP_KEY_HEX
+    assert b32encode(device.bin_key).decode() == demo.DEMO_TOTP_KEY_BASE32
+    assert client.post("/otp/", {"token": f"{totp(device.bin_key):06d}"}).status_code == 302
+    assert client.get("/users/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_people():
+    seed(seed=7)
+    first = names("13")
+    User.objects.filter(username__startswith="13").delete()
+    seed(seed=7)
+    assert names("13") == first
+    User.objects.filter(username__startswith="13").delete()
+    seed(seed=8)
+    assert names("13") != first
+
+
+@pytest.mark.django_db
+def test_national_demo_has_166_coordinators_and_7700_promoters_in_47_branches_R_PPL_2_R_PPL_6():
+    seed("national")
+    generated = User.objects.exclude(username__in=[d.username for d in demo.DEMO_LOGINS])
+    assert generated.filter(role=Role.BRANCH_STAFF).count() == 166
+    assert generated.filter(role=Role.PROMOTER).count() == 7700
+    assert generated.values("branch").distinct().count() == 47
+    assert generated.filter(role=Role.BRANCH_STAFF, branch__prefecture__code="13").count() == 8  # 東京 8
+    assert all(" " in name for name in generated.values_list("full_name", flat=True)[:50])
+
+
+def test_promoters_are_split_in_proportion_and_sum_exactly():
+    counts = demo.promoter_counts(10, {"01": 1, "02": 1, "03": 1})
+    assert sum(counts.values()) == 10
+    assert sorted(counts.values()) == [3, 3, 4]

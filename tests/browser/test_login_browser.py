@@ -1,0 +1,72 @@
+"""A real browser (Debian's chromium through Playwright) logs in as a branch user and an HQ user."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from conftest import PASSWORD, make_user
+from org.models import Branch
+from org.roles import Role
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(settings.VAR_DIR) / "screenshots"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)"
+    ),
+]
+
+
+@pytest.fixture
+def browser_page():
+    # Playwright's sync API runs an event loop in this thread; Django's guard against ORM calls
+    # from async code would then refuse the live server's test database set-up.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(locale="ja-JP")
+        yield page
+        browser.close()
+
+
+def log_in(page, base_url: str, username: str):
+    page.goto(f"{base_url}/")
+    page.get_by_label("ユーザーID").fill(username)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+
+
+# serialized_rollback: the flush after a live-server test would otherwise drop the master data.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_branch_user_logs_in_and_sees_their_branch_home(browser_page, live_server):
+    make_user(
+        "tokyo_browser", Role.BRANCH_STAFF, Branch.objects.get(prefecture__code="13"), full_name="東京 花子"
+    )
+    log_in(browser_page, live_server.url, "tokyo_browser")
+    title = browser_page.get_by_test_id("home-title")
+    assert title.inner_text() == "東京支部 支部職員（促進員）のホーム"
+    assert "東京 花子" in browser_page.get_by_test_id("whoami").inner_text()
+    # Bootstrap came from our own static files: the navbar is styled (no CDN, no network).
+    assert browser_page.locator("nav.navbar").evaluate("e => getComputedStyle(e).display") == "flex"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser_page.screenshot(path=SHOTS / "branch_home.png", full_page=True)
+
+
+# serialized_rollback: the flush after a live-server test would otherwise drop the master data.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_hq_user_logs_in_and_sees_the_national_home(browser_page, live_server):
+    make_user("hq_browser", Role.HQ_STAFF, full_name="本部 一郎")
+    log_in(browser_page, live_server.url, "hq_browser")
+    assert browser_page.get_by_test_id("home-title").inner_text() == "本部 本部職員のホーム"
+    assert browser_page.get_by_text("全国47支部の体制").is_visible()
+    browser_page.get_by_role("button", name="ログアウト").click()
+    assert browser_page.get_by_role("heading", name="ログイン").is_visible()
