@@ -1,6 +1,5 @@
 """A real browser (Debian's chromium through Playwright) logs in as a branch user and an HQ user."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -22,10 +21,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django's guard against ORM calls
     # from async code would then refuse the live server's test database set-up.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
