@@ -1,15 +1,19 @@
 """The audit trail: one append-only row per change of business data and per login event."""
 
 from auditlog.models import AbstractLogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from audit.middleware import client_ip
 from org.scope import Scope
 
-AUTH_EVENTS = [
+# Events that are not a change of data: logins and the viewing of protected values.
+EVENTS = [
     ("login", "ログイン"),
     ("logout", "ログアウト"),
     ("login_failed", "ログイン失敗"),
     ("locked_out", "アカウントロック"),
+    ("account_reveal", "口座番号の表示"),
 ]
 
 
@@ -36,7 +40,7 @@ class AuditEntry(AbstractLogEntry):
         related_name="+",
         verbose_name="支部",
     )
-    event = models.CharField("認証イベント", max_length=20, blank=True, choices=AUTH_EVENTS)
+    event = models.CharField("イベント", max_length=20, blank=True, choices=EVENTS)
 
     # Read by administrators only (audit.views); written by no one through the application.
     scope = Scope(branch="branch", writers=frozenset())
@@ -44,6 +48,24 @@ class AuditEntry(AbstractLogEntry):
     class Meta(AbstractLogEntry.Meta):
         verbose_name = verbose_name_plural = "監査ログ"
         indexes = [models.Index(fields=["branch", "-timestamp"])]
+
+    @classmethod
+    def record_event(
+        cls, event: str, *, target, target_repr: str = "", actor=None, request=None, branch_id=None
+    ):
+        """Write an event row (ACCESS action) about ``target``, a model instance or a model class."""
+        pk = target.pk if isinstance(target, models.Model) else None
+        return cls.objects.create(
+            content_type=ContentType.objects.get_for_model(target),
+            object_pk="" if pk is None else str(pk),
+            object_id=pk,
+            object_repr=target_repr or (str(target) if pk is not None else ""),
+            action=cls.Action.ACCESS,
+            actor=actor,
+            remote_addr=client_ip(request) if request is not None else None,
+            branch_id=branch_id,
+            event=event,
+        )
 
     @property
     def operation_label(self) -> str:

@@ -3,10 +3,8 @@
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 
-from audit.middleware import client_ip
 from audit.models import AuditEntry
 
 
@@ -14,16 +12,13 @@ def record_auth_event(event: str, request, *, user=None, username: str = "") -> 
     User = get_user_model()
     if user is None and username:
         user = User.objects.filter(username=username).first()
-    return AuditEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(User),
-        object_pk=str(user.pk) if user else "",
-        object_id=user.pk if user else None,
-        object_repr=str(user) if user else username,
-        action=AuditEntry.Action.ACCESS,
+    return AuditEntry.record_event(
+        event,
+        target=user or User,
+        target_repr=username,
         actor=user if event in {"login", "logout"} else None,
-        remote_addr=client_ip(request) if request is not None else None,
+        request=request,
         branch_id=user.branch_id if user else None,
-        event=event,
     )
 
 

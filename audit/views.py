@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from audit.models import AUTH_EVENTS, AuditEntry
+from audit.models import EVENTS, AuditEntry
 from org import access
 from org.forms import StyledForm
 from org.models import User
@@ -16,7 +16,7 @@ from org.roles import ADMIN_ROLES
 class AuditFilterForm(StyledForm):
     actor = forms.ModelChoiceField(label="操作者", queryset=User.objects.none(), required=False)
     model = forms.ModelChoiceField(label="対象", queryset=ContentType.objects.none(), required=False)
-    event = forms.ChoiceField(label="認証イベント", required=False, choices=[("", "すべて"), *AUTH_EVENTS])
+    event = forms.ChoiceField(label="イベント", required=False, choices=[("", "すべて"), *EVENTS])
     date_from = forms.DateField(
         label="開始日", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "auditlog",
     "org",
     "audit",
+    "people",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "audit",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
+# Account numbers are masked in the trail as on screen; who unmasked one is audited separately.
+AUDITLOG_MASK_TRACKING_FIELDS = ("account_number",)
+AUDITLOG_MASK_CALLABLE = "people.models.mask_account_number"
 AUDITLOG_STORE_JSON_CHANGES = True
 
 OTP_TOTP_ISSUER = "issou 全国労保連"

@@ -1,6 +1,8 @@
 """Japanese era (和暦) formatting of dates and fiscal years (R-ORG-5); era lookup by japanera."""
 
 import datetime
+import re
+import unicodedata
 
 from japanera import EraDate
 
@@ -41,3 +43,35 @@ def fiscal_year_label(start_year: int) -> str:
 def fiscal_year_of(day: datetime.date) -> int:
     """The fiscal year a date belongs to: 1 April to 31 March (R-ORG-5)."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911}
+ERA_INITIALS = {"R": "令和", "H": "平成", "S": "昭和", "T": "大正"}
+_ERA_DATE = re.compile(
+    r"^(令和|平成|昭和|大正|[RHST])\s*(元|\d{1,2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$"
+)
+_WESTERN_DATE = re.compile(r"^(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(text: str) -> datetime.date:
+    """Read a date as offices write it: 令和6年4月1日, R6.4.1, 2024/4/1, 2024-04-01, 2024年4月1日.
+
+    Parsed by hand because japanera's parsing of unpadded forms is unreliable. Raises
+    ValueError with a Japanese message.
+    """
+    value = unicodedata.normalize("NFKC", str(text)).strip().upper()
+    if match := _ERA_DATE.match(value):
+        era = ERA_INITIALS.get(match[1], match[1])
+        year = ERAS[era] + (1 if match[2] == "元" else int(match[2]))
+        month, day = int(match[3]), int(match[4])
+    elif match := _WESTERN_DATE.match(value):
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        raise ValueError(f"日付として読めません：「{text}」（例：令和6年4月1日、2024/4/1）")
+    try:
+        result = datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"存在しない日付です：「{text}」") from None
+    if match.re is _ERA_DATE and era_year(result)[0] != era:
+        raise ValueError(f"{era}の期間外の日付です：「{text}」")
+    return result

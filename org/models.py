@@ -54,6 +54,11 @@ class Branch(models.Model):
         Block, on_delete=models.PROTECT, verbose_name="ブロック", related_name="branches"
     )
     name = models.CharField("支部名", max_length=40, unique=True)
+    default_coordinators = models.PositiveSmallIntegerField(
+        "促進員の標準配置人数",
+        default=3,
+        help_text="年度ごとの配置人数が未設定のときに使う人数（平成23年度の配置表）",
+    )
 
     scope = Scope(branch="pk")
 
@@ -129,6 +134,10 @@ class User(AbstractUser):
         related_name="users",
     )
 
+    can_pay = models.BooleanField(
+        "支払権限", default=False, help_text="口座番号の表示と支払処理ができる本部ユーザー"
+    )
+
     # A promoter or instructor sees only their own account among users.
     scope = Scope(branch="branch", assignee="pk", writers=ADMIN_ROLES)
 
@@ -168,9 +177,41 @@ class User(AbstractUser):
         return self.role in ADMIN_ROLES
 
     @property
+    def has_payment_permission(self) -> bool:
+        # Bank details and payments are HQ business (R-FEE-6), whatever a branch user's flag says.
+        return self.is_hq and self.can_pay and self.role in HQ_ROLES
+
+    @property
     def is_read_only(self) -> bool:
         return self.role == Role.VIEWER
 
     @property
     def affiliation(self) -> str:
         return "本部" if self.is_hq else self.branch.name
+
+
+class Association(models.Model):
+    """A labour-insurance affairs association (労働保険事務組合) in a prefecture (R-ORG-3)."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, verbose_name="支部", related_name="associations"
+    )
+    name = models.CharField("事務組合名", max_length=100)
+    name_kana = models.CharField("事務組合名（カナ）", max_length=100, blank=True)
+    is_member = models.BooleanField("会員", default=True)
+    # R-PPL-7: a promoter who represents an association may be appointed only if it has neither.
+    had_accounting_accident = models.BooleanField("過去の会計事故等", default=False)
+    had_premium_seizure = models.BooleanField("労働保険料等の差押等の滞納処分", default=False)
+
+    scope = Scope(branch="branch")
+
+    class Meta:
+        ordering = ["branch__prefecture__code", "name_kana", "name"]
+        verbose_name = verbose_name_plural = "労働保険事務組合"
+        constraints = [models.UniqueConstraint(fields=["branch", "name"], name="association_name_per_branch")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.branch_id}

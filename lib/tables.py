@@ -1,0 +1,115 @@
+"""Tables users exchange with Excel: reading uploaded CSV and .xlsx, writing exports safely."""
+
+import csv
+import datetime
+import io
+import zipfile
+
+import openpyxl
+from python_calamine import CalamineWorkbook
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# An .xlsx is a zip: refuse one that would inflate beyond these before any XML is parsed.
+MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_XLSX_ENTRIES = 2000
+# A cell starting with one of these is run as a formula by Excel (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TableError(ValueError):
+    """The file as a whole cannot be read; the message says why, in Japanese."""
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or cp932, as Excel saves CSV in Japan.
+
+    cp932, not shift_jis: Python's shift_jis fails on ① and 髙 and maps ～ and − differently.
+    """
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TableError(
+        "文字コードを判別できません。UTF-8 または Shift_JIS（Excelの「CSV（コンマ区切り）」）で保存してください。"
+    )
+
+
+def _check_xlsx(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise TableError(
+            "Excelファイル（.xlsx）として読めません。ファイルが壊れていないか確認してください。"
+        ) from None
+    entries = archive.infolist()
+    if len(entries) > MAX_XLSX_ENTRIES:
+        raise TableError("Excelファイルの内部構造が大きすぎるため読み込めません。")
+    if sum(entry.file_size for entry in entries) > MAX_XLSX_UNCOMPRESSED_BYTES:
+        raise TableError("Excelファイルの展開後のサイズが上限を超えるため読み込めません。")
+
+
+def _cell(value) -> str | datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def read_table(filename: str, data: bytes) -> tuple[list[str], list[list]]:
+    """The header row and the data rows of an uploaded .csv or .xlsx (first sheet).
+
+    Cells are stripped strings, except dates from Excel, which stay dates.
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise TableError(f"ファイルが大きすぎます（上限 {MAX_UPLOAD_BYTES // 1024 // 1024}MB）。")
+    name = filename.lower()
+    if name.endswith(".csv"):
+        rows = [[_cell(v) for v in row] for row in csv.reader(io.StringIO(decode_csv(data)))]
+    elif name.endswith(".xlsx"):
+        _check_xlsx(data)
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            rows = [
+                [_cell(v) for v in row] for row in book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+            ]
+        except Exception as error:  # calamine reports a broken workbook with its own exception types
+            raise TableError(f"Excelファイルを読み込めません：{error}") from None
+    else:
+        raise TableError("CSV（.csv）または Excel（.xlsx）のファイルを指定してください。")
+    rows = [row for row in rows if any(cell != "" for cell in row)]
+    if not rows:
+        raise TableError("ファイルにデータがありません。")
+    headers = [str(h).strip() for h in rows[0]]
+    return headers, rows[1:]
+
+
+def neutralise(value):
+    """Make a text cell inert in Excel: a leading = + - @ or tab gets a quote before it."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_csv(headers: list[str], rows) -> bytes:
+    """UTF-8 with BOM, which Excel opens as Japanese without asking."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else neutralise(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(headers: list[str], rows, title: str = "Sheet1") -> bytes:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([neutralise(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
