@@ -223,6 +223,9 @@ class CoordinatorAllocation(models.Model):
             models.UniqueConstraint(fields=["branch", "fiscal_year"], name="one_allocation_per_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.branch} {self.fiscal_year.label} {self.count}人"
+
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}
 
@@ -258,6 +261,9 @@ class WorkDay(models.Model):
         ordering = ["day"]
         verbose_name = verbose_name_plural = "促進員の稼動日"
         constraints = [models.UniqueConstraint(fields=["appointment", "day"], name="one_work_day_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.appointment.person} {self.day:%Y/%m/%d}"
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.appointment.branch_id}
