@@ -11,5 +11,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
+    path("", include("people.urls")),
     path("", include("org.urls")),
 ]

@@ -1,10 +1,20 @@
 """Forms for accounts and master data; their rules live in org.services."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from org.models import Block, Branch, User
 from org.roles import Role
 from org.services import assignable_roles
+
+
+def form_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class StyledMixin:

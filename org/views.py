@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from org import access, services
-from org.forms import BlockForm, BranchForm, PasswordForm, UserFilterForm, UserForm
+from org.forms import BlockForm, BranchForm, PasswordForm, UserFilterForm, UserForm, form_errors
 from org.home import home_context
 from org.models import Block, Branch, FiscalYear, User
 from org.roles import ADMIN_ROLES, Role
@@ -20,15 +20,6 @@ from org.roles import ADMIN_ROLES, Role
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "org/home.html", home_context(request.user))
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @access.role_required(*ADMIN_ROLES)
@@ -55,7 +46,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         try:
             user = services.user_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, f"ユーザー「{user.full_name}」を登録しました。")
             return redirect("user_detail", pk=user.pk)
@@ -79,7 +70,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.user_update(actor=request.user, user=user, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, "ユーザー情報を更新しました。")
                 return redirect("user_detail", pk=user.pk)

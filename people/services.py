@@ -1,7 +1,6 @@
 """Workflows on people: appointment requests and decisions, renewal, revocation, working days, bank accounts."""
 
 import datetime
-from collections import Counter
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -235,21 +234,6 @@ def work_day_toggle(*, actor: User, appointment: Appointment, day: datetime.date
         raise ValidationError(f"{day.month}月の稼動日は既に上限の{limit}日です。")
     WorkDay.objects.create(appointment=appointment, day=day, recorded_by=actor)
     return True
-
-
-def monthly_pay(work_days) -> list[dict]:
-    """Days and pay per month (days × the daily rate of the month's fiscal year, R-PPL-3), integer yen."""
-    days = Counter((d.year, d.month) for d in work_days)
-    rates = {
-        terms.fiscal_year.year: terms.daily_rate
-        for terms in CoordinatorTerms.objects.select_related("fiscal_year")
-    }
-    rows = []
-    for (year, month), count in sorted(days.items()):
-        fiscal = year if month >= 4 else year - 1
-        rate = rates.get(fiscal) or terms_for(FiscalYear.objects.get(year=fiscal)).daily_rate
-        rows.append({"year": year, "month": month, "days": count, "rate": rate, "pay": count * rate})
-    return rows
 
 
 def bank_lookup(bank_code: str, branch_code: str) -> tuple[str, str]:

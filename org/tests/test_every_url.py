@@ -4,12 +4,15 @@ ROUTES must name every URL pattern outside the Django admin: a new page without 
 fails test_every_route_is_listed, so no page escapes these checks.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEntry
 from conftest import login
-from org.models import Block
+from org.models import Block, FiscalYear
+from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person
 
 # name: (method, the object its URL points at, status for a promoter of the same branch)
 ROUTES = {
@@ -32,6 +35,32 @@ ROUTES = {
     "fiscal_year_list": ("GET", None, 200),
     "audit_list": ("GET", None, 403),
     "audit_detail": ("GET", "audit", 403),
+    "person_list": ("GET", None, 403),
+    "person_create": ("GET", None, 403),
+    "postal_lookup": ("GET", None, 403),
+    "person_import": ("GET", None, 403),
+    "person_import_confirm": ("POST", None, 403),
+    "person_export": ("GET", "xlsx", 403),
+    "person_detail": ("GET", "person", 404),
+    "person_edit": ("GET", "person", 403),
+    "bank_account_edit": ("GET", "person", 403),
+    "appointment_request": ("GET", "person", 403),
+    "bank_account_reveal": ("POST", "bank_account", 403),
+    "appointment_list": ("GET", None, 403),
+    "appointment_decide_bulk": ("POST", None, 403),
+    "appointment_renew": ("POST", None, 403),
+    "appointment_documents": ("POST", "letters", 403),
+    "appointment_detail": ("GET", "appointment", 404),
+    "appointment_pledge": ("POST", "appointment", 403),
+    "appointment_decide": ("POST", "appointment", 403),
+    "appointment_revoke": ("POST", "appointment", 403),
+    "appointment_letter": ("GET", "appointment", 404),
+    "appointment_card": ("GET", "appointment", 404),
+    "work_days": ("GET", "appointment", 403),
+    "work_day_toggle": ("POST", "appointment", 403),
+    "allocation": ("GET", None, 403),
+    "allocation_set": ("POST", "branch", 403),
+    "coordinator_pay": ("GET", None, 403),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}
@@ -46,6 +75,20 @@ OTHER_BRANCH_STATUS = {
     "branch_edit": 403,
     "block_edit": 403,
     "audit_detail": 404,
+    "person_detail": 404,
+    "person_edit": 404,
+    "bank_account_edit": 404,
+    "appointment_request": 404,
+    "bank_account_reveal": 404,
+    "appointment_detail": 404,
+    "appointment_pledge": 404,
+    "appointment_decide": 403,
+    "appointment_revoke": 403,
+    "appointment_letter": 404,
+    "appointment_card": 404,
+    "work_days": 404,
+    "work_day_toggle": 404,
+    "allocation_set": 403,
 }
 
 
@@ -63,11 +106,17 @@ def _url(name, people, tokyo):
     target = ROUTES[name][1]
     if target is None:
         return reverse(name)
+    if target in {"xlsx", "letters"}:
+        return reverse(name, args=[target])
+    appointment = Appointment.objects.get(person__full_name="東京 太郎")
     pk = {
         "user": lambda: people["tokyo_staff"].pk,
         "branch": lambda: tokyo.pk,
         "block": lambda: Block.objects.first().pk,
         "audit": lambda: AuditEntry.objects.filter(branch=tokyo).latest("pk").pk,
+        "person": lambda: appointment.person_id,
+        "appointment": lambda: appointment.pk,
+        "bank_account": lambda: appointment.person.bank_account.pk,
     }[target]()
     return reverse(name, args=[pk])
 
@@ -77,9 +126,28 @@ def _request(client, name, url):
 
 
 @pytest.fixture
-def tokyo_audit_entry(people, tokyo):
+def tokyo_rows(people, tokyo):
+    """Tokyo's rows that every URL may point at, all named 東京 太郎 so a leak shows."""
     people["tokyo_staff"].full_name = "東京 太郎"
     people["tokyo_staff"].save()
+    person = Person.objects.create(branch=tokyo, full_name="東京 太郎", full_name_kana="トウキョウ タロウ")
+    BankAccount.objects.create(
+        person=person,
+        bank_code="0001",
+        bank_name="みずほ",
+        branch_code="001",
+        branch_name="東京営業部",
+        account_number="1234567",
+        holder_kana="ﾄｳｷﾖｳ ﾀﾛｳ",
+    )
+    Appointment.objects.create(
+        person=person,
+        branch=tokyo,
+        fiscal_year=FiscalYear.for_date(datetime.date.today()),
+        role=AppointmentRole.COORDINATOR,
+        status=AppointmentStatus.ACTIVE,
+        requested_by=people["tokyo_staff"],
+    )
     return AuditEntry.objects.filter(branch=tokyo).latest("pk")
 
 
@@ -88,14 +156,14 @@ def test_every_route_is_listed():
 
 
 @pytest.mark.parametrize("name", sorted(set(ROUTES) - PUBLIC))
-def test_anonymous_visitors_are_sent_to_login(client, people, tokyo, tokyo_audit_entry, name):
+def test_anonymous_visitors_are_sent_to_login(client, people, tokyo, tokyo_rows, name):
     response = _request(client, name, _url(name, people, tokyo))
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
 
 
 @pytest.mark.parametrize("name", sorted(set(ROUTES) - BEFORE_OTP - {"login"}))
-def test_an_administrator_without_otp_reaches_no_page(client, people, tokyo, tokyo_audit_entry, name):
+def test_an_administrator_without_otp_reaches_no_page(client, people, tokyo, tokyo_rows, name):
     client.post("/login/", {"username": "tokyo_admin_t", "password": "correct-horse-battery-staple"})
     response = _request(client, name, _url(name, people, tokyo))
     assert response.status_code == 302
@@ -123,7 +191,7 @@ def test_the_admin_is_closed_to_everyone_else(client, people, who):
 
 
 @pytest.mark.parametrize("name", sorted(OTHER_BRANCH_STATUS))
-def test_another_branchs_ids_are_refused(client, people, tokyo, tokyo_audit_entry, name):
+def test_another_branchs_ids_are_refused(client, people, tokyo, tokyo_rows, name):
     login(client, people["osaka_admin"])
     response = _request(client, name, _url(name, people, tokyo))
     assert response.status_code == OTHER_BRANCH_STATUS[name]
@@ -131,14 +199,14 @@ def test_another_branchs_ids_are_refused(client, people, tokyo, tokyo_audit_entr
 
 
 @pytest.mark.parametrize("name", sorted(set(ROUTES) - PUBLIC))
-def test_a_promoter_reaches_only_their_own_pages(client, people, tokyo, tokyo_audit_entry, name):
+def test_a_promoter_reaches_only_their_own_pages(client, people, tokyo, tokyo_rows, name):
     login(client, people["tokyo_promoter"])
     response = _request(client, name, _url(name, people, tokyo))
     assert response.status_code == ROUTES[name][2]
     assert "東京 太郎" not in response.content.decode()
 
 
-def test_verified_administrators_can_open_their_pages(client, people, tokyo, tokyo_audit_entry):
+def test_verified_administrators_can_open_their_pages(client, people, tokyo, tokyo_rows):
     login(client, people["tokyo_admin"])
     for name in [
         "home",
