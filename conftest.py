@@ -1,5 +1,6 @@
 """Shared fixtures: users of every role in two branches, and logging in with the second factor."""
 
+import datetime
 from functools import cache
 
 import pytest
@@ -7,8 +8,9 @@ from django.contrib.auth.hashers import make_password
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from org.models import Branch, User
+from org.models import Branch, FiscalYear, User
 from org.roles import Role
+from people.models import Appointment, Person
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -73,3 +75,26 @@ def people(tokyo, osaka) -> dict[str, User]:
         "osaka_staff": make_user("osaka_staff_t", Role.BRANCH_STAFF, osaka),
         "osaka_promoter": make_user("osaka_promoter_t", Role.PROMOTER, osaka),
     }
+
+
+def make_person(branch: Branch, name: str = "推進 太郎", **fields) -> Person:
+    fields.setdefault("full_name_kana", "スイシン　タロウ")
+    return Person.objects.create(branch=branch, full_name=name, **fields)
+
+
+def make_appointment(
+    person, *, role="promoter", status="requested", year=None, requested_by=None, **fields
+) -> Appointment:
+    """An appointment; by default a request that meets every condition and has its pledge."""
+    fields.setdefault("has_expertise", True)
+    fields.setdefault("declared_no_violation", True)
+    fields.setdefault("pledge_signed_on", datetime.date(2026, 4, 1))
+    return Appointment.objects.create(
+        person=person,
+        branch=person.branch,
+        fiscal_year=FiscalYear.objects.get(year=year or 2026),
+        role=role,
+        status=status,
+        requested_by=requested_by or User.objects.filter(role=Role.HQ_ADMIN).first(),
+        **fields,
+    )

@@ -25,6 +25,11 @@ def decode_csv(data: bytes) -> str:
 
     cp932, not shift_jis: Python's shift_jis fails on ① and 髙 and maps ～ and − differently.
     """
+    # NUL bytes mean UTF-16 or a binary file, which cp932 would "decode" into nonsense.
+    if b"\x00" in data:
+        raise TableError(
+            "文字コードを判別できません。UTF-8 または Shift_JIS（Excelの「CSV（コンマ区切り）」）で保存してください。"
+        )
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding)
@@ -68,7 +73,10 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[list]]:
         raise TableError(f"ファイルが大きすぎます（上限 {MAX_UPLOAD_BYTES // 1024 // 1024}MB）。")
     name = filename.lower()
     if name.endswith(".csv"):
-        rows = [[_cell(v) for v in row] for row in csv.reader(io.StringIO(decode_csv(data)))]
+        try:
+            rows = [[_cell(v) for v in row] for row in csv.reader(io.StringIO(decode_csv(data), newline=""))]
+        except csv.Error as error:
+            raise TableError(f"CSVとして読めません：{error}") from None
     elif name.endswith(".xlsx"):
         _check_xlsx(data)
         try:

@@ -134,7 +134,7 @@ def seed(*, size: str, seed: int) -> dict:
     # bulk_create skips per-row signals: generated demo rows are not business changes to audit.
     User.objects.bulk_create([u for u in generated if u.username not in existing], batch_size=1000)
     return {
-        "demo_logins_created": len(created_logins),
-        "generated_created": len(generated) - len(existing),
-        "generated_total": len(generated),
+        "デモ用ログインの追加": len(created_logins),
+        "生成ユーザーの追加": len(generated) - len(existing),
+        "生成ユーザー（全体）": len(generated),
     }

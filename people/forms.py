@@ -118,10 +118,10 @@ class AppointmentFilterForm(StyledForm):
 
 
 class BankAccountForm(StyledForm):
-    bank_code = forms.CharField(label="金融機関コード（4桁）", max_length=4)
-    branch_code = forms.CharField(label="支店コード（3桁）", max_length=3)
+    bank_code = forms.CharField(label="金融機関コード（4桁）", max_length=10)
+    branch_code = forms.CharField(label="支店コード（3桁）", max_length=10)
     account_type = forms.ChoiceField(label="預金種目", choices=AccountType.choices)
-    account_number = forms.CharField(label="口座番号（7桁）", max_length=7)
+    account_number = forms.CharField(label="口座番号（7桁）", max_length=20)
     holder_name = forms.CharField(
         label="口座名義（カナ）", max_length=60, help_text="通帳の名義をカナで（例：ヤマダ タロウ）"
     )

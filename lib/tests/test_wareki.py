@@ -45,3 +45,29 @@ def test_format_date_writes_gannen_for_the_first_year(day, text):
 )
 def test_fiscal_year_runs_april_to_march_R_ORG_5(day, fiscal_year):
     assert wareki.fiscal_year_of(day) == fiscal_year
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("令和6年4月1日", datetime.date(2024, 4, 1)),
+        ("R6.4.1", datetime.date(2024, 4, 1)),
+        ("2024/4/1", datetime.date(2024, 4, 1)),
+        ("2024-04-01", datetime.date(2024, 4, 1)),
+        ("２０２４年４月１日", datetime.date(2024, 4, 1)),
+        ("令和元年5月1日", datetime.date(2019, 5, 1)),
+        ("平成31年4月30日", datetime.date(2019, 4, 30)),
+        ("昭和50年1月2日", datetime.date(1975, 1, 2)),
+    ],
+)
+def test_dates_are_read_as_offices_write_them(text, day):
+    assert wareki.parse_date(text) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("令和1年4月30日", "令和の期間外"), ("2024/2/30", "存在しない日付"), ("昨日", "日付として読めません")],
+)
+def test_impossible_dates_are_refused_in_japanese(text, message):
+    with pytest.raises(ValueError, match=message):
+        wareki.parse_date(text)
