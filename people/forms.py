@@ -118,8 +118,27 @@ class AppointmentFilterForm(StyledForm):
 
 
 class BankAccountForm(StyledForm):
-    bank_code = forms.CharField(label="金融機関コード（4桁）", max_length=10)
-    branch_code = forms.CharField(label="支店コード（3桁）", max_length=10)
+    bank_code = forms.CharField(
+        label="金融機関コード（4桁）",
+        max_length=10,
+        help_text="コードまたは金融機関名を入力すると候補が表示されます",
+        widget=forms.TextInput(
+            attrs={
+                "list": "bank-codes",
+                "autocomplete": "off",
+                "hx-get": "/bank-codes/branches/",
+                "hx-trigger": "input changed delay:400ms, change",
+                "hx-target": "#branch-codes",
+                "hx-swap": "outerHTML",
+            }
+        ),
+    )
+    branch_code = forms.CharField(
+        label="支店コード（3桁）",
+        max_length=10,
+        help_text="コードまたは支店名を入力すると候補が表示されます",
+        widget=forms.TextInput(attrs={"list": "branch-codes", "autocomplete": "off"}),
+    )
     account_type = forms.ChoiceField(label="預金種目", choices=AccountType.choices)
     account_number = forms.CharField(label="口座番号（7桁）", max_length=20)
     holder_name = forms.CharField(

@@ -236,6 +236,16 @@ def work_day_toggle(*, actor: User, appointment: Appointment, day: datetime.date
     return True
 
 
+def bank_choices() -> list[tuple[str, str]]:
+    """Every bank as (code, name), for choosing a bank by code or by name."""
+    return [(code, bank.name) for code, bank in Bank.all.items()]
+
+
+def branch_choices(bank_code: str) -> list[tuple[str, str]]:
+    bank = Bank.all.get(bank_code)
+    return [(code, branch.name) for code, branch in bank.branches.items()] if bank else []
+
+
 def bank_lookup(bank_code: str, branch_code: str) -> tuple[str, str]:
     """Bank and branch names from the Zengin code data; unknown codes are refused."""
     if not (bank_code.isdigit() and len(bank_code) == 4):

@@ -15,6 +15,7 @@ urlpatterns = [
     path(
         "people/<int:person_pk>/appoint/", appointment_views.appointment_request, name="appointment_request"
     ),
+    path("bank-codes/branches/", views.branch_codes, name="branch_codes"),
     path("bank-accounts/<int:pk>/reveal/", views.bank_account_reveal, name="bank_account_reveal"),
     path("appointments/", appointment_views.appointment_list, name="appointment_list"),
     path("appointments/decide/", appointment_views.appointment_decide_bulk, name="appointment_decide_bulk"),

@@ -107,7 +107,26 @@ def bank_account_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "振込口座を登録しました。")
             return redirect("person_detail", pk=person.pk)
-    return render(request, "people/bank_account_form.html", {"form": form, "person": person})
+    return render(
+        request,
+        "people/bank_account_form.html",
+        {
+            "form": form,
+            "person": person,
+            "banks": services.bank_choices(),
+            "branches": services.branch_choices(form["bank_code"].value() or ""),
+        },
+    )
+
+
+@access.role_required(*STAFF_ROLES)
+def branch_codes(request: HttpRequest) -> HttpResponse:
+    """htmx: the branches of the bank typed so far, as suggestions for the branch code."""
+    return render(
+        request,
+        "people/branch_codes.html",
+        {"branches": services.branch_choices(request.GET.get("bank_code", "").strip())},
+    )
 
 
 @require_POST

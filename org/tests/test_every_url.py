@@ -46,6 +46,7 @@ ROUTES = {
     "bank_account_edit": ("GET", "person", 403),
     "appointment_request": ("GET", "person", 403),
     "bank_account_reveal": ("POST", "bank_account", 403),
+    "branch_codes": ("GET", None, 403),
     "appointment_list": ("GET", None, 403),
     "appointment_decide_bulk": ("POST", None, 403),
     "appointment_renew": ("POST", None, 403),

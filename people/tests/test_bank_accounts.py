@@ -98,3 +98,12 @@ def test_the_audit_trail_keeps_the_number_masked(client, people, tokyo_person):
     post(client, tokyo_person)
     entry = AuditEntry.objects.get(content_type__model="bankaccount", action=AuditEntry.Action.CREATE)
     assert entry.changes["account_number"][1] == "****567"
+
+
+def test_banks_and_branches_can_be_chosen_by_name(client, people, tokyo_person):
+    login(client, people["tokyo_staff"])
+    form = client.get(f"/people/{tokyo_person.pk}/bank/").content.decode()
+    assert '<option value="0001">みずほ</option>' in form
+    branches = client.get("/bank-codes/branches/", {"bank_code": "0001"}).content.decode()
+    assert '<option value="001">東京営業部</option>' in branches
+    assert "<option" not in client.get("/bank-codes/branches/", {"bank_code": "9999"}).content.decode()
