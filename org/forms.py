@@ -44,6 +44,11 @@ class UserForm(StyledForm):
     branch = forms.ModelChoiceField(
         label="所属支部", queryset=Branch.objects.all(), required=False, empty_label="本部"
     )
+    can_pay = forms.BooleanField(
+        label="支払権限（口座番号の表示・支払処理）",
+        required=False,
+        help_text="本部のユーザーにのみ有効です。",
+    )
     password = forms.CharField(
         label="初期パスワード",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -54,8 +59,12 @@ class UserForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in assignable_roles(actor)]
         if actor.branch_id is not None:
-            # A branch administrator's users always belong to their own branch.
+            # A branch administrator's users always belong to their own branch, and no branch
+            # user holds the payment permission.
             del self.fields["branch"]
+            del self.fields["can_pay"]
+        else:
+            self.fields["can_pay"].widget.attrs["class"] = "form-check-input"
         if instance is not None:
             del self.fields["username"]
             del self.fields["password"]

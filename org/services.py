@@ -41,6 +41,7 @@ def user_create(
     role: str,
     branch: Branch | None = None,
     password: str,
+    can_pay: bool = False,
 ) -> User:
     """Create an account; branch administrators may create accounts of their own branch only."""
     if actor.role == Role.BRANCH_ADMIN:
@@ -53,6 +54,7 @@ def user_create(
         email=email,
         role=role,
         branch=branch,
+        can_pay=can_pay and actor.role == Role.HQ_ADMIN and branch is None,
     )
     validate_password(password, user)
     user.set_password(password)
@@ -71,8 +73,9 @@ def user_update(
     email: str,
     role: str,
     branch: Branch | None = None,
+    can_pay: bool | None = None,
 ) -> User:
-    """Change an account's name, contact, role or branch."""
+    """Change an account's name, contact, role, branch or (HQ administrators only) payment permission."""
     if actor.role == Role.BRANCH_ADMIN:
         branch = actor.branch
     _check_role_and_branch(actor, role, branch)
@@ -83,6 +86,8 @@ def user_update(
     user.email = email
     user.role = role
     user.branch = branch
+    if actor.role == Role.HQ_ADMIN and can_pay is not None:
+        user.can_pay = can_pay and branch is None
     user.full_clean()
     user.save()
     return user

@@ -62,6 +62,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "email": user.email,
         "role": user.role,
         "branch": user.branch,
+        "can_pay": user.can_pay,
     }
     form = UserForm(request.POST or None, actor=request.user, instance=user, initial=initial)
     if request.method == "POST":

@@ -154,3 +154,24 @@ def test_a_user_changes_their_own_password(client, people):
     assert response.status_code == 302
     assert User.objects.get(pk=people["tokyo_staff"].pk).check_password("a-much-longer-password-2024")
     assert client.get("/").status_code == 200  # still logged in after the change
+
+
+def test_hq_admin_grants_the_payment_permission_to_hq_users_only(client, people, tokyo):
+    login(client, people["hq_admin"])
+    user = people["hq_staff"]
+    client.post(
+        f"/users/{user.pk}/", {"full_name": "本部 職員", "role": Role.HQ_STAFF, "branch": "", "can_pay": "on"}
+    )
+    assert User.objects.get(pk=user.pk).has_payment_permission
+    staff = people["tokyo_staff"]
+    client.post(
+        f"/users/{staff.pk}/",
+        {"full_name": "支部 職員", "role": Role.BRANCH_STAFF, "branch": tokyo.pk, "can_pay": "on"},
+    )
+    assert not User.objects.get(pk=staff.pk).can_pay
+
+
+def test_a_branch_admin_cannot_grant_the_payment_permission(client, people):
+    login(client, people["tokyo_admin"])
+    response = client.get(f"/users/{people['tokyo_staff'].pk}/")
+    assert "支払権限" not in response.content.decode()
