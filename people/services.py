@@ -88,7 +88,9 @@ def appointment_decide(*, actor: User, appointment: Appointment, appointed_on: d
     """
     _require_hq(actor)
     appointment = (
-        Appointment.objects.select_for_update().select_related("person__association").get(pk=appointment.pk)
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("person__association")
+        .get(pk=appointment.pk)
     )
     if appointment.status != AppointmentStatus.REQUESTED:
         raise ValidationError(f"この委嘱は「{appointment.get_status_display()}」のため決定できません。")
