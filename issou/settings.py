@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "org",
     "audit",
     "people",
+    "roster",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,12 @@
+"""The 13-digit corporate number (法人番号) of the National Tax Agency and its check digit."""
+
+
+def check_digit(base: str) -> int:
+    """First digit = 9 − (Σ Pn·Qn mod 9) over the 12-digit base, Pn counted from the right,
+    Qn = 1 for odd n and 2 for even n (NTA's published formula)."""
+    total = sum(int(digit) * (1 if n % 2 else 2) for n, digit in enumerate(reversed(base), start=1))
+    return 9 - total % 9
+
+
+def is_valid(number: str) -> bool:
+    return len(number) == 13 and number.isdigit() and int(number[0]) == check_digit(number[1:])

@@ -1,0 +1,193 @@
+"""Identification (把握) at national scale: which current corporations have no registered workplace.
+
+Corporations (NTA data) are linked to registered workplaces (適用事業) by corporate number when
+the registered list has one, else by normalised name and address within a prefecture (the
+prefecture of a registered workplace is the first two digits of its labour insurance number,
+R-ENR-5), and, for branch offices, by name across the country. Candidate pairs come from exact
+joins on those keys; each pair is scored with rapidfuzz; rules on the scores decide (R-ROS-4).
+"""
+
+import io
+from dataclasses import dataclass, field
+
+import polars as pl
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from lib import normalize, nta, tables
+
+REGISTERED = "適用済"
+CANDIDATE = "未手続候補"
+REVIEW = "要確認"
+OUTPUT_HEADER = [
+    "法人番号",
+    "名称",
+    "都道府県コード",
+    "市区町村コード",
+    "所在地",
+    "判定",
+    "一致労働保険番号",
+    "スコア",
+]
+REGISTERED_COLUMNS = {"労働保険番号": "insurance_number", "事業場名称": "name", "所在地": "address"}
+OPTIONAL_COLUMNS = {"法人番号": "corporate_number", "郵便番号": "post_code", "電話番号": "phone"}
+# A key shared by more corporations than this (a common name, a large office building) proves
+# nothing by itself; such groups are not paired on that key.
+MAX_GROUP = 200
+
+
+@dataclass
+class Outcome:
+    rows: pl.DataFrame
+    excluded: dict[str, int] = field(default_factory=dict)
+
+
+def prepare_corporations(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Current corporations that are outreach targets, normalised; and how many were left out, why."""
+    current = nta.current(raw)
+    closed = (pl.col("close_date").fill_null("") != "") | pl.col("process").is_in(nta.ENDED_PROCESSES)
+    public = pl.col("kind").is_in(nta.PUBLIC_KINDS)
+    excluded = current.select(
+        closed.sum().alias("閉鎖・合併等"),
+        (public & ~closed).sum().alias("国・地方公共団体"),
+    ).row(0, named=True)
+    corporations = current.filter(~closed & ~public)
+    core, form, _ = normalize.names(pl.col("name"))
+    address = pl.concat_str(
+        [pl.col(c).fill_null("") for c in ["prefecture_name", "city_name", "street_number"]]
+    )
+    corporations = corporations.select(
+        "corporate_number",
+        "name",
+        pl.col("prefecture_code").alias("pref"),
+        (pl.col("prefecture_code") + pl.col("city_code")).alias("city_code"),
+        address.alias("address"),
+        core.alias("core"),
+        form.alias("form"),
+        normalize.addresses(address).alias("address_key"),
+    ).with_row_index("c")
+    return corporations, excluded
+
+
+def prepare_registered(frame: pl.DataFrame) -> pl.DataFrame:
+    """Registered workplaces with the Japanese headers of the input file, normalised."""
+    missing = [h for h in REGISTERED_COLUMNS if h not in frame.columns]
+    if missing:
+        raise ValueError(f"適用事業の一覧に必須の列がありません：{'、'.join(missing)}")
+    renames = {k: v for k, v in {**REGISTERED_COLUMNS, **OPTIONAL_COLUMNS}.items() if k in frame.columns}
+    frame = frame.select(list(renames)).rename(renames)
+    if "corporate_number" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("corporate_number"))
+    core, form, branch = normalize.names(pl.col("name"))
+    digits = pl.col("insurance_number").fill_null("").str.replace_all(r"\D", "")
+    return frame.select(
+        digits.alias("insurance_number"),
+        pl.col("corporate_number")
+        .fill_null("")
+        .str.replace_all(r"\D", "")
+        .alias("registered_corporate_number"),
+        digits.str.slice(0, 2).alias("pref"),
+        core.alias("core"),
+        form.alias("form"),
+        branch.alias("branch"),
+        normalize.addresses(pl.col("address")).alias("address_key"),
+    ).with_row_index("r")
+
+
+def _pairs(corporations: pl.DataFrame, registered: pl.DataFrame) -> pl.DataFrame:
+    """Candidate (c, r) pairs from exact joins on the blocking keys."""
+
+    def join(keys: list[str], reg: pl.DataFrame, min_length: int = 1) -> pl.DataFrame:
+        corps = corporations.filter(pl.col(keys[-1]).str.len_chars() >= min_length)
+        corps = corps.filter(pl.len().over(keys) <= MAX_GROUP)
+        return corps.select(["c", *keys]).join(reg.select(["r", *keys]), on=keys).select("c", "r")
+
+    by_name = join(["pref", "core"], registered.filter(~pl.col("branch")))
+    by_address = join(["pref", "address_key"], registered, min_length=6)
+    branches = join(["core", "form"], registered.filter(pl.col("branch")), min_length=2)
+    return pl.concat([by_name, by_address, branches]).unique()
+
+
+def _score(corporations: pl.DataFrame, registered: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    corp = corporations.select("c", "core", "form", "address_key", "pref")
+    unique_in_pref = corporations.group_by(["pref", "core", "form"]).len().rename({"len": "same_in_pref"})
+    unique_in_country = corporations.group_by(["core", "form"]).len().rename({"len": "same_in_country"})
+    corp = corp.join(unique_in_pref, on=["pref", "core", "form"]).join(unique_in_country, on=["core", "form"])
+    joined = pairs.join(corp, on="c").join(
+        registered.select("r", "insurance_number", "branch", "core", "form", "address_key"),
+        on="r",
+        suffix="_r",
+    )
+    name_score = cpdist(joined["core"].to_list(), joined["core_r"].to_list(), scorer=fuzz.ratio, workers=-1)
+    address_score = cpdist(
+        joined["address_key"].to_list(), joined["address_key_r"].to_list(), scorer=fuzz.ratio, workers=-1
+    )
+    joined = joined.with_columns(
+        pl.Series("name_score", name_score).cast(pl.Float32),
+        pl.Series("address_score", address_score).cast(pl.Float32),
+        ((pl.col("form") == pl.col("form_r")) | (pl.col("form_r") == "")).alias("same_form"),
+    )
+    name, address, same_form = pl.col("name_score"), pl.col("address_score"), pl.col("same_form")
+    sure = same_form & (
+        ((name >= 92) & (address >= 90))  # the same business, written differently
+        | ((address == 100) & (name >= 80))  # a typo in the name at the same address
+        | ((name == 100) & (pl.col("same_in_pref") == 1) & ~pl.col("branch"))  # moved within the prefecture
+        | ((name == 100) & (pl.col("same_in_country") == 1) & pl.col("branch"))  # a branch office
+    )
+    doubtful = (name >= 80) & ((address >= 60) | (name == 100))
+    return joined.with_columns(
+        sure.alias("sure"),
+        doubtful.alias("doubtful"),
+        (name * 0.6 + address * 0.4).round(0).cast(pl.Int32).alias("score"),
+    ).filter(pl.col("sure") | pl.col("doubtful"))
+
+
+def identify(raw_corporations: pl.DataFrame, raw_registered: pl.DataFrame) -> Outcome:
+    corporations, excluded = prepare_corporations(raw_corporations)
+    registered = prepare_registered(raw_registered)
+    by_number = (
+        corporations.select("c", "corporate_number")
+        .join(
+            registered.filter(pl.col("registered_corporate_number") != "").select(
+                "insurance_number", pl.col("registered_corporate_number").alias("corporate_number")
+            ),
+            on="corporate_number",
+        )
+        .select(
+            "c", "insurance_number", pl.lit(True).alias("sure"), pl.lit(100, dtype=pl.Int32).alias("score")
+        )
+    )
+    scored = _score(corporations, registered, _pairs(corporations, registered)).select(
+        "c", "insurance_number", "sure", "score"
+    )
+    best = (
+        pl.concat([by_number, scored])
+        .sort(["c", "sure", "score"], descending=[False, True, True])
+        .unique(subset="c", keep="first")
+    )
+    verdict = (
+        pl.when(pl.col("sure"))
+        .then(pl.lit(REGISTERED))
+        .when(pl.col("score").is_not_null())
+        .then(pl.lit(REVIEW))
+    )
+    rows = (
+        corporations.join(best, on="c", how="left")
+        .sort("c")
+        .select(
+            pl.col("corporate_number").alias("法人番号"),
+            pl.col("name").alias("名称"),
+            pl.col("pref").alias("都道府県コード"),
+            pl.col("city_code").alias("市区町村コード"),
+            pl.col("address").alias("所在地"),
+            verdict.otherwise(pl.lit(CANDIDATE)).alias("判定"),
+            pl.col("insurance_number").fill_null("").alias("一致労働保険番号"),
+            pl.col("score").alias("スコア"),
+        )
+    )
+    return Outcome(rows=rows, excluded=excluded)
+
+
+def read_registered(data: bytes) -> pl.DataFrame:
+    """A registered-workplace CSV (header row; UTF-8 or cp932), every column as text."""
+    return pl.read_csv(io.BytesIO(tables.decode_csv(data).encode("utf-8")), infer_schema=False)

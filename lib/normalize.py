@@ -1,0 +1,113 @@
+"""Normalised business names and addresses for matching lists against each other (issue 4, point 3).
+
+The rules are Polars expressions, so a national file is normalised in bulk in Rust; a single
+value goes through the same expressions (``normalize_name`` / ``normalize_address``), so the web
+imports and the national batch can never disagree. The original text is always kept beside.
+"""
+
+import kanjize
+import polars as pl
+
+# NFKC already turns ㈱ and （株） into (株), half-width kana into full width and full-width
+# letters into ASCII; these variants it leaves alone.
+VARIANTS = {
+    "ヶ": "ケ",
+    "ヵ": "カ",
+    "髙": "高",
+    "﨑": "崎",
+    "濵": "浜",
+    "邊": "辺",
+    "邉": "辺",
+    "齋": "斎",
+    "德": "徳",
+}
+NAME_DASHES = ["‐", "‑", "‒", "–", "—", "―", "−", "－", "ｰ", "-"]
+
+ABBREVIATIONS = {
+    "(株)": "株式会社",
+    "(有)": "有限会社",
+    "(同)": "合同会社",
+    "(名)": "合名会社",
+    "(資)": "合資会社",
+    "(医)": "医療法人",
+    "(医療)": "医療法人",
+    "(福)": "社会福祉法人",
+    "(社福)": "社会福祉法人",
+    "(一社)": "一般社団法人",
+    "(一財)": "一般財団法人",
+    "(公社)": "公益社団法人",
+    "(公財)": "公益財団法人",
+    "(特非)": "特定非営利活動法人",
+    "(NPO)": "特定非営利活動法人",
+    "(学)": "学校法人",
+    "(宗)": "宗教法人",
+    "(協)": "協同組合",
+    "(企)": "企業組合",
+}
+LEGAL_FORMS = sorted(
+    set(ABBREVIATIONS.values()) | {"社団法人", "財団法人", "相互会社"}, key=len, reverse=True
+)
+_FORMS = "|".join(LEGAL_FORMS)
+# A branch office is written after a space: 「株式会社山田商事 大阪支店」.
+BRANCH_SUFFIX = r"[\s]+\S*(支店|営業所|工場|事業所|出張所|支社|事務所|店舗)$"
+PUNCTUATION = r"[\s・･.,、。'\"「」『』()（）\[\]]"
+
+ADDRESS_DASHES = r"[‐‑‒–—―−－ｰー-]"
+PREFECTURE = r"^(東京都|北海道|京都府|大阪府|.{2,3}県)"
+# Kanji numerals 一〜九百九十九 before 丁目・番地・番・号・条 become digits. Only there: 三鷹市 and
+# 四日市市 keep their names. Matched leftmost-longest, so 二十三丁目 is read whole.
+_NUMBER_UNITS = ["丁目", "番地", "番", "号", "条"]
+_KANJI_NUMBERS = [
+    (kanjize.number2kanji(n) + unit, f"{n}{unit}") for n in range(1, 1000) for unit in _NUMBER_UNITS
+]
+
+
+def names(column: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(core name, legal form, is a branch office) for a column of business names."""
+    text = column.fill_null("").str.normalize("NFKC").str.strip_chars()
+    is_branch = text.str.contains(BRANCH_SUFFIX)
+    text = text.str.replace(BRANCH_SUFFIX, "")
+    text = text.str.replace_many(list(VARIANTS), list(VARIANTS.values()))
+    text = text.str.replace_many(NAME_DASHES, ["ー"] * len(NAME_DASHES))
+    text = text.str.replace_all(r"\s+", "").str.replace_many(
+        list(ABBREVIATIONS), list(ABBREVIATIONS.values())
+    )
+    form = text.str.extract(rf"^({_FORMS})", 1).fill_null(text.str.extract(rf"({_FORMS})$", 1)).fill_null("")
+    core = text.str.replace(rf"^({_FORMS})", "").str.replace(rf"({_FORMS})$", "")
+    core = core.str.replace_all(PUNCTUATION, "").str.to_uppercase()
+    return core, form, is_branch
+
+
+def addresses(column: pl.Expr) -> pl.Expr:
+    """The address key, without the prefecture, for a column of addresses.
+
+    丁目・番地・番・号 and every dash become one hyphen form, kanji numerals become digits, and
+    what follows the house number (building, floor) is dropped: 「霞が関三丁目1番1号 合同庁舎」
+    and 「霞が関3-1-1」 give the same key.
+    """
+    text = column.fill_null("").str.normalize("NFKC").str.replace_all(r"\s+", "")
+    text = text.str.replace(PREFECTURE, "")
+    text = text.str.replace_many(list(VARIANTS), list(VARIANTS.values()))
+    text = text.str.replace_many(
+        [k for k, _ in _KANJI_NUMBERS], [v for _, v in _KANJI_NUMBERS], leftmost=True
+    )
+    text = text.str.replace_all(r"(\d)(丁目|番地の|番地|番の|番|の)", "${1}-").str.replace_all(
+        r"(\d)号", "${1}"
+    )
+    text = text.str.replace_all(rf"(\d){ADDRESS_DASHES}", "${1}-").str.replace_all(r"-+", "-")
+    # Up to the first house number of hyphenated parts, else up to the last digit.
+    return (
+        text.str.extract(r"^(.*?\d+(?:-\d+)+)", 1).fill_null(text.str.extract(r"^(.*\d)", 1)).fill_null(text)
+    )
+
+
+def normalize_name(name: str) -> tuple[str, str, bool]:
+    frame = pl.DataFrame({"name": [name]}, schema={"name": pl.String})
+    core, form, branch = names(pl.col("name"))
+    row = frame.select(core.alias("core"), form.alias("form"), branch.alias("branch")).row(0)
+    return row[0], row[1], row[2]
+
+
+def normalize_address(address: str) -> str:
+    frame = pl.DataFrame({"address": [address]}, schema={"address": pl.String})
+    return frame.select(addresses(pl.col("address"))).item()

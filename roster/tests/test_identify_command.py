@@ -1,0 +1,163 @@
+"""manage.py identify: NTA corporations against registered workplaces (issue 4, point 7; R-ROS-4)."""
+
+import csv
+import io
+import zipfile
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from lib import nta
+from lib.corporate_number import check_digit
+
+
+def number(base: str) -> str:
+    return f"{check_digit(base)}{base}"
+
+
+def nta_row(
+    seq, corporate_number, name, pref_code, pref, city_code, city, street, kind="301", process="01", close=""
+):
+    row = dict.fromkeys(nta.COLUMNS, "")
+    row.update(
+        sequence_number=str(seq),
+        corporate_number=corporate_number,
+        process=process,
+        correct="0",
+        update_date="2024-04-01",
+        change_date="2024-04-01",
+        name=name,
+        kind=kind,
+        prefecture_name=pref,
+        city_name=city,
+        street_number=street,
+        prefecture_code=pref_code,
+        city_code=city_code,
+        close_date=close,
+        latest="1",
+    )
+    return [row[c] for c in nta.COLUMNS]
+
+
+YAMADA = number("011001098993")
+SATO = number("070001032626")
+TANAKA_1 = number("000000000001")
+TANAKA_2 = number("000000000002")
+BY_NUMBER = number("000000000003")
+TYPO = number("000000000004")
+BRANCH = number("000000000005")
+
+CORPORATIONS = [
+    nta_row(1, "7000012050002", "国税庁", "13", "東京都", "101", "千代田区", "霞が関3丁目1-1", kind="101"),
+    nta_row(2, YAMADA, "株式会社山田商事", "13", "東京都", "101", "千代田区", "霞が関3丁目1-1"),
+    nta_row(3, SATO, "有限会社佐藤工務店", "27", "大阪府", "127", "大阪市北区", "梅田1丁目2-3"),
+    nta_row(
+        4,
+        "2120901007402",
+        "合同会社閉鎖",
+        "27",
+        "大阪府",
+        "127",
+        "大阪市北区",
+        "梅田9-9-9",
+        process="21",
+        close="2023-03-31",
+    ),
+    nta_row(5, TANAKA_1, "株式会社田中建設", "13", "東京都", "104", "中央区", "銀座1-1-1"),
+    nta_row(6, TANAKA_2, "株式会社田中建設", "13", "東京都", "113", "文京区", "本郷2-2-2"),
+    nta_row(7, BY_NUMBER, "株式会社番号一致", "13", "東京都", "104", "中央区", "築地5-5-5"),
+    nta_row(8, TYPO, "株式会社みどり運輸サービス", "14", "神奈川県", "101", "横浜市鶴見区", "鶴見中央1-2-3"),
+    nta_row(9, BRANCH, "株式会社ユニーク物産", "13", "東京都", "101", "千代田区", "丸の内1-1-1"),
+]
+REGISTERED = [
+    ["労働保険番号", "事業場名称", "所在地", "法人番号", "電話番号", "備考"],
+    [
+        "13101123456000",
+        "（株）山田商事",
+        "東京都千代田区霞が関三丁目1番1号 中央合同庁舎",
+        "",
+        "03-0000-0000",
+        "x",
+    ],
+    ["13101999999000", "田中建設㈱", "東京都港区芝1-1-1", "", "", ""],
+    ["13101555555000", "別の名前の会社", "東京都江東区", BY_NUMBER, "", ""],
+    ["14101777777000", "株式会社みどり運輪サービス", "神奈川県横浜市鶴見区鶴見中央一丁目2番3号", "", "", ""],
+    ["27101888888001", "株式会社ユニーク物産 大阪支店", "大阪府大阪市中央区本町1-1", "", "", ""],
+]
+
+
+@pytest.fixture
+def files(tmp_path):
+    corporations = tmp_path / "13_tokyo_all_20240430.csv"
+    with corporations.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC).writerows(CORPORATIONS)
+    registered = tmp_path / "registered.csv"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(REGISTERED)
+    registered.write_bytes(buffer.getvalue().encode("cp932"))
+    return corporations, registered, tmp_path / "out.csv"
+
+
+def run(corporations, registered, out) -> str:
+    stdout = StringIO()
+    call_command("identify", corporations=corporations, registered=registered, out=out, stdout=stdout)
+    return stdout.getvalue()
+
+
+def verdicts(out) -> dict[str, tuple[str, str]]:
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return {r["法人番号"]: (r["判定"], r["一致労働保険番号"]) for r in rows}
+
+
+def test_the_output_has_the_documented_header(files):
+    run(*files)
+    header = files[2].read_text(encoding="utf-8").splitlines()[0]
+    assert header == "法人番号,名称,都道府県コード,市区町村コード,所在地,判定,一致労働保険番号,スコア"
+
+
+def test_each_current_corporation_gets_a_verdict_R_ROS_4(files):
+    run(*files)
+    result = verdicts(files[2])
+    assert result[YAMADA] == ("適用済", "13101123456000")  # legal form, width, kanji numerals, building
+    assert result[SATO][0] == "未手続候補"
+    assert result[BY_NUMBER] == ("適用済", "13101555555000")  # the corporate number decides
+    assert result[TYPO] == ("適用済", "14101777777000")  # a typo, at the same address
+    assert result[BRANCH] == ("適用済", "27101888888001")  # a branch office in another prefecture
+    # Two corporations of the same name and neither address: a person should look.
+    assert result[TANAKA_1][0] == result[TANAKA_2][0] == "要確認"
+
+
+def test_closed_corporations_and_public_bodies_are_left_out_and_counted(files):
+    output = run(*files)
+    result = verdicts(files[2])
+    assert "7000012050002" not in result and "2120901007402" not in result
+    assert "閉鎖・合併等 1件" in output and "国・地方公共団体 1件" in output
+    assert "7件を出力しました" in output
+
+
+def test_a_zip_as_the_nta_publishes_it_is_accepted(files):
+    corporations, registered, out = files
+    archive = corporations.with_suffix(".zip")
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(corporations, corporations.name)
+    run(archive, registered, out)
+    assert verdicts(out)[YAMADA][0] == "適用済"
+
+
+def test_a_registered_list_without_a_required_column_is_refused(files, tmp_path):
+    corporations, _, out = files
+    bad = tmp_path / "bad.csv"
+    bad.write_text("労働保険番号,名称\n13101123456000,山田\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="必須の列がありません：事業場名称、所在地"):
+        run(corporations, bad, out)
+    assert not out.exists()
+
+
+def test_a_file_that_is_not_nta_data_is_refused(files, tmp_path):
+    _, registered, out = files
+    bad = tmp_path / "not_nta.csv"
+    bad.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="30列"):
+        run(bad, registered, out)
