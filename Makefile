@@ -39,8 +39,16 @@ lint: install
 test: lint
 	$(BIN)/python -m pytest
 
-bench: install
-	@echo "ベンチマークはまだありません（bench/ は後続の issue で追加されます）。"
+# Benchmarks on national-size synthetic data; results in bench/results/ and bench/RESULTS.md.
+# Splink (comparison only) lives in its own environment, never in the application's.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: requirements.txt bench/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r requirements.txt -r bench/requirements.txt
+	touch $@
+
+bench: install $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/identify.py --splink $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

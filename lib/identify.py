@@ -10,6 +10,7 @@ joins on those keys; each pair is scored with rapidfuzz; rules on the scores dec
 import io
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
@@ -31,6 +32,21 @@ OUTPUT_HEADER = [
 ]
 REGISTERED_COLUMNS = {"労働保険番号": "insurance_number", "事業場名称": "name", "所在地": "address"}
 OPTIONAL_COLUMNS = {"法人番号": "corporate_number", "郵便番号": "post_code", "電話番号": "phone"}
+# The NTA columns identification needs; the others are not read (memory at national scale).
+NTA_COLUMNS = [
+    "sequence_number",
+    "corporate_number",
+    "process",
+    "name",
+    "kind",
+    "prefecture_name",
+    "city_name",
+    "street_number",
+    "prefecture_code",
+    "city_code",
+    "close_date",
+    "latest",
+]
 # A key shared by more corporations than this (a common name, a large office building) proves
 # nothing by itself; such groups are not paired on that key.
 MAX_GROUP = 200
@@ -108,6 +124,22 @@ def _pairs(corporations: pl.DataFrame, registered: pl.DataFrame) -> pl.DataFrame
     return pl.concat([by_name, by_address, branches]).unique()
 
 
+def _similarity(pairs: pl.DataFrame, column: str) -> pl.Series:
+    """rapidfuzz's ratio (0–100) of ``column`` on each side of each pair.
+
+    Most pairs come from an exact join on that very column; they score 100 without rapidfuzz,
+    which then sees (and Python holds in lists) only the pairs that differ.
+    """
+    equal = pairs[column] == pairs[f"{column}_r"]
+    differing = pairs.filter(~equal)
+    scores = cpdist(
+        differing[column].to_list(), differing[f"{column}_r"].to_list(), scorer=fuzz.ratio, workers=-1
+    )
+    result = pl.Series(np.full(pairs.height, 100.0, dtype=np.float32))
+    result[np.flatnonzero(~equal.to_numpy())] = scores.astype(np.float32)
+    return result
+
+
 def _score(corporations: pl.DataFrame, registered: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     corp = corporations.select("c", "core", "form", "address_key", "pref")
     unique_in_pref = corporations.group_by(["pref", "core", "form"]).len().rename({"len": "same_in_pref"})
@@ -118,23 +150,23 @@ def _score(corporations: pl.DataFrame, registered: pl.DataFrame, pairs: pl.DataF
         on="r",
         suffix="_r",
     )
-    name_score = cpdist(joined["core"].to_list(), joined["core_r"].to_list(), scorer=fuzz.ratio, workers=-1)
-    address_score = cpdist(
-        joined["address_key"].to_list(), joined["address_key_r"].to_list(), scorer=fuzz.ratio, workers=-1
-    )
     joined = joined.with_columns(
-        pl.Series("name_score", name_score).cast(pl.Float32),
-        pl.Series("address_score", address_score).cast(pl.Float32),
-        ((pl.col("form") == pl.col("form_r")) | (pl.col("form_r") == "")).alias("same_form"),
+        _similarity(joined, "core").alias("name_score"),
+        _similarity(joined, "address_key").alias("address_score"),
+        (pl.col("form") == pl.col("form_r")).alias("same_form"),
     )
     name, address, same_form = pl.col("name_score"), pl.col("address_score"), pl.col("same_form")
-    sure = same_form & (
-        ((name >= 92) & (address >= 90))  # the same business, written differently
-        | ((address == 100) & (name >= 80))  # a typo in the name at the same address
-        | ((name == 100) & (pl.col("same_in_pref") == 1) & ~pl.col("branch"))  # moved within the prefecture
-        | ((name == 100) & (pl.col("same_in_country") == 1) & pl.col("branch"))  # a branch office
+    # A registered name without a legal form (a trade name, or the form left off) is matched on
+    # the address too; a name alone, without the address, must carry the same legal form.
+    similar_form = same_form | (pl.col("form_r") == "")
+    sure = (
+        (similar_form & (name >= 92) & (address >= 90))  # the same business, written differently
+        | (similar_form & (address == 100) & (name >= 80))  # a typo in the name at the same address
+        | (same_form & (name == 100) & (pl.col("same_in_pref") == 1) & ~pl.col("branch"))  # moved
+        | (same_form & (name == 100) & (pl.col("same_in_country") == 1) & pl.col("branch"))  # a branch office
     )
-    doubtful = (name >= 80) & ((address >= 60) | (name == 100))
+    # Doubtful: close on both, or the very same name shared by a few corporations of the prefecture.
+    doubtful = ((name >= 80) & (address >= 60)) | (same_form & (name == 100) & (pl.col("same_in_pref") <= 3))
     return joined.with_columns(
         sure.alias("sure"),
         doubtful.alias("doubtful"),
@@ -190,4 +222,10 @@ def identify(raw_corporations: pl.DataFrame, raw_registered: pl.DataFrame) -> Ou
 
 def read_registered(data: bytes) -> pl.DataFrame:
     """A registered-workplace CSV (header row; UTF-8 or cp932), every column as text."""
-    return pl.read_csv(io.BytesIO(tables.decode_csv(data).encode("utf-8")), infer_schema=False)
+    try:
+        # UTF-8 goes straight to Polars; only cp932 pays for a decode and a copy.
+        return pl.read_csv(
+            io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")), infer_schema=False, encoding="utf8"
+        )
+    except pl.exceptions.ComputeError:
+        return pl.read_csv(io.BytesIO(tables.decode_csv(data).encode("utf-8")), infer_schema=False)

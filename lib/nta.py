@@ -3,6 +3,7 @@
 No header row, 30 columns (FORMATS.md). A .zip as downloaded is read from its CSV member.
 """
 
+import csv
 import io
 import zipfile
 from pathlib import Path
@@ -61,22 +62,39 @@ def _csv_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def read(path: Path) -> pl.DataFrame:
-    """Every row of an NTA full or diff file, all columns as text."""
-    data = _csv_bytes(Path(path))
+def _check_width(source) -> None:
+    """The published layout has 30 columns; anything else is not NTA data."""
+    if isinstance(source, Path):
+        with source.open(encoding="utf-8", errors="replace", newline="") as handle:
+            first = handle.readline()
+    else:
+        first = source.getvalue().split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    width = len(next(csv.reader([first]), []))
+    if width != len(COLUMNS):
+        raise NtaFormatError(
+            f"法人番号データ（Unicode版CSV）ではありません：列の数が{width}です（法人番号データは30列）。"
+        )
+
+
+def read(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
+    """Every row of an NTA full or diff file, as text; only ``columns`` if given (saves memory)."""
+    path = Path(path)
+    source = io.BytesIO(_csv_bytes(path)) if path.suffix.lower() == ".zip" else path
+    _check_width(source)
+    # Selected columns come back in file order, under generated names: name them by position.
+    columns = sorted(columns or COLUMNS, key=COLUMNS.index)
     try:
         frame = pl.read_csv(
-            io.BytesIO(data),
+            source,
+            columns=[COLUMNS.index(c) for c in columns],
             has_header=False,
-            new_columns=COLUMNS,
-            schema_overrides={name: pl.String for name in COLUMNS},
+            infer_schema=False,
             encoding="utf8",
             quote_char='"',
         )
     except (pl.exceptions.ComputeError, pl.exceptions.ShapeError, pl.exceptions.SchemaError) as error:
         raise NtaFormatError(f"法人番号データ（Unicode版CSV、30列）として読めません：{error}") from None
-    if frame.width != len(COLUMNS):
-        raise NtaFormatError(f"列の数が{frame.width}です（法人番号データは30列）。")
+    frame.columns = columns
     return frame
 
 

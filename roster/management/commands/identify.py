@@ -35,7 +35,7 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"ファイルがありません：{path}")
         try:
-            raw_corporations = nta.read(corporations)
+            raw_corporations = nta.read(corporations, identify.NTA_COLUMNS)
             raw_registered = identify.read_registered(registered.read_bytes())
             outcome = identify.identify(raw_corporations, raw_registered)
         except (nta.NtaFormatError, tables.TableError, ValueError) as error:
