@@ -72,10 +72,11 @@ def timed(command: list[str]) -> tuple[float, int, str]:
         child = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
         # wait4 gives this child's own resource usage, not the maximum over every child so far.
         _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - started
         output.seek(0)
         text = output.read().decode("utf-8", errors="replace")
-    if os.waitstatus_to_exitcode(status):
+    if child.returncode:
         sys.exit(f"{command[1]} failed:\n{text}")
     return round(seconds, 1), usage.ru_maxrss // 1024, text
 
