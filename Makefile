@@ -29,8 +29,9 @@ run: demo
 	@echo
 	@$(BIN)/python manage.py demo_logins
 	@echo
-	@echo "http://127.0.0.1:8000 で起動します（停止は Ctrl+C）。"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "http://127.0.0.1:8000 で起動します（停止は Ctrl+C）。取込などのバックグラウンド処理も同時に動きます。"
+	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check .

@@ -49,9 +49,15 @@ INSTALLED_APPS = [
     "auditlog",
     "org",
     "audit",
+    "django_tasks",
+    "django_tasks_db",
     "people",
     "roster",
 ]
+
+# Background work (large imports, national runs): django-tasks with its database backend; a
+# worker (`manage.py db_worker`) runs the queue. Pages poll the job rows for progress.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -158,6 +164,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",
     "otp_totp",  # device rows hold the TOTP secret and change on every verification
     "audit",
+    "django_tasks_db",  # the queue's own bookkeeping
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 # Account numbers are masked in the trail as on screen; who unmasked one is audited separately.

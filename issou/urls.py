@@ -12,5 +12,6 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("", include("people.urls")),
+    path("", include("roster.urls")),
     path("", include("org.urls")),
 ]

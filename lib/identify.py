@@ -124,7 +124,7 @@ def _pairs(corporations: pl.DataFrame, registered: pl.DataFrame) -> pl.DataFrame
     return pl.concat([by_name, by_address, branches]).unique()
 
 
-def _similarity(pairs: pl.DataFrame, column: str) -> pl.Series:
+def similarity(pairs: pl.DataFrame, column: str) -> pl.Series:
     """rapidfuzz's ratio (0–100) of ``column`` on each side of each pair.
 
     Most pairs come from an exact join on that very column; they score 100 without rapidfuzz,
@@ -151,8 +151,8 @@ def _score(corporations: pl.DataFrame, registered: pl.DataFrame, pairs: pl.DataF
         suffix="_r",
     )
     joined = joined.with_columns(
-        _similarity(joined, "core").alias("name_score"),
-        _similarity(joined, "address_key").alias("address_score"),
+        similarity(joined, "core").alias("name_score"),
+        similarity(joined, "address_key").alias("address_score"),
         (pl.col("form") == pl.col("form_r")).alias("same_form"),
     )
     name, address, same_form = pl.col("name_score"), pl.col("address_score"), pl.col("same_form")

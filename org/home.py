@@ -47,6 +47,7 @@ def home_context(user: User) -> dict:
             {"label": "推進員", "value": counts["promoters"], "unit": "人"},
             {"label": "指導員", "value": counts["instructors"], "unit": "人"},
         ]
+        links.append(_link("未手続事業名簿", "roster_business_list", note="一覧表・本省リストの取込と名寄せ"))
         links.append(_link("人員名簿", "person_list", note="推進員・促進員・指導員・講師と振込口座"))
         links.append(_link("委嘱", "appointment_list", note="申請・誓約書・決定・更新・委嘱状と推進員証"))
         links.append(_link("促進員の配置と手当", "allocation", note="配置人数・代表促進員・稼動日"))

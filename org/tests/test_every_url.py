@@ -13,6 +13,7 @@ from audit.models import AuditEntry
 from conftest import login
 from org.models import Block, FiscalYear
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person
+from roster.models import Business, ImportJob, MatchReview
 
 # name: (method, the object its URL points at, status for a promoter of the same branch)
 ROUTES = {
@@ -62,6 +63,14 @@ ROUTES = {
     "allocation": ("GET", None, 403),
     "allocation_set": ("POST", "branch", 403),
     "coordinator_pay": ("GET", None, 403),
+    "roster_business_list": ("GET", None, 403),
+    "roster_business_detail": ("GET", "business", 403),
+    "roster_import_upload": ("GET", None, 403),
+    "roster_import_mapping": ("GET", None, 403),
+    "roster_import_job": ("GET", "import_job", 403),
+    "roster_import_rejected": ("GET", "import_job", 403),
+    "roster_review_list": ("GET", None, 403),
+    "roster_review_decide": ("POST", "review", 403),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}
@@ -90,6 +99,10 @@ OTHER_BRANCH_STATUS = {
     "work_days": 404,
     "work_day_toggle": 404,
     "allocation_set": 403,
+    "roster_business_detail": 404,
+    "roster_import_job": 404,
+    "roster_import_rejected": 404,
+    "roster_review_decide": 404,
 }
 
 
@@ -118,6 +131,9 @@ def _url(name, people, tokyo):
         "person": lambda: appointment.person_id,
         "appointment": lambda: appointment.pk,
         "bank_account": lambda: appointment.person.bank_account.pk,
+        "business": lambda: Business.objects.get(name="東京 太郎商事").pk,
+        "import_job": lambda: ImportJob.objects.get(branch=tokyo).pk,
+        "review": lambda: MatchReview.objects.get(business__branch=tokyo).pk,
     }[target]()
     return reverse(name, args=[pk])
 
@@ -148,6 +164,27 @@ def tokyo_rows(people, tokyo):
         role=AppointmentRole.COORDINATOR,
         status=AppointmentStatus.ACTIVE,
         requested_by=people["tokyo_staff"],
+    )
+    job = ImportJob.objects.create(
+        branch=tokyo,
+        fiscal_year=FiscalYear.for_date(datetime.date.today()),
+        kind="list",
+        filename="東京 太郎.csv",
+        stored_file="/nonexistent",
+        created_by=people["tokyo_staff"],
+    )
+    business = Business.objects.create(
+        branch=tokyo,
+        fiscal_year=job.fiscal_year,
+        name="東京 太郎商事",
+        prefecture=tokyo.prefecture,
+        address="東京都千代田区1-1-1",
+        name_core="東京太郎商事",
+        address_key="千代田区1-1-1",
+        identified_on=datetime.date.today(),
+    )
+    MatchReview.objects.create(
+        job=job, business=business, incoming={"name": "東京 太郎"}, row_hash="x", score=90
     )
     return AuditEntry.objects.filter(branch=tokyo).latest("pk")
 

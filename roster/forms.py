@@ -1,0 +1,39 @@
+"""Forms for importing lists into the roster."""
+
+from django import forms
+
+from org import access
+from org.forms import StyledForm
+from org.models import Branch, FiscalYear
+from roster.importing import FIELDS, REQUIRED
+from roster.models import SourceKind
+
+
+class UploadForm(StyledForm):
+    file = forms.FileField(label="ファイル（.xlsx または .csv）")
+    kind = forms.ChoiceField(
+        label="出典",
+        choices=[
+            (SourceKind.LIST, SourceKind.LIST.label),
+            (SourceKind.MINISTRY_LIST, SourceKind.MINISTRY_LIST.label),
+        ],
+    )
+    branch = forms.ModelChoiceField(label="支部", queryset=Branch.objects.none())
+    fiscal_year = forms.ModelChoiceField(label="年度", queryset=FiscalYear.objects.all())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = access.visible(user, Branch.objects.all())
+        if not user.is_hq:
+            self.fields["branch"].initial = user.branch
+            self.fields["branch"].disabled = True
+
+
+class MappingForm(StyledForm):
+    """Which column of the file holds each field; the choice is remembered for the next upload."""
+
+    def __init__(self, *args, headers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "（使わない）"), *[(h, h) for h in headers]]
+        for name, label in FIELDS.items():
+            self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=name in REQUIRED)

@@ -1,0 +1,269 @@
+"""Importing a list of businesses into a branch's roster: validate, normalise, link, then save at once.
+
+Two phases. ``plan`` reads and decides everything without writing business data (the job's progress
+is written as it goes); ``apply`` saves the plan in one transaction. A run killed in the first
+phase leaves nothing; in the second, the transaction rolls back. Each source row carries a hash,
+so the same file imported again merges into what is there and adds nothing (R-ROS-4).
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from lib import identify, normalize
+from lib.corporate_number import is_valid
+from roster.models import (
+    Business,
+    BusinessSource,
+    BusinessStatus,
+    ImportJob,
+    JobStatus,
+    MatchReview,
+    ReviewDecision,
+)
+
+FIELDS = {
+    "name": "事業所名",
+    "name_kana": "事業所名カナ",
+    "corporate_number": "法人番号",
+    "insurance_number": "労働保険番号",
+    "address": "所在地",
+    "postal_code": "郵便番号",
+    "phone": "電話番号",
+    "industry": "業種",
+    "workers": "労働者数",
+}
+REQUIRED = ["name", "address"]
+SURE, DOUBTFUL = "sure", "doubtful"
+
+
+@dataclass
+class Plan:
+    new: list[dict] = field(default_factory=list)  # rows that become businesses (first of each group)
+    merges: list[tuple[int, dict]] = field(default_factory=list)  # (business id, row) to add as a source
+    reviews: list[tuple[int, dict, int]] = field(default_factory=list)  # (business id, row, score)
+    rejected: list[dict] = field(default_factory=list)
+    rows_read: int = 0
+
+
+def suggest_mapping(headers: list[str]) -> dict[str, str]:
+    """Map each field to the column whose header names it (事業所名, 名称, 所在地, 住所 …)."""
+    synonyms = {
+        "name": ["事業所名", "事業場名称", "名称", "商号", "法人名"],
+        "name_kana": ["事業所名カナ", "カナ", "フリガナ"],
+        "corporate_number": ["法人番号"],
+        "insurance_number": ["労働保険番号"],
+        "address": ["所在地", "住所"],
+        "postal_code": ["郵便番号"],
+        "phone": ["電話番号", "電話"],
+        "industry": ["業種"],
+        "workers": ["労働者数", "従業員数"],
+    }
+    return {
+        target: next((h for h in headers if h in words), "")
+        for target, words in synonyms.items()
+        if any(h in words for h in headers)
+    }
+
+
+def _row_hash(values: dict) -> str:
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _validate(values: dict, line: int) -> list[str]:
+    problems = [f"{line}行目「{FIELDS[f]}」：入力がありません。" for f in REQUIRED if not values.get(f)]
+    number = values.get("corporate_number", "")
+    if number and not is_valid(number):
+        problems.append(
+            f"{line}行目「法人番号」：13桁の法人番号として正しくありません（チェックデジット不一致）：{number}"
+        )
+    insurance = values.get("insurance_number", "")
+    if insurance and not (insurance.isdigit() and len(insurance) == 14):
+        problems.append(f"{line}行目「労働保険番号」：14桁の数字ではありません：{insurance}")
+    workers = values.get("workers", "")
+    if workers and not workers.isdigit():
+        problems.append(f"{line}行目「労働者数」：数字ではありません：{workers}")
+    return problems
+
+
+def _progress(job: ImportJob, percent: int) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(progress=percent)
+
+
+def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
+    """Decide, for every row, whether it is new, the same as a business already there, or doubtful."""
+    result = Plan(rows_read=len(rows))
+    index = {target: headers.index(header) for target, header in job.mapping.items() if header in headers}
+    records = []
+    for line, cells in enumerate(rows, start=2):
+        values = {target: str(cells[i]).strip() if i < len(cells) else "" for target, i in index.items()}
+        values["corporate_number"] = values.get("corporate_number", "").replace("-", "")
+        values["insurance_number"] = values.get("insurance_number", "").replace("-", "")
+        problems = _validate(values, line)
+        if problems:
+            result.rejected.append(
+                {"行": line, "理由": " ".join(problems), **{FIELDS[k]: v for k, v in values.items()}}
+            )
+        else:
+            records.append({"line": line, **values, "row_hash": _row_hash(values)})
+    _progress(job, 20)
+    if not records:
+        return result
+    incoming = pl.DataFrame(records, infer_schema_length=None).with_row_index("i")
+    core, form, _ = normalize.names(pl.col("name"))
+    incoming = incoming.with_columns(
+        core.alias("core"), form.alias("form"), normalize.addresses(pl.col("address")).alias("address_key")
+    )
+    _progress(job, 40)
+    known = pl.DataFrame(
+        list(
+            Business.objects.filter(branch=job.branch).values_list(
+                "pk", "name_core", "legal_form", "address_key", "corporate_number"
+            )
+        ),
+        schema=["b", "core", "form", "address_key", "corporate_number"],
+        orient="row",
+    )
+    decided = dict(
+        MatchReview.objects.filter(business__branch=job.branch)
+        .exclude(decision=ReviewDecision.PENDING)
+        .values_list("row_hash", "decision")
+    )
+    links = _link(incoming, known)
+    _progress(job, 70)
+    seen_in_file: dict[tuple, dict] = {}
+    for row in incoming.join(links, on="i", how="left").sort("i").iter_rows(named=True):
+        record = {k: row[k] for k in ["line", *FIELDS, "row_hash", "core", "form", "address_key"] if k in row}
+        if row["b"] is not None and (
+            row["verdict"] == SURE or decided.get(row["row_hash"]) == ReviewDecision.SAME
+        ):
+            result.merges.append((row["b"], record))
+        elif row["b"] is not None and decided.get(row["row_hash"]) != ReviewDecision.DIFFERENT:
+            result.reviews.append((row["b"], record, row["score"]))
+        else:
+            # Rows of one file naming the same business become one business with several sources.
+            key = (row["corporate_number"] or None, row["core"], row["form"], row["address_key"])
+            key = (key[0],) if key[0] else key
+            if key in seen_in_file:
+                seen_in_file[key].setdefault("also", []).append(record)
+            else:
+                seen_in_file[key] = record
+                result.new.append(record)
+    return result
+
+
+def _link(incoming: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+    """The best existing business for each incoming row, with a verdict (sure / doubtful) and score."""
+    if known.is_empty():
+        return pl.DataFrame(schema={"i": pl.UInt32, "b": pl.Int64, "verdict": pl.String, "score": pl.Int32})
+    by_number = incoming.filter(pl.col("corporate_number") != "").join(
+        known, on="corporate_number", suffix="_k"
+    )
+    by_number = by_number.select(
+        "i", "b", pl.lit(SURE).alias("verdict"), pl.lit(100, dtype=pl.Int32).alias("score")
+    )
+    # A branch's roster is small enough for looser blocks than the national run: the same
+    # block of the town (the address without its last number) and the same start of the name.
+    block = pl.col("address_key").str.replace(r"-\d+$", "")
+    start = pl.col("core").str.slice(0, 4)
+    keys = [pl.col("core"), pl.col("address_key"), block, start]
+    pairs = pl.concat(
+        [
+            incoming.select("i", key.alias("key"))
+            .filter(pl.col("key").str.len_chars() >= 2)
+            .join(known.select("b", key.alias("key")).filter(pl.len().over("key") <= 200), on="key")
+            .select("i", "b")
+            for key in keys
+        ]
+    ).unique()
+    joined = pairs.join(incoming.select("i", "core", "form", "address_key"), on="i").join(
+        known.select("b", "core", "form", "address_key"), on="b", suffix="_r"
+    )
+    joined = joined.with_columns(
+        identify.similarity(joined, "core").alias("name"),
+        identify.similarity(joined, "address_key").alias("address"),
+    )
+    name, address = pl.col("name"), pl.col("address")
+    same_form = (pl.col("form") == pl.col("form_r")) | (pl.col("form") == "") | (pl.col("form_r") == "")
+    sure = same_form & (((name >= 92) & (address >= 90)) | ((address == 100) & (name >= 85)))
+    doubtful = (name >= 80) & ((address >= 60) | (name == 100))
+    scored = joined.with_columns(
+        pl.when(sure).then(pl.lit(SURE)).when(doubtful).then(pl.lit(DOUBTFUL)).alias("verdict"),
+        (name * 0.6 + address * 0.4).round(0).cast(pl.Int32).alias("score"),
+    ).filter(pl.col("verdict").is_not_null())
+    return (
+        pl.concat([by_number, scored.select("i", "b", "verdict", "score")])
+        .sort(["i", "verdict", "score"], descending=[False, True, True])
+        .unique(subset="i", keep="first")
+    )
+
+
+def new_business(job: ImportJob, record: dict) -> Business:
+    return Business(
+        branch=job.branch,
+        fiscal_year=job.fiscal_year,
+        name=record["name"],
+        name_kana=record.get("name_kana", ""),
+        corporate_number=record.get("corporate_number", ""),
+        insurance_number=record.get("insurance_number", ""),
+        prefecture=job.branch.prefecture,
+        address=record["address"],
+        postal_code=record.get("postal_code", "").replace("-", "")[:7],
+        phone=record.get("phone", ""),
+        industry=record.get("industry", ""),
+        workers=int(record["workers"]) if record.get("workers") else None,
+        name_core=record["core"],
+        legal_form=record["form"],
+        address_key=record["address_key"],
+        status=BusinessStatus.IDENTIFIED,
+        identified_on=timezone.localdate(),
+    )
+
+
+def original_row(record: dict) -> dict:
+    """The row as the user sent it, under the Japanese field names."""
+    return {FIELDS[k]: record[k] for k in FIELDS if record.get(k)}
+
+
+def _source(job: ImportJob, business_id: int, record: dict) -> BusinessSource:
+    return BusinessSource(
+        business_id=business_id,
+        kind=job.kind,
+        job=job,
+        original=original_row(record),
+        row_hash=record["row_hash"],
+    )
+
+
+@transaction.atomic
+def apply(job: ImportJob, result: Plan) -> None:
+    """Save a plan in one transaction; sources already there (the same row again) are skipped."""
+    businesses = Business.objects.bulk_create([new_business(job, r) for r in result.new], batch_size=1000)
+    sources = []
+    for business, record in zip(businesses, result.new, strict=True):
+        sources += [_source(job, business.pk, r) for r in [record, *record.get("also", [])]]
+    sources += [_source(job, business_id, record) for business_id, record in result.merges]
+    BusinessSource.objects.bulk_create(sources, batch_size=1000, ignore_conflicts=True)
+    MatchReview.objects.bulk_create(
+        [
+            MatchReview(job=job, business_id=b, incoming={**record}, row_hash=record["row_hash"], score=score)
+            for b, record, score in result.reviews
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE,
+        progress=100,
+        rows_read=result.rows_read,
+        added=len(result.new),
+        merged=len(result.merges) + sum(len(r.get("also", [])) for r in result.new),
+        to_review=len(result.reviews),
+        rejected=len(result.rejected),
+        rejected_rows=result.rejected,
+        finished_at=timezone.now(),
+    )

@@ -1,0 +1,242 @@
+"""Businesses, the sources that listed them, their status history, and each year's roster (R-ROS-1 … R-ROS-4)."""
+
+from django.conf import settings
+from django.db import models
+
+from org.models import Branch, FiscalYear, Prefecture
+from org.scope import Scope
+
+
+class BusinessStatus(models.TextChoices):
+    IDENTIFIED = "identified", "把握"
+    ON_ROSTER = "on_roster", "名簿登載"
+    ALLOCATED = "allocated", "役割分担済"
+    VISITED = "visited", "訪問済"
+    ENROLLED = "enrolled", "成立"
+    REFUSED = "refused", "拒否"
+    CLOSED = "closed", "廃業・移転"
+    HANDED_OVER = "handed_over", "労働局へ移管"
+
+
+class Business(models.Model):
+    """A business that may be unregistered (未手続事業, R-ROS-1), kept once however many lists name it."""
+
+    # The allowed status changes; Business.set_status enforces them and keeps the history.
+    TRANSITIONS = {
+        BusinessStatus.IDENTIFIED: {BusinessStatus.ON_ROSTER, BusinessStatus.CLOSED, BusinessStatus.ENROLLED},
+        BusinessStatus.ON_ROSTER: {
+            BusinessStatus.ALLOCATED,
+            BusinessStatus.HANDED_OVER,
+            BusinessStatus.CLOSED,
+            BusinessStatus.ENROLLED,
+        },
+        BusinessStatus.ALLOCATED: {
+            BusinessStatus.VISITED,
+            BusinessStatus.HANDED_OVER,
+            BusinessStatus.CLOSED,
+            BusinessStatus.ENROLLED,
+        },
+        BusinessStatus.VISITED: {
+            BusinessStatus.ENROLLED,
+            BusinessStatus.REFUSED,
+            BusinessStatus.CLOSED,
+            BusinessStatus.HANDED_OVER,
+        },
+        BusinessStatus.REFUSED: {BusinessStatus.VISITED, BusinessStatus.HANDED_OVER, BusinessStatus.ENROLLED},
+        BusinessStatus.ENROLLED: set(),
+        BusinessStatus.CLOSED: {BusinessStatus.ON_ROSTER},
+        BusinessStatus.HANDED_OVER: set(),
+    }
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, verbose_name="支部", related_name="businesses"
+    )
+    name = models.CharField("事業所名", max_length=200)
+    name_kana = models.CharField("事業所名（カナ）", max_length=200, blank=True)
+    corporate_number = models.CharField("法人番号", max_length=13, blank=True, db_index=True)
+    insurance_number = models.CharField("労働保険番号", max_length=14, blank=True)
+    prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, verbose_name="都道府県")
+    city_code = models.CharField("市区町村コード", max_length=6, blank=True)
+    address = models.CharField("所在地", max_length=300)
+    postal_code = models.CharField("郵便番号", max_length=7, blank=True)
+    phone = models.CharField("電話番号", max_length=20, blank=True)
+    industry = models.CharField("業種", max_length=100, blank=True)
+    workers = models.PositiveIntegerField("労働者数", null=True, blank=True)
+    # Normalised beside the original (lib.normalize): what linking compares.
+    name_core = models.CharField("名称（正規化）", max_length=200, db_index=True)
+    legal_form = models.CharField("法人格", max_length=20, blank=True)
+    address_key = models.CharField("所在地（正規化）", max_length=300, db_index=True)
+    status = models.CharField(
+        "状態", max_length=20, choices=BusinessStatus.choices, default=BusinessStatus.IDENTIFIED
+    )
+    identified_on = models.DateField("把握日")
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, verbose_name="把握年度")
+
+    scope = Scope(branch="branch")
+
+    class Meta:
+        ordering = ["branch__prefecture__code", "name"]
+        verbose_name = verbose_name_plural = "事業所"
+        indexes = [models.Index(fields=["branch", "status"]), models.Index(fields=["branch", "fiscal_year"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.branch_id}
+
+    def set_status(self, status: str, *, by=None, reason: str = "") -> "StatusChange":
+        """Move to ``status`` if the workflow allows it, and record the step in the history."""
+        if status not in self.TRANSITIONS[BusinessStatus(self.status)]:
+            raise ValueError(
+                f"「{self.get_status_display()}」から「{BusinessStatus(status).label}」には変更できません。"
+            )
+        change = StatusChange(
+            business=self, from_status=self.status, to_status=status, changed_by=by, reason=reason
+        )
+        self.status = status
+        self.save(update_fields=["status"])
+        change.save()
+        return change
+
+
+class StatusChange(models.Model):
+    """One step of a business's status history."""
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField("変更前", max_length=20, choices=BusinessStatus.choices, blank=True)
+    to_status = models.CharField("変更後", max_length=20, choices=BusinessStatus.choices)
+    changed_at = models.DateTimeField("日時", auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.CharField("理由", max_length=200, blank=True)
+
+    scope = Scope(branch="business__branch")
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = verbose_name_plural = "状態の履歴"
+
+    def __str__(self) -> str:
+        return f"{self.business} {self.get_from_status_display()}→{self.get_to_status_display()}"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.business.branch_id}
+
+
+class SourceKind(models.TextChoices):
+    LIST = "list", "一覧表（CSV・Excel）"
+    NTA = "nta", "法人番号公表サイト"
+    MINISTRY_LIST = "ministry_list", "本省「未手続事業リスト」"
+    MANUAL = "manual", "手入力"
+
+
+class BusinessSource(models.Model):
+    """A list that named the business, with the row as it came, so nothing is overwritten silently."""
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="sources")
+    kind = models.CharField("出典", max_length=20, choices=SourceKind.choices)
+    job = models.ForeignKey("ImportJob", on_delete=models.PROTECT, null=True, related_name="sources")
+    original = models.JSONField("元の行")
+    # The same row imported again finds this and adds nothing (re-runs, resumed imports).
+    row_hash = models.CharField(max_length=64)
+    added_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    scope = Scope(branch="business__branch")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "出典"
+        constraints = [models.UniqueConstraint(fields=["business", "row_hash"], name="one_source_per_row")]
+
+    def __str__(self) -> str:
+        return f"{self.business}（{self.get_kind_display()}）"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.business.branch_id}
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "待機中"
+    RUNNING = "running", "処理中"
+    DONE = "done", "完了"
+    FAILED = "failed", "失敗"
+
+
+class ImportJob(models.Model):
+    """One upload of a list, processed in the background; its page shows progress and the result."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, verbose_name="支部", related_name="import_jobs"
+    )
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, verbose_name="年度")
+    kind = models.CharField("出典", max_length=20, choices=SourceKind.choices)
+    filename = models.CharField("ファイル名", max_length=200)
+    stored_file = models.CharField(max_length=300)
+    mapping = models.JSONField("列の対応", default=dict)
+    status = models.CharField("状態", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField("進捗（%）", default=0)
+    rows_read = models.PositiveIntegerField("読込件数", default=0)
+    added = models.PositiveIntegerField("新規件数", default=0)
+    merged = models.PositiveIntegerField("統合件数", default=0)
+    to_review = models.PositiveIntegerField("要確認件数", default=0)
+    rejected = models.PositiveIntegerField("不採用件数", default=0)
+    rejected_rows = models.JSONField("不採用の行", default=list)
+    error = models.TextField("エラー", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    finished_at = models.DateTimeField("完了日時", null=True, blank=True)
+
+    scope = Scope(branch="branch")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "取込"
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.branch_id}
+
+
+class ReviewDecision(models.TextChoices):
+    PENDING = "pending", "未確認"
+    SAME = "same", "同一の事業所"
+    DIFFERENT = "different", "別の事業所"
+
+
+class MatchReview(models.Model):
+    """A doubtful pair: an incoming row that may be a business already on the roster (R-ROS-4).
+
+    A person decides; the decision is audited and remembered, so the same row in a later
+    import is settled without asking again.
+    """
+
+    job = models.ForeignKey(ImportJob, on_delete=models.PROTECT, related_name="reviews")
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="reviews", verbose_name="既存の事業所"
+    )
+    incoming = models.JSONField("取り込んだ行")
+    row_hash = models.CharField(max_length=64)
+    score = models.PositiveSmallIntegerField("類似度")
+    decision = models.CharField(
+        "判断", max_length=20, choices=ReviewDecision.choices, default=ReviewDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("判断日時", null=True, blank=True)
+
+    scope = Scope(branch="business__branch")
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        verbose_name = verbose_name_plural = "名寄せの確認"
+        constraints = [models.UniqueConstraint(fields=["business", "row_hash"], name="one_review_per_row")]
+
+    def __str__(self) -> str:
+        return f"{self.incoming.get('name', '')} ≟ {self.business}"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.business.branch_id}

@@ -1,0 +1,39 @@
+"""Background work for the roster: an uploaded list is imported by the task queue's worker."""
+
+import logging
+from pathlib import Path
+
+from django.utils import timezone
+from django_tasks import task
+
+from lib import tables
+from roster import importing
+from roster.models import ImportJob, JobStatus
+
+log = logging.getLogger(__name__)
+
+
+@task()
+def run_import(job_id: int) -> None:
+    job = ImportJob.objects.select_related("branch__prefecture", "fiscal_year").get(pk=job_id)
+    if job.status == JobStatus.DONE:
+        return  # delivered twice: the first run did the work
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=5, error="")
+    try:
+        headers, rows = tables.read_table(job.filename, Path(job.stored_file).read_bytes())
+        importing.apply(job, importing.plan(job, headers, rows))
+    except tables.TableError as error:
+        _fail(job, str(error))
+    except Exception:
+        log.exception("import %s failed", job.pk)
+        _fail(
+            job,
+            "取込中に予期しないエラーが発生しました。管理者に連絡してください。名簿は変更されていません。",
+        )
+        raise
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED, error=message, finished_at=timezone.now()
+    )

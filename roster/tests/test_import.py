@@ -1,0 +1,161 @@
+"""Importing lists into the roster in the background: mapping, linking, review, atomicity (R-ROS-3, R-ROS-4)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from conftest import login
+from lib.corporate_number import check_digit
+from roster import importing
+from roster.models import Business, BusinessSource, ImportJob, JobStatus, MatchReview, ReviewDecision
+from roster.tasks import run_import
+
+NUMBER = f"{check_digit('011001098993')}011001098993"
+HEADER = "名称,住所,法人番号,電話番号\r\n"
+ROWS = [
+    f"㈱髙橋①商事,東京都千代田区霞が関三丁目1番1号,{NUMBER},03-1234-5678\r\n",
+    "山田工業(有),東京都港区芝公園4－2－8,,\r\n",
+    "山田工業有限会社,東京都港区芝公園4丁目2番8号 ～ビル,,\r\n",  # the same business, written otherwise
+    "住所なし商店,,,\r\n",
+    "番号誤り株式会社,東京都中央区銀座1-1-1,4011001098994,\r\n",
+]
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def upload(client, body: str, tokyo, *, encoding="cp932", name="list.csv"):
+    data = (HEADER + body).encode(encoding)
+    response = client.post(
+        "/roster/import/",
+        {
+            "file": SimpleUploadedFile(name, data),
+            "kind": "list",
+            "branch": tokyo.pk,
+            "fiscal_year": 2026 - 2011 + 1,
+        },
+    )
+    return response
+
+
+def run(client, django_capture_on_commit_callbacks, mapping=None):
+    page = client.get("/roster/import/mapping/")
+    initial = {name: field.initial or "" for name, field in page.context["form"].fields.items()}
+    initial.update({name: page.context["form"].initial.get(name, "") for name in initial})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/roster/import/mapping/", mapping or initial)
+    assert response.status_code == 302, response.content.decode()
+    return ImportJob.objects.latest("pk")
+
+
+@pytest.fixture
+def staff(client, people):
+    login(client, people["tokyo_staff"])
+    return client
+
+
+def test_a_cp932_list_is_mapped_linked_and_imported_in_the_background(
+    staff, tokyo, django_capture_on_commit_callbacks
+):
+    assert upload(staff, "".join(ROWS), tokyo).status_code == 302
+    mapping_page = staff.get("/roster/import/mapping/")
+    assert mapping_page.context["form"].initial["name"] == "名称"
+    assert mapping_page.context["form"].initial["address"] == "住所"
+    job = run(staff, django_capture_on_commit_callbacks)
+    assert (job.status, job.rows_read, job.added, job.merged, job.rejected) == (JobStatus.DONE, 5, 2, 1, 2)
+    assert Business.objects.filter(branch=tokyo).count() == 2
+    takahashi = Business.objects.get(corporate_number=NUMBER)
+    assert (takahashi.name, takahashi.name_core, takahashi.legal_form) == (
+        "㈱髙橋①商事",
+        "高橋1商事",
+        "株式会社",
+    )
+    assert Business.objects.get(name_core="山田工業").sources.count() == 2  # both spellings, one business
+    page = staff.get(f"/roster/import/{job.pk}/").content.decode()
+    assert "新しく登録" in page and "不採用" in page
+    rejected = staff.get(f"/roster/import/{job.pk}/rejected.csv").content.decode("utf-8-sig")
+    assert "5行目" in rejected and "「所在地」：入力がありません" in rejected
+    assert "6行目" in rejected and "チェックデジット不一致" in rejected
+
+
+def test_importing_the_same_file_again_adds_nothing(staff, tokyo, django_capture_on_commit_callbacks):
+    for _ in range(2):
+        upload(staff, "".join(ROWS), tokyo)
+        run(staff, django_capture_on_commit_callbacks)
+    assert Business.objects.count() == 2
+    assert BusinessSource.objects.count() == 3
+    assert ImportJob.objects.latest("pk").added == 0
+
+
+def test_the_mapping_is_remembered_for_the_next_file_of_the_same_columns(
+    staff, tokyo, django_capture_on_commit_callbacks
+):
+    upload(staff, ROWS[0], tokyo)
+    mapping = {"name": "名称", "address": "住所", "phone": "電話番号"}
+    run(staff, django_capture_on_commit_callbacks, mapping=mapping)
+    upload(staff, ROWS[1], tokyo)
+    assert staff.get("/roster/import/mapping/").context["form"].initial == mapping
+
+
+def test_a_doubtful_pair_goes_to_review_and_the_decision_is_remembered(
+    staff, tokyo, django_capture_on_commit_callbacks
+):
+    upload(staff, "株式会社みどり運送,東京都江東区豊洲1-2-3,,\r\n", tokyo)
+    run(staff, django_capture_on_commit_callbacks)
+    # Similar name, nearby but different address: a person must decide.
+    upload(staff, "株式会社みどり運輸,東京都江東区豊洲1-2-5,,\r\n", tokyo)
+    job = run(staff, django_capture_on_commit_callbacks)
+    assert job.to_review == 1
+    review = MatchReview.objects.get()
+    assert "みどり運輸" in staff.get("/roster/reviews/").content.decode()
+    staff.post(f"/roster/reviews/{review.pk}/decide/", {"decision": "different"})
+    review.refresh_from_db()
+    assert review.decision == ReviewDecision.DIFFERENT
+    assert Business.objects.count() == 2
+    # The same row again: settled by the decision, not asked again.
+    upload(staff, "株式会社みどり運輸,東京都江東区豊洲1-2-5,,\r\n", tokyo)
+    job = run(staff, django_capture_on_commit_callbacks)
+    assert job.to_review == 0
+    assert MatchReview.objects.count() == 1
+
+
+def test_an_import_that_fails_halfway_leaves_the_roster_as_it_was(
+    staff, tokyo, monkeypatch, django_capture_on_commit_callbacks
+):
+    upload(staff, "".join(ROWS), tokyo)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the worker died")
+
+    monkeypatch.setattr(importing.BusinessSource.objects, "bulk_create", broken)
+    run(staff, django_capture_on_commit_callbacks)  # the queue records the task as failed
+    job = ImportJob.objects.latest("pk")
+    assert job.status == JobStatus.FAILED and "名簿は変更されていません" in job.error
+    assert not Business.objects.exists()
+    monkeypatch.undo()
+    run_import.call(job.pk)  # run again, as the worker would retry
+    assert Business.objects.count() == 2 and BusinessSource.objects.count() == 3
+
+
+def test_a_file_in_another_encoding_is_refused_at_upload(staff, tokyo):
+    response = upload(staff, "".join(ROWS), tokyo, encoding="utf-16")
+    assert "文字コードを判別できません" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_branch_user_cannot_import_into_another_branch(
+    staff, tokyo, osaka, django_capture_on_commit_callbacks
+):
+    response = staff.post(
+        "/roster/import/",
+        {
+            "file": SimpleUploadedFile("x.csv", (HEADER + ROWS[0]).encode("cp932")),
+            "kind": "list",
+            "branch": osaka.pk,
+            "fiscal_year": 16,
+        },
+    )
+    assert response.status_code == 302
+    run(staff, django_capture_on_commit_callbacks)
+    assert ImportJob.objects.get().branch == tokyo  # the branch field is fixed to the user's own

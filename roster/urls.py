@@ -1,0 +1,14 @@
+from django.urls import path
+
+from roster import views
+
+urlpatterns = [
+    path("roster/", views.business_list, name="roster_business_list"),
+    path("roster/businesses/<int:pk>/", views.business_detail, name="roster_business_detail"),
+    path("roster/import/", views.import_upload, name="roster_import_upload"),
+    path("roster/import/mapping/", views.import_mapping, name="roster_import_mapping"),
+    path("roster/import/<int:pk>/", views.import_job, name="roster_import_job"),
+    path("roster/import/<int:pk>/rejected.csv", views.import_rejected, name="roster_import_rejected"),
+    path("roster/reviews/", views.review_list, name="roster_review_list"),
+    path("roster/reviews/<int:pk>/decide/", views.review_decide, name="roster_review_decide"),
+]

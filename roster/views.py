@@ -1,0 +1,168 @@
+"""Pages for the roster: importing lists in the background, businesses, and the review queue."""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lib import tables
+from org import access
+from org.models import Branch, FiscalYear
+from org.roles import STAFF_ROLES, Role
+from roster import importing, reviews
+from roster.forms import MappingForm, UploadForm
+from roster.models import Business, BusinessStatus, ImportJob, JobStatus, MatchReview, ReviewDecision
+from roster.tasks import run_import
+
+UPLOAD_DIR = Path(settings.VAR_DIR) / "imports" / "roster"
+READERS = (*STAFF_ROLES, Role.VIEWER)
+
+
+@access.role_required(*STAFF_ROLES)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(tables.MAX_UPLOAD_BYTES + 1)
+        try:
+            headers, _ = tables.read_table(upload.name, data)
+        except tables.TableError as error:
+            form.add_error("file", str(error))
+        else:
+            UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+            path = UPLOAD_DIR / secrets.token_urlsafe(16)
+            path.write_bytes(data)
+            request.session["roster_upload"] = {
+                "path": str(path),
+                "filename": upload.name,
+                "headers": headers,
+                "kind": form.cleaned_data["kind"],
+                "branch": form.cleaned_data["branch"].pk,
+                "fiscal_year": form.cleaned_data["fiscal_year"].pk,
+            }
+            return redirect("roster_import_mapping")
+    return render(request, "roster/import_upload.html", {"form": form})
+
+
+def _remembered_mapping(branch: Branch, headers: list[str]) -> dict:
+    """The mapping of the branch's last import of a file with these columns, else a suggestion."""
+    for job in ImportJob.objects.filter(branch=branch).exclude(mapping={}).order_by("-created_at")[:20]:
+        if set(job.mapping.values()) <= set(headers):
+            return job.mapping
+    return importing.suggest_mapping(headers)
+
+
+@access.role_required(*STAFF_ROLES)
+def import_mapping(request: HttpRequest) -> HttpResponse:
+    upload = request.session.get("roster_upload")
+    if not upload:
+        return redirect("roster_import_upload")
+    branch = access.get_for_user(request.user, Branch.objects.all(), upload["branch"])
+    headers = upload["headers"]
+    form = MappingForm(request.POST or None, headers=headers, initial=_remembered_mapping(branch, headers))
+    if request.method == "POST" and form.is_valid():
+        mapping = {field: header for field, header in form.cleaned_data.items() if header}
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                branch=branch,
+                fiscal_year=FiscalYear.objects.get(pk=upload["fiscal_year"]),
+                kind=upload["kind"],
+                filename=upload["filename"],
+                stored_file=upload["path"],
+                mapping=mapping,
+                created_by=request.user,
+            )
+            # Queued once the job row is committed, so the worker always finds it.
+            transaction.on_commit(lambda: run_import.enqueue(job.pk))
+        del request.session["roster_upload"]
+        return redirect("roster_import_job", pk=job.pk)
+    return render(request, "roster/import_mapping.html", {"form": form, "upload": upload})
+
+
+@access.role_required(*READERS)
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access.get_for_user(request.user, ImportJob.objects.select_related("branch"), pk)
+    template = "roster/import_job_status.html" if request.htmx else "roster/import_job.html"
+    return render(
+        request, template, {"job": job, "running": job.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
+    )
+
+
+@access.role_required(*READERS)
+def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rejected rows with their reasons, as a CSV the user can fix and upload again."""
+    job = access.get_for_user(request.user, ImportJob.objects.all(), pk)
+    headers = ["行", "理由", *importing.FIELDS.values()]
+    body = tables.write_csv(headers, ([row.get(h, "") for h in headers] for row in job.rejected_rows))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rejected-{job.pk}.csv"'
+    return response
+
+
+@access.role_required(*READERS)
+def business_list(request: HttpRequest) -> HttpResponse:
+    businesses = access.visible(request.user, Business.objects.select_related("branch"))
+    q = request.GET.get("q", "").strip()
+    if q:
+        businesses = businesses.filter(Q(name__icontains=q) | Q(address__icontains=q) | Q(corporate_number=q))
+    status = request.GET.get("status", "")
+    if status in BusinessStatus.values:
+        businesses = businesses.filter(status=status)
+    page = Paginator(businesses, 50).get_page(request.GET.get("page"))
+    jobs = access.visible(request.user, ImportJob.objects.select_related("branch"))[:10]
+    return render(
+        request,
+        "roster/business_list.html",
+        {"page": page, "q": q, "status": status, "statuses": BusinessStatus.choices, "jobs": jobs},
+    )
+
+
+@access.role_required(*READERS)
+def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    business = access.get_for_user(request.user, Business.objects.select_related("branch", "fiscal_year"), pk)
+    return render(
+        request,
+        "roster/business_detail.html",
+        {
+            "business": business,
+            "sources": business.sources.select_related("job").order_by("added_at"),
+            "history": business.status_changes.select_related("changed_by"),
+        },
+    )
+
+
+@access.role_required(*STAFF_ROLES)
+def review_list(request: HttpRequest) -> HttpResponse:
+    pending = access.visible(
+        request.user, MatchReview.objects.filter(decision=ReviewDecision.PENDING).select_related("business")
+    )
+    page = Paginator(pending, 20).get_page(request.GET.get("page"))
+    return render(request, "roster/review_list.html", {"page": page})
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    review = access.get_for_user(
+        request.user, MatchReview.objects.select_related("business", "job"), pk, write=True
+    )
+    decision = request.POST.get("decision")
+    if decision not in (ReviewDecision.SAME, ReviewDecision.DIFFERENT):
+        messages.error(request, "「同一」か「別」を選んでください。")
+    elif review.decision != ReviewDecision.PENDING:
+        messages.error(request, "この組み合わせは既に判断されています。")
+    else:
+        reviews.decide(review=review, decision=decision, actor=request.user, now=timezone.now())
+        messages.success(
+            request,
+            f"「{review.incoming.get('name', '')}」を{ReviewDecision(decision).label}と判断しました。",
+        )
+    return redirect("roster_review_list")
