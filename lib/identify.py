@@ -72,16 +72,22 @@ def prepare_corporations(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int
     address = pl.concat_str(
         [pl.col(c).fill_null("") for c in ["prefecture_name", "city_name", "street_number"]]
     )
-    corporations = corporations.select(
-        "corporate_number",
-        "name",
-        pl.col("prefecture_code").alias("pref"),
-        (pl.col("prefecture_code") + pl.col("city_code")).alias("city_code"),
-        address.alias("address"),
-        core.alias("core"),
-        form.alias("form"),
-        normalize.addresses(address).alias("address_key"),
-    ).with_row_index("c")
+    # Normalisation is row by row: the streaming engine runs it in batches, bounding memory.
+    corporations = (
+        corporations.lazy()
+        .select(
+            "corporate_number",
+            "name",
+            pl.col("prefecture_code").alias("pref"),
+            (pl.col("prefecture_code") + pl.col("city_code")).alias("city_code"),
+            address.alias("address"),
+            core.alias("core"),
+            form.alias("form"),
+            normalize.addresses(address).alias("address_key"),
+        )
+        .collect(engine="streaming")
+        .with_row_index("c")
+    )
     return corporations, excluded
 
 
@@ -96,18 +102,23 @@ def prepare_registered(frame: pl.DataFrame) -> pl.DataFrame:
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("corporate_number"))
     core, form, branch = normalize.names(pl.col("name"))
     digits = pl.col("insurance_number").fill_null("").str.replace_all(r"\D", "")
-    return frame.select(
-        digits.alias("insurance_number"),
-        pl.col("corporate_number")
-        .fill_null("")
-        .str.replace_all(r"\D", "")
-        .alias("registered_corporate_number"),
-        digits.str.slice(0, 2).alias("pref"),
-        core.alias("core"),
-        form.alias("form"),
-        branch.alias("branch"),
-        normalize.addresses(pl.col("address")).alias("address_key"),
-    ).with_row_index("r")
+    return (
+        frame.lazy()
+        .select(
+            digits.alias("insurance_number"),
+            pl.col("corporate_number")
+            .fill_null("")
+            .str.replace_all(r"\D", "")
+            .alias("registered_corporate_number"),
+            digits.str.slice(0, 2).alias("pref"),
+            core.alias("core"),
+            form.alias("form"),
+            branch.alias("branch"),
+            normalize.addresses(pl.col("address")).alias("address_key"),
+        )
+        .collect(engine="streaming")
+        .with_row_index("r")
+    )
 
 
 def _pairs(corporations: pl.DataFrame, registered: pl.DataFrame) -> pl.DataFrame:
