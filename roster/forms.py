@@ -14,9 +14,10 @@ class UploadForm(StyledForm):
     kind = forms.ChoiceField(
         label="出典",
         choices=[
-            (SourceKind.LIST, SourceKind.LIST.label),
-            (SourceKind.MINISTRY_LIST, SourceKind.MINISTRY_LIST.label),
+            (kind.value, kind.label)
+            for kind in (SourceKind.LIST, SourceKind.MINISTRY_LIST, SourceKind.NTA, SourceKind.REGISTERED)
         ],
+        help_text="法人番号公表サイトのデータ（Unicode版CSV・zip）は、登録済みの適用事業と突き合わせ、未手続候補を名簿に加えます。",
     )
     branch = forms.ModelChoiceField(label="支部", queryset=Branch.objects.none())
     fiscal_year = forms.ModelChoiceField(label="年度", queryset=FiscalYear.objects.all())

@@ -129,6 +129,7 @@ class SourceKind(models.TextChoices):
     LIST = "list", "一覧表（CSV・Excel）"
     NTA = "nta", "法人番号公表サイト"
     MINISTRY_LIST = "ministry_list", "本省「未手続事業リスト」"
+    REGISTERED = "registered", "適用事業の一覧（除外用）"
     MANUAL = "manual", "手入力"
 
 
@@ -240,3 +241,25 @@ class MatchReview(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.business.branch_id}
+
+
+class RegisteredWorkplace(models.Model):
+    """A workplace already enrolled (適用事業), used only to exclude businesses from the roster."""
+
+    prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, verbose_name="都道府県")
+    insurance_number = models.CharField("労働保険番号", max_length=14, unique=True)
+    name = models.CharField("事業場名称", max_length=200)
+    address = models.CharField("所在地", max_length=300)
+    corporate_number = models.CharField("法人番号", max_length=13, blank=True, db_index=True)
+    job = models.ForeignKey(ImportJob, on_delete=models.PROTECT, related_name="registered_workplaces")
+
+    scope = Scope(branch="prefecture__branch")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "適用事業"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.insurance_number}）"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.prefecture.branch.pk}

@@ -6,9 +6,9 @@ from pathlib import Path
 from django.utils import timezone
 from django_tasks import task
 
-from lib import tables
-from roster import importing
-from roster.models import ImportJob, JobStatus
+from lib import nta, tables
+from roster import identification, importing
+from roster.models import ImportJob, JobStatus, SourceKind
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +20,14 @@ def run_import(job_id: int) -> None:
         return  # delivered twice: the first run did the work
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=5, error="")
     try:
-        headers, rows = tables.read_table(job.filename, Path(job.stored_file).read_bytes())
-        importing.apply(job, importing.plan(job, headers, rows))
-    except tables.TableError as error:
+        if job.kind == SourceKind.REGISTERED:
+            identification.import_registered(job, Path(job.stored_file).read_bytes())
+        elif job.kind == SourceKind.NTA:
+            identification.import_nta(job, Path(job.stored_file))
+        else:
+            headers, rows = tables.read_table(job.filename, Path(job.stored_file).read_bytes())
+            importing.apply(job, importing.plan(job, headers, rows))
+    except (tables.TableError, nta.NtaFormatError, ValueError) as error:
         _fail(job, str(error))
     except Exception:
         log.exception("import %s failed", job.pk)

@@ -19,17 +19,32 @@ from org.models import Branch, FiscalYear
 from org.roles import STAFF_ROLES, Role
 from roster import importing, reviews
 from roster.forms import MappingForm, UploadForm
-from roster.models import Business, BusinessStatus, ImportJob, JobStatus, MatchReview, ReviewDecision
+from roster.models import (
+    Business,
+    BusinessStatus,
+    ImportJob,
+    JobStatus,
+    MatchReview,
+    ReviewDecision,
+    SourceKind,
+)
 from roster.tasks import run_import
 
 UPLOAD_DIR = Path(settings.VAR_DIR) / "imports" / "roster"
+FIXED_LAYOUTS = {SourceKind.NTA, SourceKind.REGISTERED}
+NTA_MAX_BYTES = 2 * 1024 * 1024 * 1024  # the national full file unzipped is about 1 GB
 READERS = (*STAFF_ROLES, Role.VIEWER)
 
 
 @access.role_required(*STAFF_ROLES)
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["kind"] in FIXED_LAYOUTS:
+        job = _start_fixed_layout_job(request, form.cleaned_data)
+        if job is not None:
+            return redirect("roster_import_job", pk=job.pk)
+        form.add_error("file", f"ファイルが大きすぎます（上限 {NTA_MAX_BYTES // 1024 // 1024}MB）。")
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(tables.MAX_UPLOAD_BYTES + 1)
         try:
@@ -50,6 +65,33 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             }
             return redirect("roster_import_mapping")
     return render(request, "roster/import_upload.html", {"form": form})
+
+
+def _start_fixed_layout_job(request: HttpRequest, data: dict) -> ImportJob | None:
+    """NTA data and registered lists have a fixed layout: no mapping step, straight to the queue.
+
+    The file is streamed to disk in chunks (a prefecture's NTA file is hundreds of MB).
+    """
+    upload = data["file"]
+    if upload.size > NTA_MAX_BYTES:
+        return None
+    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    suffix = ".zip" if upload.name.lower().endswith(".zip") else ".csv"
+    path = UPLOAD_DIR / (secrets.token_urlsafe(16) + suffix)
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            branch=data["branch"],
+            fiscal_year=data["fiscal_year"],
+            kind=data["kind"],
+            filename=upload.name,
+            stored_file=str(path),
+            created_by=request.user,
+        )
+        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return job
 
 
 def _remembered_mapping(branch: Branch, headers: list[str]) -> dict:
