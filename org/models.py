@@ -60,6 +60,12 @@ class Branch(models.Model):
         help_text="年度ごとの配置人数が未設定のときに使う人数（平成23年度の配置表）",
     )
 
+    default_identification_target = models.PositiveIntegerField(
+        "未手続事業把握の標準目標件数",
+        default=0,
+        help_text="年度ごとの目標が未設定のときに使う件数（平成23年度 別紙3）",
+    )
+
     scope = Scope(branch="pk")
 
     class Meta:

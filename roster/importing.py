@@ -20,10 +20,14 @@ from roster.models import (
     Business,
     BusinessSource,
     BusinessStatus,
+    EntryOrigin,
     ImportJob,
     JobStatus,
     MatchReview,
     ReviewDecision,
+    RosterEntry,
+    SourceKind,
+    StatusChange,
 )
 
 FIELDS = {
@@ -219,8 +223,41 @@ def new_business(job: ImportJob, record: dict) -> Business:
         name_core=record["core"],
         legal_form=record["form"],
         address_key=record["address_key"],
-        status=BusinessStatus.IDENTIFIED,
+        status=BusinessStatus.ON_ROSTER,
         identified_on=timezone.localdate(),
+    )
+
+
+def put_on_roster(job: ImportJob, business_ids: list[int], new_ids: set[int]) -> None:
+    """Enter the businesses on the job's year's roster (R-ROS-3), new ones with their first history step.
+
+    A business already on that year's roster keeps its entry; one from the ministry's list is
+    marked as added mid-year.
+    """
+    origin = EntryOrigin.MID_YEAR if job.kind == SourceKind.MINISTRY_LIST else EntryOrigin.NEW
+    today = timezone.localdate()
+    RosterEntry.objects.bulk_create(
+        [
+            RosterEntry(
+                business_id=b, fiscal_year=job.fiscal_year, origin=origin, source=job.kind, added_on=today
+            )
+            for b in dict.fromkeys(business_ids)
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    StatusChange.objects.bulk_create(
+        [
+            StatusChange(
+                business_id=b,
+                from_status="",
+                to_status=BusinessStatus.ON_ROSTER,
+                changed_by=job.created_by,
+                reason=f"取込：{job.filename}",
+            )
+            for b in new_ids
+        ],
+        batch_size=1000,
     )
 
 
@@ -248,6 +285,8 @@ def apply(job: ImportJob, result: Plan) -> None:
         sources += [_source(job, business.pk, r) for r in [record, *record.get("also", [])]]
     sources += [_source(job, business_id, record) for business_id, record in result.merges]
     BusinessSource.objects.bulk_create(sources, batch_size=1000, ignore_conflicts=True)
+    new_ids = {b.pk for b in businesses}
+    put_on_roster(job, [*new_ids, *(b for b, _ in result.merges)], new_ids)
     MatchReview.objects.bulk_create(
         [
             MatchReview(job=job, business_id=b, incoming={**record}, row_hash=record["row_hash"], score=score)

@@ -263,3 +263,32 @@ class RegisteredWorkplace(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.prefecture.branch.pk}
+
+
+class EntryOrigin(models.TextChoices):
+    CARRIED_OVER = "carried_over", "前年度から継続"
+    NEW = "new", "新規把握"
+    MID_YEAR = "mid_year", "年度途中の追加"
+
+
+class RosterEntry(models.Model):
+    """A business on a branch's roster (未手続事業名簿) for one fiscal year (R-ROS-3)."""
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="roster_entries")
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, verbose_name="年度")
+    origin = models.CharField("登載の経緯", max_length=20, choices=EntryOrigin.choices)
+    source = models.CharField("出典", max_length=20, choices=SourceKind.choices, blank=True)
+    added_on = models.DateField("登載日")
+
+    scope = Scope(branch="business__branch")
+
+    class Meta:
+        ordering = ["fiscal_year__year", "business__name"]
+        verbose_name = verbose_name_plural = "名簿登載"
+        constraints = [models.UniqueConstraint(fields=["business", "fiscal_year"], name="one_entry_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year.label} {self.business}"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.business.branch_id}

@@ -37,3 +37,4 @@ def decide(*, review: MatchReview, decision: str, actor: User, now: datetime.dat
             original=importing.original_row(review.incoming),
             row_hash=review.row_hash,
         )
+        importing.put_on_roster(job, [business.pk], {business.pk})

@@ -9,6 +9,8 @@ urlpatterns = [
     path("roster/import/mapping/", views.import_mapping, name="roster_import_mapping"),
     path("roster/import/<int:pk>/", views.import_job, name="roster_import_job"),
     path("roster/import/<int:pk>/rejected.csv", views.import_rejected, name="roster_import_rejected"),
+    path("roster/progress/", views.identification_progress, name="roster_progress"),
+    path("roster/rollover/", views.rollover, name="roster_rollover"),
     path("roster/reviews/", views.review_list, name="roster_review_list"),
     path("roster/reviews/<int:pk>/decide/", views.review_decide, name="roster_review_decide"),
 ]

@@ -17,7 +17,7 @@ from lib import tables
 from org import access
 from org.models import Branch, FiscalYear
 from org.roles import STAFF_ROLES, Role
-from roster import importing, reviews
+from roster import importing, progress, reviews
 from roster.forms import MappingForm, UploadForm
 from roster.models import (
     Business,
@@ -28,6 +28,7 @@ from roster.models import (
     ReviewDecision,
     SourceKind,
 )
+from roster.rollover import roster_rollover
 from roster.tasks import run_import
 
 UPLOAD_DIR = Path(settings.VAR_DIR) / "imports" / "roster"
@@ -158,12 +159,24 @@ def business_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in BusinessStatus.values:
         businesses = businesses.filter(status=status)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        businesses = businesses.filter(roster_entries__fiscal_year__year=int(year))
     page = Paginator(businesses, 50).get_page(request.GET.get("page"))
     jobs = access.visible(request.user, ImportJob.objects.select_related("branch"))[:10]
     return render(
         request,
         "roster/business_list.html",
-        {"page": page, "q": q, "status": status, "statuses": BusinessStatus.choices, "jobs": jobs},
+        {
+            "page": page,
+            "q": q,
+            "status": status,
+            "statuses": BusinessStatus.choices,
+            "jobs": jobs,
+            "year": year,
+            "years": FiscalYear.objects.order_by("-year"),
+            "may_write": access.may_write(request.user, Business),
+        },
     )
 
 
@@ -208,3 +221,37 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
             f"「{review.incoming.get('name', '')}」を{ReviewDecision(decision).label}と判断しました。",
         )
     return redirect("roster_review_list")
+
+
+def _fiscal_year(request: HttpRequest) -> FiscalYear:
+    year = request.GET.get("year") or request.POST.get("year") or ""
+    found = FiscalYear.objects.filter(year=int(year)).first() if year.isdigit() else None
+    return found or FiscalYear.for_date(timezone.localdate())
+
+
+@access.role_required(*READERS)
+def identification_progress(request: HttpRequest) -> HttpResponse:
+    fiscal_year = _fiscal_year(request)
+    visible = set(access.visible(request.user, Branch.objects.all()).values_list("pk", flat=True))
+    return render(
+        request,
+        "roster/progress.html",
+        {
+            "fiscal_year": fiscal_year,
+            "years": FiscalYear.objects.order_by("-year"),
+            **progress.identification_progress(fiscal_year, visible),
+        },
+    )
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def rollover(request: HttpRequest) -> HttpResponse:
+    """Start the year's rosters of the user's branches from last year's (R-ROS-3)."""
+    fiscal_year = _fiscal_year(request)
+    carried = sum(
+        roster_rollover(branch=branch, fiscal_year=fiscal_year)
+        for branch in access.changeable(request.user, Branch.objects.all())
+    )
+    messages.success(request, f"{fiscal_year.label}の名簿に、前年度から{carried:,}件を引き継ぎました。")
+    return redirect(f"/roster/?year={fiscal_year.year}")

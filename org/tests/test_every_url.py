@@ -70,6 +70,8 @@ ROUTES = {
     "roster_import_job": ("GET", "import_job", 403),
     "roster_import_rejected": ("GET", "import_job", 403),
     "roster_review_list": ("GET", None, 403),
+    "roster_progress": ("GET", None, 403),
+    "roster_rollover": ("POST", None, 403),
     "roster_review_decide": ("POST", "review", 403),
 }
 PUBLIC = {"login", "logout"}

@@ -1,0 +1,84 @@
+"""Each year's roster (R-ROS-3) and identification against targets (R-ROS-2)."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from conftest import login
+from org.models import FiscalYear
+from roster.models import Business, BusinessStatus, EntryOrigin, RosterEntry
+from roster.progress import identification_progress
+
+
+def business(branch, name, year=2026, status=BusinessStatus.ON_ROSTER):
+    fy = FiscalYear.objects.get(year=year)
+    made = Business.objects.create(
+        branch=branch,
+        fiscal_year=fy,
+        name=name,
+        prefecture=branch.prefecture,
+        address="東京都千代田区1-1-1",
+        name_core=name,
+        address_key="千代田区1-1-1",
+        status=status,
+        identified_on=datetime.date(year, 5, 1),
+    )
+    RosterEntry.objects.create(
+        business=made, fiscal_year=fy, origin=EntryOrigin.NEW, added_on=datetime.date(year, 5, 1)
+    )
+    return made
+
+
+@pytest.fixture
+def last_year(people, tokyo):
+    return {
+        "open": business(tokyo, "未了商事"),
+        "visited": business(tokyo, "訪問済商事", status=BusinessStatus.VISITED),
+        "enrolled": business(tokyo, "成立商事", status=BusinessStatus.ENROLLED),
+        "closed": business(tokyo, "廃業商事", status=BusinessStatus.CLOSED),
+        "handed": business(tokyo, "移管商事", status=BusinessStatus.HANDED_OVER),
+    }
+
+
+def test_a_new_years_roster_carries_over_what_is_not_finished_R_ROS_3(client, people, last_year):
+    login(client, people["tokyo_staff"])
+    response = client.post("/roster/rollover/", {"year": "2027"}, follow=True)
+    assert "前年度から2件を引き継ぎました" in response.content.decode()
+    carried = set(RosterEntry.objects.filter(fiscal_year__year=2027).values_list("business__name", flat=True))
+    assert carried == {"未了商事", "訪問済商事"}
+    assert set(RosterEntry.objects.filter(fiscal_year__year=2027).values_list("origin", flat=True)) == {
+        "carried_over"
+    }
+    client.post("/roster/rollover/", {"year": "2027"})
+    assert RosterEntry.objects.filter(fiscal_year__year=2027).count() == 2  # running it again adds nothing
+    page = client.get("/roster/", {"year": "2027"}).content.decode()
+    assert "未了商事" in page and "成立商事" not in page
+
+
+def test_the_rollover_command_covers_every_branch(people, last_year, osaka):
+    business(osaka, "大阪未了")
+    call_command("roster_rollover", year=2027, branch=None, stdout=open("/dev/null", "w"))
+    assert RosterEntry.objects.filter(fiscal_year__year=2027).count() == 3
+
+
+def test_a_branch_rollover_leaves_other_branches_alone(client, people, last_year, osaka):
+    business(osaka, "大阪未了")
+    login(client, people["tokyo_staff"])
+    client.post("/roster/rollover/", {"year": "2027"})
+    assert not RosterEntry.objects.filter(fiscal_year__year=2027, business__branch=osaka).exists()
+
+
+def test_identification_is_counted_against_the_fy2011_targets_R_ROS_2(client, people, tokyo, osaka):
+    for n in range(3):
+        business(tokyo, f"東京{n}")
+    business(osaka, "大阪0")
+    business(tokyo, "前年度", year=2025)
+    result = identification_progress(FiscalYear.objects.get(year=2026), {tokyo.pk})
+    assert [(r["branch"], r["identified"], r["target"]) for r in result["rows"]] == [(tokyo, 3, 6150)]
+    assert result["national"] == {"identified": 4, "target": 50040, "rate": 0.0}
+    kanto = next(b for b in result["blocks"] if b["name"] == "関東・甲信越")
+    assert kanto["identified"] == 3
+    login(client, people["tokyo_staff"])
+    page = client.get("/roster/progress/", {"year": "2026"}).content.decode()
+    assert "東京支部" in page and "大阪支部" not in page
