@@ -47,6 +47,7 @@ NTA_COLUMNS = [
     "close_date",
     "latest",
 ]
+PAIRS_PER_SLICE = 2_000_000
 # A key shared by more corporations than this (a common name, a large office building) proves
 # nothing by itself; such groups are not paired on that key.
 MAX_GROUP = 200
@@ -151,11 +152,20 @@ def similarity(pairs: pl.DataFrame, column: str) -> pl.Series:
     return result
 
 
-def _score(corporations: pl.DataFrame, registered: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
-    corp = corporations.select("c", "core", "form", "address_key", "pref")
-    unique_in_pref = corporations.group_by(["pref", "core", "form"]).len().rename({"len": "same_in_pref"})
-    unique_in_country = corporations.group_by(["core", "form"]).len().rename({"len": "same_in_country"})
-    corp = corp.join(unique_in_pref, on=["pref", "core", "form"]).join(unique_in_country, on=["core", "form"])
+def _with_name_counts(corporations: pl.DataFrame) -> pl.DataFrame:
+    """How many corporations share each name, in the prefecture and in the country."""
+    return corporations.select(
+        "c",
+        "core",
+        "form",
+        "address_key",
+        "pref",
+        pl.len().over(["pref", "core", "form"]).alias("same_in_pref"),
+        pl.len().over(["core", "form"]).alias("same_in_country"),
+    )
+
+
+def _score(corp: pl.DataFrame, registered: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     joined = pairs.join(corp, on="c").join(
         registered.select("r", "insurance_number", "branch", "core", "form", "address_key"),
         on="r",
@@ -178,11 +188,15 @@ def _score(corporations: pl.DataFrame, registered: pl.DataFrame, pairs: pl.DataF
     )
     # Doubtful: close on both, or the very same name shared by a few corporations of the prefecture.
     doubtful = ((name >= 80) & (address >= 60)) | (same_form & (name == 100) & (pl.col("same_in_pref") <= 3))
-    return joined.with_columns(
-        sure.alias("sure"),
-        doubtful.alias("doubtful"),
-        (name * 0.6 + address * 0.4).round(0).cast(pl.Int32).alias("score"),
-    ).filter(pl.col("sure") | pl.col("doubtful"))
+    return (
+        joined.with_columns(
+            sure.alias("sure"),
+            doubtful.alias("doubtful"),
+            (name * 0.6 + address * 0.4).round(0).cast(pl.Int32).alias("score"),
+        )
+        .filter(pl.col("sure") | pl.col("doubtful"))
+        .select("c", "insurance_number", "sure", "score")
+    )
 
 
 def identify(raw_corporations: pl.DataFrame, raw_registered: pl.DataFrame) -> Outcome:
@@ -200,8 +214,18 @@ def identify(raw_corporations: pl.DataFrame, raw_registered: pl.DataFrame) -> Ou
             "c", "insurance_number", pl.lit(True).alias("sure"), pl.lit(100, dtype=pl.Int32).alias("score")
         )
     )
-    scored = _score(corporations, registered, _pairs(corporations, registered)).select(
-        "c", "insurance_number", "sure", "score"
+    # Pairs are scored a slice at a time: their strings, joined, would otherwise all be in memory at once.
+    corp = _with_name_counts(corporations)
+    pairs = _pairs(corporations, registered)
+    scored = (
+        pl.concat(
+            [_score(corp, registered, chunk) for chunk in pairs.iter_slices(PAIRS_PER_SLICE)],
+            how="vertical",
+        )
+        if pairs.height
+        else pl.DataFrame(
+            schema={"c": pl.UInt32, "insurance_number": pl.String, "sure": pl.Boolean, "score": pl.Int32}
+        )
     )
     best = (
         pl.concat([by_number, scored])

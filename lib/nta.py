@@ -99,9 +99,13 @@ def read(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
 
 
 def current(frame: pl.DataFrame) -> pl.DataFrame:
-    """The latest row of each corporation (diff files may hold several; apply in sequence order)."""
-    return (
-        frame.sort(pl.col("sequence_number").cast(pl.Int64, strict=False))
-        .unique(subset="corporate_number", keep="last", maintain_order=True)
-        .filter(pl.col("latest") == "1")
-    )
+    """The latest row of each corporation (diff files may hold several; apply in sequence order).
+
+    A full file has one row per corporation already: it is only filtered, not sorted, which
+    spares a copy of five million rows.
+    """
+    if frame["corporate_number"].n_unique() < frame.height:
+        frame = frame.sort(pl.col("sequence_number").cast(pl.Int64, strict=False)).unique(
+            subset="corporate_number", keep="last", maintain_order=True
+        )
+    return frame.filter(pl.col("latest") == "1")
