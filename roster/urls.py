@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from roster import views
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("roster/import/", views.import_upload, name="roster_import_upload"),
     path("roster/import/mapping/", views.import_mapping, name="roster_import_mapping"),
     path("roster/import/<int:pk>/", views.import_job, name="roster_import_job"),
+    path("roster/import/<int:pk>/retry/", views.import_retry, name="roster_import_retry"),
+    re_path(r"^roster/export\.(?P<fmt>xlsx|csv)$", views.business_export, name="roster_business_export"),
     path("roster/import/<int:pk>/rejected.csv", views.import_rejected, name="roster_import_rejected"),
     path("roster/progress/", views.identification_progress, name="roster_progress"),
     path("roster/rollover/", views.rollover, name="roster_rollover"),

@@ -150,8 +150,8 @@ def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@access.role_required(*READERS)
-def business_list(request: HttpRequest) -> HttpResponse:
+def _businesses(request: HttpRequest):
+    """The user's businesses, narrowed by the list's filters (search, status, year's roster)."""
     businesses = access.visible(request.user, Business.objects.select_related("branch"))
     q = request.GET.get("q", "").strip()
     if q:
@@ -162,6 +162,12 @@ def business_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     if year.isdigit():
         businesses = businesses.filter(roster_entries__fiscal_year__year=int(year))
+    return businesses, q, status, year
+
+
+@access.role_required(*READERS)
+def business_list(request: HttpRequest) -> HttpResponse:
+    businesses, q, status, year = _businesses(request)
     page = Paginator(businesses, 50).get_page(request.GET.get("page"))
     jobs = access.visible(request.user, ImportJob.objects.select_related("branch"))[:10]
     return render(
@@ -255,3 +261,59 @@ def rollover(request: HttpRequest) -> HttpResponse:
     )
     messages.success(request, f"{fiscal_year.label}の名簿に、前年度から{carried:,}件を引き継ぎました。")
     return redirect(f"/roster/?year={fiscal_year.year}")
+
+
+EXPORT_HEADERS = [
+    "事業所名",
+    "法人番号",
+    "労働保険番号",
+    "所在地",
+    "郵便番号",
+    "電話番号",
+    "業種",
+    "労働者数",
+    "支部",
+    "状態",
+]
+
+
+@access.role_required(*READERS)
+def business_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The list as filtered, for Excel; cells that Excel would run as formulas are neutralised."""
+    businesses, *_ = _businesses(request)
+    rows = (
+        [
+            b.name,
+            b.corporate_number,
+            b.insurance_number,
+            b.address,
+            b.postal_code,
+            b.phone,
+            b.industry,
+            b.workers,
+            b.branch.name,
+            b.get_status_display(),
+        ]
+        for b in businesses.iterator(chunk_size=2000)
+    )
+    if fmt == "xlsx":
+        body = tables.write_xlsx(EXPORT_HEADERS, rows, title="未手続事業名簿")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = tables.write_csv(EXPORT_HEADERS, rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="roster-{timezone.localdate():%Y%m%d}.{fmt}"'
+    return response
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed or stalled import again; a finished one is never run twice (roster.tasks)."""
+    job = access.get_for_user(request.user, ImportJob.objects.all(), pk, write=True)
+    if job.status != JobStatus.DONE:
+        ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, progress=0, error="")
+        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+        messages.success(request, "取込をもう一度実行します。")
+    return redirect("roster_import_job", pk=job.pk)

@@ -71,6 +71,8 @@ ROUTES = {
     "roster_import_rejected": ("GET", "import_job", 403),
     "roster_review_list": ("GET", None, 403),
     "roster_progress": ("GET", None, 403),
+    "roster_import_retry": ("POST", "import_job", 403),
+    "roster_business_export": ("GET", "xlsx", 403),
     "roster_rollover": ("POST", None, 403),
     "roster_review_decide": ("POST", "review", 403),
 }
@@ -105,6 +107,7 @@ OTHER_BRANCH_STATUS = {
     "roster_import_job": 404,
     "roster_import_rejected": 404,
     "roster_review_decide": 404,
+    "roster_import_retry": 404,
 }
 
 

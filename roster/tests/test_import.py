@@ -1,5 +1,8 @@
 """Importing lists into the roster in the background: mapping, linking, review, atomicity (R-ROS-3, R-ROS-4)."""
 
+import io
+import zipfile
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -159,3 +162,53 @@ def test_a_branch_user_cannot_import_into_another_branch(
     assert response.status_code == 302
     run(staff, django_capture_on_commit_callbacks)
     assert ImportJob.objects.get().branch == tokyo  # the branch field is fixed to the user's own
+
+
+def test_an_xlsx_zip_bomb_is_refused_at_upload_before_parsing(staff, tokyo):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (210 * 1024 * 1024))
+    response = staff.post(
+        "/roster/import/",
+        {
+            "file": SimpleUploadedFile("bomb.xlsx", buffer.getvalue()),
+            "kind": "list",
+            "branch": tokyo.pk,
+            "fiscal_year": 16,
+        },
+    )
+    assert "展開後のサイズが上限を超える" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_failed_import_is_run_again_from_its_page(
+    staff, tokyo, monkeypatch, django_capture_on_commit_callbacks
+):
+    upload(staff, "".join(ROWS), tokyo)
+    monkeypatch.setattr(importing.BusinessSource.objects, "bulk_create", lambda *a, **k: 1 / 0)
+    job = run(staff, django_capture_on_commit_callbacks)
+    assert job.status == JobStatus.FAILED
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(f"/roster/import/{job.pk}/retry/")
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and Business.objects.count() == 2
+
+
+def test_the_export_neutralises_formulas_and_holds_only_the_branch(
+    staff, tokyo, osaka, django_capture_on_commit_callbacks
+):
+    upload(staff, '"=HYPERLINK(""http://x"")",東京都千代田区1-1-1,,\r\n', tokyo)
+    run(staff, django_capture_on_commit_callbacks)
+    Business.objects.create(
+        branch=osaka,
+        fiscal_year_id=16,
+        name="大阪商事",
+        prefecture=osaka.prefecture,
+        address="大阪市",
+        name_core="大阪商事",
+        address_key="大阪市",
+        identified_on="2026-05-01",
+    )
+    text = staff.get("/roster/export.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "大阪商事" not in text
