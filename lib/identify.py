@@ -47,7 +47,7 @@ NTA_COLUMNS = [
     "close_date",
     "latest",
 ]
-PAIRS_PER_SLICE = 2_000_000
+PAIRS_PER_SLICE = 1_000_000
 # A key shared by more corporations than this (a common name, a large office building) proves
 # nothing by itself; such groups are not paired on that key.
 MAX_GROUP = 200
@@ -200,8 +200,12 @@ def _score(corp: pl.DataFrame, registered: pl.DataFrame, pairs: pl.DataFrame) ->
 
 
 def identify(raw_corporations: pl.DataFrame, raw_registered: pl.DataFrame) -> Outcome:
+    """Link and decide. Callers that pass freshly read frames (as the command does) let them be
+    freed here once normalised: at national scale the raw text is gigabytes."""
     corporations, excluded = prepare_corporations(raw_corporations)
+    del raw_corporations
     registered = prepare_registered(raw_registered)
+    del raw_registered
     by_number = (
         corporations.select("c", "corporate_number")
         .join(

@@ -35,9 +35,10 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"ファイルがありません：{path}")
         try:
-            raw_corporations = nta.read(corporations, identify.NTA_COLUMNS)
-            raw_registered = identify.read_registered(registered.read_bytes())
-            outcome = identify.identify(raw_corporations, raw_registered)
+            # Read inside the call, so that the raw text is freed as soon as it is normalised.
+            outcome = identify.identify(
+                nta.read(corporations, identify.NTA_COLUMNS), identify.read_registered(registered.read_bytes())
+            )
         except (nta.NtaFormatError, tables.TableError, ValueError) as error:
             raise CommandError(str(error)) from None
         # Written beside the target and renamed when complete: a reader never sees half a file.
