@@ -11,7 +11,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -29,28 +28,9 @@ django.setup()
 import polars as pl
 
 from bench import synthetic
+from bench.machine import machine
 
 RESULTS = ROOT / "bench" / "results"
-
-
-def machine() -> dict:
-    memory = next(
-        (
-            int(line.split()[1]) // 1024
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        ),
-        None,
-    )
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "python": platform.python_version()}
 
 
 def accuracy(rows: pl.DataFrame, truth: set[str]) -> dict:

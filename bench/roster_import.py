@@ -1,0 +1,147 @@
+"""Benchmark: a 100,000-row .xlsx list imported into a branch's roster on PostgreSQL (issue 4: < 60 s).
+
+    python bench/roster_import.py [--rows 100000] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+
+Creates a throw-away database, migrates it, imports the file through the same task the web
+upload queues (roster.tasks.run_import), then imports it again (everything merges, nothing is
+added), and drops the database. Writes bench/results/roster_import.json and a line in RESULTS.md.
+"""
+
+import argparse
+import datetime
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def workbook(rows: int, seed: int) -> bytes:
+    """Synthetic businesses of one prefecture, with a few duplicates written differently."""
+    from bench import synthetic
+
+    rng = np.random.default_rng(seed)
+    corps = synthetic.corporations(rows, rng)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("名簿")
+    sheet.append(["事業所名", "所在地", "法人番号", "電話番号", "業種", "労働者数"])
+    for name, city, street, number in corps.select(
+        "name", "city_name", "street_number", "corporate_number"
+    ).iter_rows():
+        sheet.append(
+            [name, f"東京都{city}{street}", number, "03-0000-0000", "建設業", int(rng.integers(1, 300))]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    name = f"issou_bench_{os.getpid()}"
+    with psycopg.connect(args.postgres, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = args.postgres.rsplit("/", 1)[0] + "/" + name
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issou.settings")
+    try:
+        result = run(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(args.postgres, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "roster_import.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as handle:
+        handle.write(
+            f"- {result['date'][:10]} roster_import: {result['rows']:,}-row xlsx ({result['file_bytes']:,} bytes) on PostgreSQL, "
+            f"first import {result['first']['seconds']}s ({result['first']['added']:,} added), "
+            f"again {result['again']['seconds']}s ({result['again']['added']:,} added, {result['again']['merged']:,} merged), "
+            f"peak Python heap {result['peak_python_heap_mb']} MB ({result['machine']['cores']} cores)\n"
+        )
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+def run(args) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench.machine import machine
+    from org.models import Branch, FiscalYear, User
+    from org.roles import Role
+    from roster.models import Business, ImportJob
+    from roster.tasks import run_import
+
+    call_command("migrate", verbosity=0)
+    data = workbook(args.rows, args.seed)
+    path = Path(tempfile.mkdtemp()) / "roster.xlsx"
+    path.write_bytes(data)
+    tokyo = Branch.objects.get(prefecture__code="13")
+    user = User.objects.create(username="bench", full_name="計測", role=Role.BRANCH_STAFF, branch=tokyo)
+    mapping = {
+        "name": "事業所名",
+        "address": "所在地",
+        "corporate_number": "法人番号",
+        "phone": "電話番号",
+        "industry": "業種",
+        "workers": "労働者数",
+    }
+    timings = {}
+    tracemalloc.start()
+    for label in ("first", "again"):
+        job = ImportJob.objects.create(
+            branch=tokyo,
+            fiscal_year=FiscalYear.objects.get(year=2026),
+            kind="list",
+            filename="roster.xlsx",
+            stored_file=str(path),
+            mapping=mapping,
+            created_by=user,
+        )
+        started = time.monotonic()
+        run_import.call(job.pk)
+        job.refresh_from_db()
+        timings[label] = {
+            "seconds": round(time.monotonic() - started, 1),
+            "status": job.status,
+            "added": job.added,
+            "merged": job.merged,
+            "rejected": job.rejected,
+            "to_review": job.to_review,
+        }
+    peak = tracemalloc.get_traced_memory()[1] // 1024 // 1024
+    return {
+        "name": "roster_import",
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "database": "PostgreSQL",
+        "rows": args.rows,
+        "file_bytes": len(data),
+        "target_seconds": 60,
+        "first": timings["first"],
+        "again": timings["again"],
+        "businesses": Business.objects.count(),
+        "peak_python_heap_mb": peak,
+    }
+
+
+if __name__ == "__main__":
+    main()
