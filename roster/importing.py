@@ -29,6 +29,7 @@ from roster.models import (
     SourceKind,
     StatusChange,
 )
+from roster.rows import insert_rows
 
 FIELDS = {
     "name": "事業所名",
@@ -235,29 +236,34 @@ def put_on_roster(job: ImportJob, business_ids: list[int], new_ids: set[int]) ->
     marked as added mid-year.
     """
     origin = EntryOrigin.MID_YEAR if job.kind == SourceKind.MINISTRY_LIST else EntryOrigin.NEW
-    today = timezone.localdate()
-    RosterEntry.objects.bulk_create(
+    today, now = timezone.localdate(), timezone.now()
+    insert_rows(
+        RosterEntry,
         [
-            RosterEntry(
-                business_id=b, fiscal_year=job.fiscal_year, origin=origin, source=job.kind, added_on=today
-            )
+            {
+                "business": b,
+                "fiscal_year": job.fiscal_year_id,
+                "origin": origin,
+                "source": job.kind,
+                "added_on": today,
+            }
             for b in dict.fromkeys(business_ids)
         ],
-        batch_size=1000,
         ignore_conflicts=True,
     )
-    StatusChange.objects.bulk_create(
+    insert_rows(
+        StatusChange,
         [
-            StatusChange(
-                business_id=b,
-                from_status="",
-                to_status=BusinessStatus.ON_ROSTER,
-                changed_by=job.created_by,
-                reason=f"取込：{job.filename}",
-            )
+            {
+                "business": b,
+                "from_status": "",
+                "to_status": BusinessStatus.ON_ROSTER,
+                "changed_at": now,
+                "changed_by": job.created_by_id,
+                "reason": f"取込：{job.filename}",
+            }
             for b in new_ids
         ],
-        batch_size=1000,
     )
 
 
@@ -266,25 +272,27 @@ def original_row(record: dict) -> dict:
     return {FIELDS[k]: record[k] for k in FIELDS if record.get(k)}
 
 
-def _source(job: ImportJob, business_id: int, record: dict) -> BusinessSource:
-    return BusinessSource(
-        business_id=business_id,
-        kind=job.kind,
-        job=job,
-        original=original_row(record),
-        row_hash=record["row_hash"],
-    )
+def _source(job: ImportJob, business_id: int, record: dict, now) -> dict:
+    return {
+        "business": business_id,
+        "kind": job.kind,
+        "job": job.pk,
+        "original": original_row(record),
+        "row_hash": record["row_hash"],
+        "added_at": now,
+    }
 
 
 @transaction.atomic
 def apply(job: ImportJob, result: Plan) -> None:
     """Save a plan in one transaction; sources already there (the same row again) are skipped."""
     businesses = Business.objects.bulk_create([new_business(job, r) for r in result.new], batch_size=1000)
+    now = timezone.now()
     sources = []
     for business, record in zip(businesses, result.new, strict=True):
-        sources += [_source(job, business.pk, r) for r in [record, *record.get("also", [])]]
-    sources += [_source(job, business_id, record) for business_id, record in result.merges]
-    BusinessSource.objects.bulk_create(sources, batch_size=1000, ignore_conflicts=True)
+        sources += [_source(job, business.pk, r, now) for r in [record, *record.get("also", [])]]
+    sources += [_source(job, business_id, record, now) for business_id, record in result.merges]
+    insert_rows(BusinessSource, sources, ignore_conflicts=True)
     new_ids = {b.pk for b in businesses}
     put_on_roster(job, [*new_ids, *(b for b, _ in result.merges)], new_ids)
     MatchReview.objects.bulk_create(

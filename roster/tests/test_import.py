@@ -131,7 +131,7 @@ def test_an_import_that_fails_halfway_leaves_the_roster_as_it_was(
     def broken(*args, **kwargs):
         raise RuntimeError("the worker died")
 
-    monkeypatch.setattr(importing.BusinessSource.objects, "bulk_create", broken)
+    monkeypatch.setattr(importing, "insert_rows", broken)
     run(staff, django_capture_on_commit_callbacks)  # the queue records the task as failed
     job = ImportJob.objects.latest("pk")
     assert job.status == JobStatus.FAILED and "名簿は変更されていません" in job.error
@@ -185,7 +185,7 @@ def test_a_failed_import_is_run_again_from_its_page(
     staff, tokyo, monkeypatch, django_capture_on_commit_callbacks
 ):
     upload(staff, "".join(ROWS), tokyo)
-    monkeypatch.setattr(importing.BusinessSource.objects, "bulk_create", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(importing, "insert_rows", lambda *a, **k: 1 / 0)
     job = run(staff, django_capture_on_commit_callbacks)
     assert job.status == JobStatus.FAILED
     monkeypatch.undo()

@@ -37,7 +37,8 @@ class Command(BaseCommand):
         try:
             # Read inside the call, so that the raw text is freed as soon as it is normalised.
             outcome = identify.identify(
-                nta.read(corporations, identify.NTA_COLUMNS), identify.read_registered(registered.read_bytes())
+                nta.read(corporations, identify.NTA_COLUMNS),
+                identify.read_registered(registered.read_bytes()),
             )
         except (nta.NtaFormatError, tables.TableError, ValueError) as error:
             raise CommandError(str(error)) from None
