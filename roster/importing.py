@@ -267,6 +267,11 @@ def put_on_roster(job: ImportJob, business_ids: list[int], new_ids: set[int]) ->
     )
 
 
+def _business_row(job: ImportJob, record: dict) -> dict:
+    business = new_business(job, record)
+    return {f.name: getattr(business, f.attname) for f in Business._meta.concrete_fields if not f.primary_key}
+
+
 def original_row(record: dict) -> dict:
     """The row as the user sent it, under the Japanese field names."""
     return {FIELDS[k]: record[k] for k in FIELDS if record.get(k)}
@@ -286,15 +291,14 @@ def _source(job: ImportJob, business_id: int, record: dict, now) -> dict:
 @transaction.atomic
 def apply(job: ImportJob, result: Plan) -> None:
     """Save a plan in one transaction; sources already there (the same row again) are skipped."""
-    businesses = Business.objects.bulk_create([new_business(job, r) for r in result.new], batch_size=1000)
     now = timezone.now()
+    new_ids = insert_rows(Business, [_business_row(job, r) for r in result.new], returning="id")
     sources = []
-    for business, record in zip(businesses, result.new, strict=True):
-        sources += [_source(job, business.pk, r, now) for r in [record, *record.get("also", [])]]
+    for business_id, record in zip(new_ids, result.new, strict=True):
+        sources += [_source(job, business_id, r, now) for r in [record, *record.get("also", [])]]
     sources += [_source(job, business_id, record, now) for business_id, record in result.merges]
     insert_rows(BusinessSource, sources, ignore_conflicts=True)
-    new_ids = {b.pk for b in businesses}
-    put_on_roster(job, [*new_ids, *(b for b, _ in result.merges)], new_ids)
+    put_on_roster(job, [*new_ids, *(b for b, _ in result.merges)], set(new_ids))
     MatchReview.objects.bulk_create(
         [
             MatchReview(job=job, business_id=b, incoming={**record}, row_hash=record["row_hash"], score=score)
