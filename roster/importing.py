@@ -292,7 +292,7 @@ def _source(job: ImportJob, business_id: int, record: dict, now) -> dict:
 def apply(job: ImportJob, result: Plan) -> None:
     """Save a plan in one transaction; sources already there (the same row again) are skipped."""
     now = timezone.now()
-    new_ids = insert_rows(Business, [_business_row(job, r) for r in result.new], returning="id")
+    new_ids = insert_rows(Business, [_business_row(job, r) for r in result.new], return_ids=True)
     sources = []
     for business_id, record in zip(new_ids, result.new, strict=True):
         sources += [_source(job, business_id, r, now) for r in [record, *record.get("also", [])]]
