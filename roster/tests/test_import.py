@@ -3,6 +3,7 @@
 import io
 import zipfile
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -212,3 +213,51 @@ def test_the_export_neutralises_formulas_and_holds_only_the_branch(
     )
     text = staff.get("/roster/export.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "大阪商事" not in text
+
+
+def test_half_width_kana_and_minus_signs_as_excel_writes_them(
+    staff, tokyo, django_capture_on_commit_callbacks
+):
+    # ﾃｸﾉ is half-width kana; − (U+2212) and ～ are what Excel's cp932 gives back as － and ～.
+    upload(staff, "ﾃｸﾉｻｰﾋﾞｽ株式会社,東京都新宿区西新宿2−8−1～,,\r\n", tokyo)
+    run(staff, django_capture_on_commit_callbacks)
+    business = Business.objects.get()
+    assert business.name_core == "テクノサービス"
+    assert business.address_key == "新宿区西新宿2-8-1"
+
+
+def test_utf8_with_bom_and_xlsx_lists_are_read(staff, tokyo, django_capture_on_commit_callbacks):
+    upload(staff, ROWS[0], tokyo, encoding="utf-8-sig")
+    run(staff, django_capture_on_commit_callbacks)
+    book = openpyxl.Workbook()
+    book.active.append(["名称", "住所", "法人番号", "電話番号"])
+    book.active.append(["株式会社表計算", "東京都中央区日本橋1-1-1", "", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    staff.post(
+        "/roster/import/",
+        {
+            "file": SimpleUploadedFile("list.xlsx", buffer.getvalue()),
+            "kind": "list",
+            "branch": tokyo.pk,
+            "fiscal_year": 16,
+        },
+    )
+    run(staff, django_capture_on_commit_callbacks)
+    assert set(Business.objects.values_list("name", flat=True)) == {"㈱髙橋①商事", "株式会社表計算"}
+
+
+def test_a_list_without_the_required_columns_cannot_be_mapped(staff, tokyo):
+    staff.post(
+        "/roster/import/",
+        {
+            "file": SimpleUploadedFile("x.csv", "電話番号\r\n03\r\n".encode("cp932")),
+            "kind": "list",
+            "branch": tokyo.pk,
+            "fiscal_year": 16,
+        },
+    )
+    response = staff.post("/roster/import/mapping/", {"phone": "電話番号"})
+    assert "事業所名：このフィールドは必須です。" in response.content.decode()
+    assert "所在地：このフィールドは必須です。" in response.content.decode()
+    assert not ImportJob.objects.exists()
