@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from lib import wareki
 from org.roles import ADMIN_ROLES, BRANCH_ROLES, HQ_ROLES, Role
@@ -120,6 +121,12 @@ class FiscalYear(models.Model):
     @classmethod
     def for_date(cls, day: datetime.date) -> "FiscalYear":
         return cls.objects.get(year=wareki.fiscal_year_of(day))
+
+    @classmethod
+    def chosen(cls, year: str | None) -> "FiscalYear":
+        """The year a page was asked for (``?year=2026``), else the current one."""
+        found = cls.objects.filter(year=int(year)).first() if year and year.isdigit() else None
+        return found or cls.for_date(timezone.localdate())
 
 
 class User(AbstractUser):

@@ -22,12 +22,7 @@ from people.rules import is_workable_day, unworkable_reason
 
 
 def _fiscal_year(request) -> FiscalYear:
-    year = request.GET.get("year") or request.POST.get("year")
-    if year and year.isdigit():
-        found = FiscalYear.objects.filter(year=int(year)).first()
-        if found:
-            return found
-    return FiscalYear.for_date(timezone.localdate())
+    return FiscalYear.chosen(request.GET.get("year") or request.POST.get("year"))
 
 
 @access.role_required(*STAFF_ROLES, Role.VIEWER)

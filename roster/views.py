@@ -229,10 +229,8 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("roster_review_list")
 
 
-def _fiscal_year(request: HttpRequest) -> FiscalYear:
-    year = request.GET.get("year") or request.POST.get("year") or ""
-    found = FiscalYear.objects.filter(year=int(year)).first() if year.isdigit() else None
-    return found or FiscalYear.for_date(timezone.localdate())
+def _fiscal_year(request) -> FiscalYear:
+    return FiscalYear.chosen(request.GET.get("year") or request.POST.get("year"))
 
 
 @access.role_required(*READERS)
