@@ -96,6 +96,9 @@ TEMPLATES = [
     },
 ]
 
+# The embedded SQLite database, uploads and screenshots live under var/; create it on first use.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'issou.sqlite3'}"),
