@@ -181,6 +181,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
             "jobs": jobs,
             "year": year,
             "years": FiscalYear.objects.order_by("-year"),
+            "current_year": FiscalYear.chosen(None),
             "may_write": access.may_write(request.user, Business),
         },
     )
