@@ -82,3 +82,4 @@ def test_identification_is_counted_against_the_fy2011_targets_R_ROS_2(client, pe
     login(client, people["tokyo_staff"])
     page = client.get("/roster/progress/", {"year": "2026"}).content.decode()
     assert "東京支部" in page and "大阪支部" not in page
+    assert "目標 50,040件（0.0%）" in page  # a rate of zero is shown as 0.0%, not as missing
