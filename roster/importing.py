@@ -151,8 +151,8 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
             result.reviews.append((row["b"], record, row["score"]))
         else:
             # Rows of one file naming the same business become one business with several sources.
-            key = (row["corporate_number"] or None, row["core"], row["form"], row["address_key"])
-            key = (key[0],) if key[0] else key
+            number = row["corporate_number"]
+            key = (number,) if number else (row["core"], row["form"], row["address_key"])
             if key in seen_in_file:
                 seen_in_file[key].setdefault("also", []).append(record)
             else:
