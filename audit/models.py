@@ -14,6 +14,8 @@ EVENTS = [
     ("login_failed", "ログイン失敗"),
     ("locked_out", "アカウントロック"),
     ("account_reveal", "口座番号の表示"),
+    # Bulk changes (division, assignment) write one summary row; the rows themselves keep who and when.
+    ("bulk_change", "一括変更"),
 ]
 
 

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "people",
     "roster",
+    "councils",
+    "assignments",
 ]
 
 # Background work (large imports, national runs): django-tasks with its database backend; a

@@ -13,5 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("people.urls")),
     path("", include("roster.urls")),
+    path("", include("councils.urls")),
+    path("", include("assignments.urls")),
     path("", include("org.urls")),
 ]

@@ -113,11 +113,17 @@ def write_csv(headers: list[str], rows) -> bytes:
 
 
 def write_xlsx(headers: list[str], rows, title: str = "Sheet1") -> bytes:
+    return write_workbook([(title, headers, rows)])
+
+
+def write_workbook(sheets) -> bytes:
+    """A workbook of several (title, headers, rows) sheets, streamed (write-only) to keep memory flat."""
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(title=title[:31])
+        sheet.append(headers)
+        for row in rows:
+            sheet.append([neutralise(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from org.models import Branch
 from org.roles import FIELD_ROLES
 
 
@@ -69,3 +70,12 @@ def role_required(*roles):
         return wrapped
 
     return decorator
+
+
+def chosen_branch(user, pk=None):
+    """The branch a page works on: the one asked for (HQ picks any), else the user's own; others 404."""
+    if not pk:
+        pk = (
+            user.branch_id or Branch.objects.order_by("prefecture__code").values_list("pk", flat=True).first()
+        )
+    return get_for_user(user, Branch.objects.select_related("prefecture"), pk)

@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from councils.services import overdue
 from lib import wareki
 from org import access
 from org.models import Branch, FiscalYear, User
 from org.roles import ADMIN_ROLES, FIELD_ROLES, Role
+from roster.models import OPEN_STATUSES, Business
 
 ROLE_INTROS = {
     Role.HQ_ADMIN: "全国の支部・ユーザー・マスタを管理します。",
@@ -48,6 +50,12 @@ def home_context(user: User) -> dict:
             {"label": "指導員", "value": counts["instructors"], "unit": "人"},
         ]
         links.append(_link("未手続事業名簿", "roster_business_list", note="一覧表・本省リストの取込と名寄せ"))
+        links.append(_link("協議会", "council_list", note="労働局との協議会（第1回〜第3回）・困難事案の移管"))
+        links.append(
+            _link("役割分担", "division", note="名簿の労働局・支部への分担、協議会資料、労働局分の送付")
+        )
+        links.append(_link("加入促進計画", "plan", note="月別の訪問・成立の計画と実績"))
+        links.append(_link("担当割当", "assignment_list", note="推進員・指導員への事業所の割当と担当状況"))
         links.append(_link("人員名簿", "person_list", note="推進員・促進員・指導員・講師と振込口座"))
         links.append(_link("委嘱", "appointment_list", note="申請・誓約書・決定・更新・委嘱状と推進員証"))
         links.append(_link("促進員の配置と手当", "allocation", note="配置人数・代表促進員・稼動日"))
@@ -57,6 +65,10 @@ def home_context(user: User) -> dict:
             links.append(_link("自支部の情報", "branch_detail", user.branch_id))
         links.append(_link("ブロック", "block_list"))
         links.append(_link("年度", "fiscal_year_list"))
+    else:
+        mine = access.visible(user, Business.objects.filter(status__in=OPEN_STATUSES)).count()
+        stats = [{"label": "担当事業所（未完了）", "value": mine, "unit": "件"}]
+        links.append(_link("担当事業所", "my_businesses", note="割り当てられた事業所の一覧"))
     if user.role in ADMIN_ROLES:
         today_start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
         failures = access.visible(
@@ -73,4 +85,7 @@ def home_context(user: User) -> dict:
         "fiscal_year": fiscal_year.first(),
         "stats": stats,
         "links": links,
+        "overdue_councils": overdue(list(access.visible(user, Branch.objects.all())), today)
+        if user.role not in FIELD_ROLES
+        else [],
     }

@@ -1,24 +1,16 @@
 """PDF documents for appointments: appointment letters (委嘱状) and promoter ID cards (推進員証)."""
 
 import io
-from importlib.util import find_spec
-from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from lib import wareki
+from lib.pdf import FONT
 from people.models import Appointment
 
 FEDERATION = "全国労働保険事務組合連合会"
-FONT = "IPAexGothic"
-# IPAexGothic ships with matplotlib-fontja; embedding it makes the PDF readable anywhere. The
-# package is located, not imported: importing it would load matplotlib for nothing.
-FONT_FILE = Path(find_spec("matplotlib_fontja").submodule_search_locations[0]) / "fonts" / "ipaexg.ttf"
-pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
 
 CARD_WIDTH, CARD_HEIGHT = 91 * mm, 55 * mm  # a business card, as promoters carry it
 CARD_COLUMNS, CARD_ROWS = 2, 5

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from zengin_code import Bank
 
+from assignments.models import EndReason
+from assignments.services import assignments_release
 from audit.models import AuditEntry
 from lib import zengin
 from org.models import Branch, FiscalYear, User
@@ -131,6 +133,10 @@ def appointment_revoke(
     appointment.revoke_reason = reason
     appointment.revoke_note = note
     appointment.save(update_fields=["status", "revoked_on", "revoke_reason", "revoke_note"])
+    # The businesses they worked on wait, unassigned, in the branch's list to reassign.
+    assignments_release(
+        actor=actor, businesses=appointment.assigned_businesses.all(), reason=EndReason.REVOKED
+    )
     return appointment
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from lib import normalize
+from lib import cities, normalize
 from org.models import Branch, FiscalYear
 from roster.models import Business, BusinessStatus, EntryOrigin, RosterEntry
 
@@ -47,7 +47,10 @@ def seed(*, size: str, seed: int) -> dict:
         if Business.objects.filter(branch=branch).exists():
             continue
         rows = []
+        # Real cities of the branch's prefecture, so areas can be divided and covered.
+        places = cities.of_prefecture(branch.prefecture.name)
         for _ in range(count):
+            city = rng.choice(places)
             form = rng.choice(FORMS)
             core = fake.last_name() + rng.choice(
                 ["商事", "工業", "建設", "運輸", "食品", "サービス", "製作所", "商店"]
@@ -55,7 +58,9 @@ def seed(*, size: str, seed: int) -> dict:
             rows.append(
                 {
                     "name": f"{form}{core}" if rng.random() < 0.6 else f"{core}{form}",
-                    "address": f"{branch.prefecture.name}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}",
+                    "address": f"{branch.prefecture.name}{city.name}{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}",
+                    "city_code": city.code,
+                    "city": city.name,
                 }
             )
         frame = pl.DataFrame(rows)
@@ -72,6 +77,8 @@ def seed(*, size: str, seed: int) -> dict:
                     name=row["name"],
                     prefecture=branch.prefecture,
                     address=row["address"],
+                    city_code=row["city_code"],
+                    city=row["city"],
                     phone=fake.phone_number(),
                     industry=rng.choice(INDUSTRIES),
                     workers=rng.randint(1, 120),

@@ -14,7 +14,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
-from lib import identify, normalize
+from lib import cities, identify, normalize
 from lib.corporate_number import is_valid
 from roster.models import (
     Business,
@@ -208,6 +208,7 @@ def _link(incoming: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
 
 
 def new_business(job: ImportJob, record: dict) -> Business:
+    city = cities.city_of(record["address"], job.branch.prefecture.name)
     return Business(
         branch=job.branch,
         fiscal_year=job.fiscal_year,
@@ -217,6 +218,8 @@ def new_business(job: ImportJob, record: dict) -> Business:
         insurance_number=record.get("insurance_number", ""),
         prefecture=job.branch.prefecture,
         address=record["address"],
+        city_code=city.code if city else "",
+        city=city.name if city else "",
         postal_code=record.get("postal_code", "").replace("-", "")[:7],
         phone=record.get("phone", ""),
         industry=record.get("industry", ""),

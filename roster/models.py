@@ -18,6 +18,29 @@ class BusinessStatus(models.TextChoices):
     HANDED_OVER = "handed_over", "労働局へ移管"
 
 
+# Bands for summarising the roster by size (協議会資料, R-CNL-3); the lower bound of each band.
+SIZE_BANDS = [
+    (100, "100人以上"),
+    (50, "50〜99人"),
+    (30, "30〜49人"),
+    (10, "10〜29人"),
+    (5, "5〜9人"),
+    (1, "1〜4人"),
+]
+SIZE_UNKNOWN = "不明"
+
+
+def size_band(workers: int | None) -> str:
+    for lower, label in SIZE_BANDS:
+        if workers is not None and workers >= lower:
+            return label
+    return SIZE_UNKNOWN
+
+
+# Statuses in which a business still needs work from the branch (not finished, not the bureau's).
+OPEN_STATUSES = ("identified", "on_roster", "allocated", "visited", "refused")
+
+
 class Business(models.Model):
     """A business that may be unregistered (未手続事業, R-ROS-1), kept once however many lists name it."""
 
@@ -57,6 +80,8 @@ class Business(models.Model):
     insurance_number = models.CharField("労働保険番号", max_length=14, blank=True)
     prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, verbose_name="都道府県")
     city_code = models.CharField("市区町村コード", max_length=6, blank=True)
+    # Read from the address (lib.cities): how businesses are grouped, divided and covered by area.
+    city = models.CharField("市区町村", max_length=40, blank=True)
     address = models.CharField("所在地", max_length=300)
     postal_code = models.CharField("郵便番号", max_length=7, blank=True)
     phone = models.CharField("電話番号", max_length=20, blank=True)
@@ -71,19 +96,37 @@ class Business(models.Model):
     )
     identified_on = models.DateField("把握日")
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, verbose_name="把握年度")
+    # The current assignment (assignments.Assignment keeps the history); a promoter or instructor
+    # sees only the businesses assigned to them.
+    assigned_to = models.ForeignKey(
+        "people.Appointment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="担当者",
+        related_name="assigned_businesses",
+    )
 
-    scope = Scope(branch="branch")
+    scope = Scope(branch="branch", assignee="assigned_to__person__user")
 
     class Meta:
         ordering = ["branch__prefecture__code", "name"]
         verbose_name = verbose_name_plural = "事業所"
-        indexes = [models.Index(fields=["branch", "status"]), models.Index(fields=["branch", "fiscal_year"])]
+        indexes = [
+            models.Index(fields=["branch", "status"]),
+            models.Index(fields=["branch", "fiscal_year"]),
+            models.Index(fields=["branch", "city_code"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}
+
+    @property
+    def size_band(self) -> str:
+        return size_band(self.workers)
 
     def set_status(self, status: str, *, by=None, reason: str = "") -> "StatusChange":
         """Move to ``status`` if the workflow allows it, and record the step in the history."""

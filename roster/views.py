@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from lib import tables
 from org import access
 from org.models import Branch, FiscalYear
-from org.roles import STAFF_ROLES, Role
+from org.roles import FIELD_ROLES, STAFF_ROLES, Role
 from roster import importing, progress, reviews
 from roster.forms import MappingForm, UploadForm
 from roster.models import (
+    OPEN_STATUSES,
     Business,
     BusinessStatus,
     ImportJob,
@@ -187,9 +188,12 @@ def business_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.role_required(*READERS)
+@access.role_required(*READERS, *FIELD_ROLES)
 def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    business = access.get_for_user(request.user, Business.objects.select_related("branch", "fiscal_year"), pk)
+    """A business and its whole history; a promoter reaches only the ones assigned to them."""
+    business = access.get_for_user(
+        request.user, Business.objects.select_related("branch", "fiscal_year", "assigned_to__person"), pk
+    )
     return render(
         request,
         "roster/business_detail.html",
@@ -197,6 +201,13 @@ def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "business": business,
             "sources": business.sources.select_related("job").order_by("added_at"),
             "history": business.status_changes.select_related("changed_by"),
+            "entries": business.roster_entries.select_related(
+                "fiscal_year", "allocation__meeting"
+            ).prefetch_related("allocation__changes__changed_by"),
+            "assignments": business.assignments.select_related("appointment__person", "assigned_by"),
+            "handover": getattr(business, "handover", None),
+            "may_write": access.changeable(request.user, Business.objects.filter(pk=business.pk)).exists(),
+            "open": business.status in OPEN_STATUSES,
         },
     )
 

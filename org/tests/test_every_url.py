@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEntry
 from conftest import login
+from councils.models import CouncilFile, CouncilMeeting
 from org.models import Block, FiscalYear
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person
 from roster.models import Business, ImportJob, MatchReview
@@ -64,7 +65,7 @@ ROUTES = {
     "allocation_set": ("POST", "branch", 403),
     "coordinator_pay": ("GET", None, 403),
     "roster_business_list": ("GET", None, 403),
-    "roster_business_detail": ("GET", "business", 403),
+    "roster_business_detail": ("GET", "business", 404),
     "roster_import_upload": ("GET", None, 403),
     "roster_import_mapping": ("GET", None, 403),
     "roster_import_job": ("GET", "import_job", 403),
@@ -75,6 +76,28 @@ ROUTES = {
     "roster_business_export": ("GET", "xlsx", 403),
     "roster_rollover": ("POST", None, 403),
     "roster_review_decide": ("POST", "review", 403),
+    "council_list": ("GET", None, 403),
+    "council_create": ("GET", None, 403),
+    "council_detail": ("GET", "meeting", 403),
+    "council_edit": ("GET", "meeting", 403),
+    "council_file_upload": ("POST", "meeting", 403),
+    "council_file": ("GET", "council_file", 403),
+    "division": ("GET", None, 403),
+    "division_preview": ("GET", None, 403),
+    "division_apply": ("POST", None, 403),
+    "division_change": ("POST", None, 403),
+    "division_fix": ("POST", None, 403),
+    "division_papers": ("GET", "xlsx", 403),
+    "division_bureau_export": ("GET", None, 403),
+    "handover_list": ("GET", None, 403),
+    "handover_create": ("GET", "business", 403),
+    "plan": ("GET", None, 403),
+    "assignment_list": ("GET", None, 403),
+    "assignment_assign": ("POST", None, 403),
+    "assignment_split": ("POST", None, 403),
+    "workload": ("GET", None, 403),
+    "areas_edit": ("GET", "appointment", 403),
+    "my_businesses": ("GET", None, 200),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}
@@ -108,6 +131,12 @@ OTHER_BRANCH_STATUS = {
     "roster_import_rejected": 404,
     "roster_review_decide": 404,
     "roster_import_retry": 404,
+    "council_detail": 404,
+    "council_edit": 404,
+    "council_file_upload": 404,
+    "council_file": 404,
+    "handover_create": 404,
+    "areas_edit": 404,
 }
 
 
@@ -139,6 +168,8 @@ def _url(name, people, tokyo):
         "business": lambda: Business.objects.get(name="東京 太郎商事").pk,
         "import_job": lambda: ImportJob.objects.get(branch=tokyo).pk,
         "review": lambda: MatchReview.objects.get(business__branch=tokyo).pk,
+        "meeting": lambda: CouncilMeeting.objects.get(branch=tokyo).pk,
+        "council_file": lambda: CouncilFile.objects.get(meeting__branch=tokyo).pk,
     }[target]()
     return reverse(name, args=[pk])
 
@@ -190,6 +221,22 @@ def tokyo_rows(people, tokyo):
     )
     MatchReview.objects.create(
         job=job, business=business, incoming={"name": "東京 太郎"}, row_hash="x", score=90
+    )
+    meeting = CouncilMeeting.objects.create(
+        branch=tokyo,
+        fiscal_year=job.fiscal_year,
+        number="1",
+        planned_on=job.fiscal_year.start,
+        agenda="東京 太郎",
+        created_by=people["tokyo_staff"],
+    )
+    CouncilFile.objects.create(
+        meeting=meeting,
+        filename="東京 太郎.pdf",
+        stored_name="no-such-file",
+        size=1,
+        content_type="application/pdf",
+        uploaded_by=people["tokyo_staff"],
     )
     return AuditEntry.objects.filter(branch=tokyo).latest("pk")
 

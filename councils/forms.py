@@ -1,0 +1,143 @@
+"""Forms for councils, the division rules, handovers and the outreach plan; the rules live in councils.division and services."""
+
+from django import forms
+
+from councils.division import Rules
+from councils.models import CouncilMeeting, Counterpart, MeetingNumber, Side
+from councils.services import FISCAL_MONTHS
+from org.forms import StyledForm, StyledModelForm
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeetingForm(StyledModelForm):
+    class Meta:
+        model = CouncilMeeting
+        fields = [
+            "number",
+            "counterpart",
+            "planned_on",
+            "held_on",
+            "venue",
+            "bureau_members",
+            "branch_members",
+            "agenda",
+            "minutes",
+            "decisions",
+        ]
+        widgets = {
+            "planned_on": DATE,
+            "held_on": DATE,
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in ["bureau_members", "branch_members", "agenda"]
+            },
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+            "decisions": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, branch, fiscal_year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.branch, self.fiscal_year = branch, fiscal_year
+
+    def clean(self):
+        data = super().clean()
+        number, counterpart = data.get("number"), data.get("counterpart")
+        for day_field in ("planned_on", "held_on"):
+            day = data.get(day_field)
+            if day and not self.fiscal_year.start <= day <= self.fiscal_year.end:
+                self.add_error(day_field, f"{self.fiscal_year.label}の期間内の日付にしてください。")
+        if number and number != MeetingNumber.EXTRA and counterpart == Counterpart.BUREAU:
+            same = CouncilMeeting.objects.filter(
+                branch=self.branch,
+                fiscal_year=self.fiscal_year,
+                number=number,
+                counterpart=Counterpart.BUREAU,
+            ).exclude(pk=self.instance.pk)
+            if same.exists():
+                self.add_error(
+                    "number",
+                    f"{self.fiscal_year.label}の{MeetingNumber(number).label}協議会は既に登録されています。",
+                )
+        return data
+
+
+class FileForm(StyledForm):
+    file = forms.FileField(label="添付ファイル（PDF・画像・Word・Excel・PowerPoint、10MBまで）")
+
+
+class RulesForm(StyledForm):
+    min_workers = forms.IntegerField(
+        label="労働者数がこの人数以上 → 労働局（手続指導）",
+        min_value=1,
+        required=False,
+        initial=50,
+        help_text="空欄なら規模では分けません。",
+    )
+    industries = forms.MultipleChoiceField(
+        label="次の業種 → 労働局（手続指導）", required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    cities = forms.MultipleChoiceField(
+        label="次の市区町村 → 支部（加入勧奨）",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    default = forms.ChoiceField(label="上記以外の事業所", choices=Side.choices, initial=Side.BRANCH)
+
+    def __init__(self, *args, industries, cities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industries"].choices = [(i, i) for i in industries]
+        self.fields["cities"].choices = cities
+
+    def rules(self) -> Rules:
+        data = self.cleaned_data
+        return Rules(
+            min_workers=data["min_workers"],
+            industries=frozenset(data["industries"]),
+            cities=frozenset(data["cities"]),
+            default=data["default"],
+        )
+
+
+class HandoverForm(StyledForm):
+    handed_over_on = forms.DateField(label="移管日", widget=DATE)
+    reason = forms.CharField(label="移管の理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    meeting = forms.ModelChoiceField(
+        label="協議した協議会", queryset=CouncilMeeting.objects.none(), required=False, empty_label="（なし）"
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+
+
+class PlanForm(StyledForm):
+    branch_capacity = forms.IntegerField(label="支部で実施する加入勧奨の年間件数", min_value=0)
+    bureau_capacity = forms.IntegerField(label="労働局で実施する手続指導の年間件数", min_value=0)
+    adopted_at = forms.ModelChoiceField(
+        label="策定した協議会",
+        queryset=CouncilMeeting.objects.none(),
+        required=False,
+        empty_label="（未策定）",
+    )
+    note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["adopted_at"].queryset = meetings
+        for month in FISCAL_MONTHS:
+            for kind, label in (("visits", "訪問"), ("enrolments", "成立")):
+                self.fields[f"{kind}_{month}"] = forms.IntegerField(
+                    label=f"{month}月 {label}",
+                    min_value=0,
+                    initial=0,
+                    widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end"}),
+                )
+
+    def months(self) -> dict[int, tuple[int, int]]:
+        return {
+            m: (self.cleaned_data[f"visits_{m}"], self.cleaned_data[f"enrolments_{m}"]) for m in FISCAL_MONTHS
+        }
+
+    def month_rows(self):
+        return [(m, self[f"visits_{m}"], self[f"enrolments_{m}"]) for m in FISCAL_MONTHS]

@@ -1,0 +1,191 @@
+"""Council workflows: meeting papers, handovers of hard cases, the outreach plan, and councils overdue."""
+
+import datetime
+import secrets
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from assignments.models import EndReason
+from assignments.services import assignments_release
+from councils.models import (
+    CouncilFile,
+    CouncilMeeting,
+    Counterpart,
+    Handover,
+    MeetingNumber,
+    OutreachPlan,
+    OutreachPlanMonth,
+    deadline,
+)
+from lib import uploads, wareki
+from org.models import Branch, FiscalYear, User
+from roster.models import OPEN_STATUSES, Business, BusinessStatus, StatusChange
+
+FILE_DIR = Path(settings.VAR_DIR) / "files" / "councils"
+# The fiscal year's months in order, April first.
+FISCAL_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+
+
+def file_store(*, actor: User, meeting: CouncilMeeting, filename: str, data: bytes) -> CouncilFile:
+    """Keep a meeting paper outside the web root under a random name; it is served only through a check."""
+    content_type = uploads.check(filename, data)
+    FILE_DIR.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_urlsafe(24)
+    (FILE_DIR / stored_name).write_bytes(data)
+    return CouncilFile.objects.create(
+        meeting=meeting,
+        filename=Path(filename).name[:200],
+        stored_name=stored_name,
+        size=len(data),
+        content_type=content_type,
+        uploaded_by=actor,
+    )
+
+
+def file_path(paper: CouncilFile) -> Path:
+    return FILE_DIR / paper.stored_name
+
+
+@transaction.atomic
+def handover_create(
+    *,
+    actor: User,
+    business: Business,
+    reason: str,
+    handed_over_on: datetime.date,
+    meeting: CouncilMeeting | None = None,
+) -> Handover:
+    """Hand a hard case to the bureau (R-CNL-5): it leaves the branch's worklist and counts as handed over."""
+    if not reason.strip():
+        raise ValidationError({"reason": "移管の理由を入力してください。"})
+    if handed_over_on > timezone.localdate():
+        raise ValidationError({"handed_over_on": "移管日に未来の日付は指定できません。"})
+    if business.status not in OPEN_STATUSES:
+        raise ValidationError(f"状態が「{business.get_status_display()}」の事業所は移管できません。")
+    if meeting is not None and meeting.branch_id != business.branch_id:
+        raise ValidationError({"meeting": "この支部の協議会を選んでください。"})
+    business.set_status(
+        BusinessStatus.HANDED_OVER, by=actor, reason=f"困難事案の移管：{reason.strip()}"[:200]
+    )
+    assignments_release(
+        actor=actor, businesses=Business.objects.filter(pk=business.pk), reason=EndReason.HANDED_OVER
+    )
+    return Handover.objects.create(
+        business=business,
+        fiscal_year=FiscalYear.for_date(handed_over_on),
+        handed_over_on=handed_over_on,
+        reason=reason.strip(),
+        meeting=meeting,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    actor: User,
+    branch: Branch,
+    fiscal_year: FiscalYear,
+    months: dict[int, tuple[int, int]],
+    branch_capacity: int,
+    bureau_capacity: int,
+    adopted_at: CouncilMeeting | None,
+    note: str = "",
+) -> OutreachPlan:
+    """Save the year's outreach plan: {month: (visits, enrolments)} and each side's annual capacity."""
+    if adopted_at is not None and (
+        adopted_at.branch_id != branch.pk or adopted_at.fiscal_year_id != fiscal_year.pk
+    ):
+        raise ValidationError({"adopted_at": "この支部・年度の協議会を選んでください。"})
+    plan, _ = OutreachPlan.objects.update_or_create(
+        branch=branch,
+        fiscal_year=fiscal_year,
+        defaults={
+            "branch_capacity": branch_capacity,
+            "bureau_capacity": bureau_capacity,
+            "adopted_at": adopted_at,
+            "note": note,
+            "updated_by": actor,
+        },
+    )
+    for month, (visits, enrolments) in months.items():
+        OutreachPlanMonth.objects.update_or_create(
+            plan=plan, month=month, defaults={"visits": visits, "enrolments": enrolments}
+        )
+    return plan
+
+
+def plan_against_actuals(branch: Branch, fiscal_year: FiscalYear) -> list[dict]:
+    """Each month of the year: planned and actual visits and enrolments, and the running totals.
+
+    Actuals are the businesses first marked visited, and enrolled, in that month (their status
+    history); visits recorded one by one replace the first once field work is recorded.
+    """
+    plan = OutreachPlan.objects.filter(branch=branch, fiscal_year=fiscal_year).first()
+    planned = {m.month: m for m in plan.months.all()} if plan else {}
+    history = StatusChange.objects.filter(
+        business__branch=branch,
+        changed_at__date__gte=fiscal_year.start,
+        changed_at__date__lte=fiscal_year.end,
+    ).annotate(month=ExtractMonth("changed_at"))
+    visited = Counter(
+        dict(
+            history.filter(
+                to_status=BusinessStatus.VISITED,
+                from_status__in=[BusinessStatus.ON_ROSTER, BusinessStatus.ALLOCATED],
+            )
+            .values_list("month")
+            .annotate(n=Count("pk"))
+        )
+    )
+    enrolled = Counter(
+        dict(history.filter(to_status=BusinessStatus.ENROLLED).values_list("month").annotate(n=Count("pk")))
+    )
+    rows, totals = [], Counter()
+    for month in FISCAL_MONTHS:
+        row = planned.get(month)
+        values = {
+            "visits_planned": row.visits if row else 0,
+            "visits_actual": visited[month],
+            "enrolments_planned": row.enrolments if row else 0,
+            "enrolments_actual": enrolled[month],
+        }
+        totals.update(values)
+        rows.append({"month": month, **values, **{f"{k}_total": totals[k] for k in values}})
+    return rows
+
+
+def overdue(branches, today: datetime.date) -> list[dict]:
+    """Regular councils (①②③, R-CNL-1) whose month has passed without one being held, per branch.
+
+    The current fiscal year's ①②③ and the last year's ③ (due 31 March, seen only after it).
+    """
+    this_year = wareki.fiscal_year_of(today)
+    years = {y.year: y for y in FiscalYear.objects.filter(year__in=[this_year, this_year - 1])}
+    due = [(years[this_year], n) for n in (MeetingNumber.FIRST, MeetingNumber.SECOND, MeetingNumber.THIRD)]
+    if this_year - 1 in years:
+        due.append((years[this_year - 1], MeetingNumber.THIRD))
+    due = [(year, number, deadline(number, year)) for year, number in due if deadline(number, year) < today]
+    if not due:
+        return []
+    held = set(
+        CouncilMeeting.objects.filter(
+            branch__in=branches,
+            counterpart=Counterpart.BUREAU,
+            held_on__isnull=False,
+            fiscal_year__in=[year for year, _, _ in due],
+        ).values_list("branch_id", "fiscal_year_id", "number")
+    )
+    return [
+        {"branch": branch, "fiscal_year": year, "number": MeetingNumber(number), "deadline": day}
+        for branch in branches
+        for year, number, day in due
+        if (branch.pk, year.pk, number) not in held
+    ]

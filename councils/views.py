@@ -1,0 +1,411 @@
+"""Pages for councils, the division of the roster, handovers and the outreach plan."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assignments import selection
+from councils import division, papers, services
+from councils.forms import FileForm, HandoverForm, MeetingForm, PlanForm, RulesForm
+from councils.models import (
+    CouncilFile,
+    CouncilMeeting,
+    Counterpart,
+    Handover,
+    MeetingNumber,
+    OutreachPlan,
+    Side,
+    deadline,
+)
+from lib import uploads
+from org import access
+from org.forms import form_errors
+from org.models import Branch, FiscalYear
+from org.roles import STAFF_ROLES, Role
+from roster.models import Business
+
+READERS = (*STAFF_ROLES, Role.VIEWER)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _where(request: HttpRequest) -> tuple[Branch, FiscalYear]:
+    """The branch and fiscal year a page works on (?branch=&year=, or the form's fields)."""
+    params = request.POST if request.method == "POST" else request.GET
+    branch = access.chosen_branch(request.user, params.get("branch"))
+    return branch, FiscalYear.chosen(params.get("year"))
+
+
+def _require_write(request: HttpRequest, model) -> None:
+    if not access.may_write(request.user, model):
+        raise PermissionDenied("このデータを変更する権限がありません。")
+
+
+def _download(body: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@access.role_required(*READERS)
+def council_list(request: HttpRequest) -> HttpResponse:
+    fiscal_year = FiscalYear.chosen(request.GET.get("year"))
+    branches = list(access.visible(request.user, Branch.objects.select_related("prefecture")))
+    meetings = access.visible(
+        request.user, CouncilMeeting.objects.filter(fiscal_year=fiscal_year).select_related("branch")
+    )
+    regular = {
+        (m.branch_id, m.number): m
+        for m in meetings
+        if m.counterpart == Counterpart.BUREAU and m.number != "extra"
+    }
+    numbers = [MeetingNumber.FIRST, MeetingNumber.SECOND, MeetingNumber.THIRD]
+    overdue = {(o["branch"].pk, o["number"]) for o in services.overdue(branches, timezone.localdate())}
+    grid = [
+        {"branch": b, "cells": [(n, regular.get((b.pk, n)), (b.pk, n) in overdue) for n in numbers]}
+        for b in branches
+    ]
+    return render(
+        request,
+        "councils/council_list.html",
+        {
+            "fiscal_year": fiscal_year,
+            "years": FiscalYear.objects.order_by("-year"),
+            "grid": grid,
+            "columns": [(n, deadline(n, fiscal_year)) for n in numbers],
+            "others": [m for m in meetings if m not in regular.values()],
+            "may_write": access.may_write(request.user, CouncilMeeting),
+        },
+    )
+
+
+@access.role_required(*STAFF_ROLES)
+def council_create(request: HttpRequest) -> HttpResponse:
+    branch, fiscal_year = _where(request)
+    access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
+    form = MeetingForm(request.POST or None, branch=branch, fiscal_year=fiscal_year)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save(commit=False)
+        meeting.branch, meeting.fiscal_year, meeting.created_by = branch, fiscal_year, request.user
+        meeting.save()
+        messages.success(request, f"{meeting.reference}を登録しました。")
+        return redirect("council_detail", pk=meeting.pk)
+    return render(
+        request, "councils/council_form.html", {"form": form, "branch": branch, "fiscal_year": fiscal_year}
+    )
+
+
+@access.role_required(*READERS)
+def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_for_user(
+        request.user, CouncilMeeting.objects.select_related("branch", "fiscal_year"), pk
+    )
+    return render(
+        request,
+        "councils/council_detail.html",
+        {
+            "meeting": meeting,
+            "files": meeting.files.all(),
+            "file_form": FileForm(),
+            "fixed": meeting.allocations.count(),
+            "handovers": meeting.handovers.select_related("business"),
+            "may_write": access.changeable(
+                request.user, CouncilMeeting.objects.filter(pk=meeting.pk)
+            ).exists(),
+        },
+    )
+
+
+@access.role_required(*STAFF_ROLES)
+def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_for_user(
+        request.user, CouncilMeeting.objects.select_related("branch", "fiscal_year"), pk, write=True
+    )
+    form = MeetingForm(
+        request.POST or None, instance=meeting, branch=meeting.branch, fiscal_year=meeting.fiscal_year
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{meeting.reference}を更新しました。")
+        return redirect("council_detail", pk=meeting.pk)
+    return render(
+        request,
+        "councils/council_form.html",
+        {"form": form, "meeting": meeting, "branch": meeting.branch, "fiscal_year": meeting.fiscal_year},
+    )
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def council_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_for_user(request.user, CouncilMeeting.objects.all(), pk, write=True)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "ファイルを選んでください。")
+    else:
+        try:
+            paper = services.file_store(
+                actor=request.user,
+                meeting=meeting,
+                filename=upload.name,
+                data=upload.read(uploads.MAX_BYTES + 1),
+            )
+        except uploads.UploadError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"「{paper.filename}」を添付しました。")
+    return redirect("council_detail", pk=meeting.pk)
+
+
+@access.role_required(*READERS)
+def council_file(request: HttpRequest, pk: int) -> FileResponse:
+    paper = access.get_for_user(request.user, CouncilFile.objects.all(), pk)
+    return FileResponse(
+        services.file_path(paper).open("rb"),
+        as_attachment=True,
+        filename=paper.filename,
+        content_type=paper.content_type,
+    )
+
+
+def _rules_form(request: HttpRequest, branch: Branch, data=None) -> RulesForm:
+    menus = selection.choices(branch)
+    return RulesForm(data, industries=menus["industries"], cities=menus["cities"])
+
+
+@access.role_required(*READERS)
+def division_page(request: HttpRequest) -> HttpResponse:
+    branch, fiscal_year = _where(request)
+    rows = access.visible(
+        request.user,
+        division.entries(branch, fiscal_year).select_related("business", "allocation__meeting"),
+    ).order_by("business__city_code", "business__name")
+    chosen = selection.select(rows, request.GET, prefix="business__", fiscal_year=fiscal_year)
+    form = _rules_form(request, branch)
+    return render(
+        request,
+        "councils/division.html",
+        {
+            "branch": branch,
+            "fiscal_year": fiscal_year,
+            "branches": access.visible(request.user, Branch.objects.all()),
+            "years": FiscalYear.objects.order_by("-year"),
+            "form": form,
+            "preview": division.preview(branch, fiscal_year, division.Rules()),
+            "summary": papers.summary(branch, fiscal_year),
+            "selection": chosen,
+            "matching": chosen.rows.count(),
+            "page": Paginator(chosen.rows, 50).get_page(request.GET.get("page")),
+            "menus": selection.choices(branch),
+            "sides": Side.choices,
+            "meetings": CouncilMeeting.objects.filter(
+                branch=branch, fiscal_year=fiscal_year, counterpart=Counterpart.BUREAU, held_on__isnull=False
+            ),
+            "may_write": access.changeable(request.user, Branch.objects.filter(pk=branch.pk)).exists()
+            and access.may_write(request.user, CouncilMeeting),
+        },
+    )
+
+
+@access.role_required(*READERS)
+def division_preview(request: HttpRequest) -> HttpResponse:
+    """htmx: the counts each side would get with the rules as typed, against each side's capacity."""
+    branch, fiscal_year = _where(request)
+    form = _rules_form(request, branch, request.GET)
+    preview = division.preview(branch, fiscal_year, form.rules()) if form.is_valid() else None
+    return render(request, "councils/division_preview.html", {"preview": preview, "form": form})
+
+
+def _branch_for_write(request: HttpRequest) -> tuple[Branch, FiscalYear]:
+    branch, fiscal_year = _where(request)
+    access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
+    _require_write(request, CouncilMeeting)
+    return branch, fiscal_year
+
+
+def _back(branch: Branch, fiscal_year: FiscalYear, query: str = "") -> HttpResponse:
+    url = f"{reverse('division')}?branch={branch.pk}&year={fiscal_year.year}"
+    return redirect(f"{url}&{query}" if query else url)
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def division_apply(request: HttpRequest) -> HttpResponse:
+    branch, fiscal_year = _branch_for_write(request)
+    form = _rules_form(request, branch, request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "分担のルールに誤りがあります："
+            + "、".join(e for errors in form.errors.values() for e in errors),
+        )
+    else:
+        counts = division.division_apply(
+            actor=request.user, branch=branch, fiscal_year=fiscal_year, rules=form.rules()
+        )
+        messages.success(
+            request,
+            f"ルールを適用しました：支部（加入勧奨）{counts[Side.BRANCH]:,}件、労働局（手続指導）{counts[Side.BUREAU]:,}件。",
+        )
+    return _back(branch, fiscal_year)
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def division_change(request: HttpRequest) -> HttpResponse:
+    branch, fiscal_year = _branch_for_write(request)
+    chosen = selection.select(
+        division.entries(branch, fiscal_year), request.POST, prefix="business__", fiscal_year=fiscal_year
+    )
+    if request.POST.get("target") == "all":
+        ids = list(chosen.rows.values_list("pk", flat=True))
+    else:
+        ids = [int(pk) for pk in request.POST.getlist("entry") if pk.isdigit()]
+    if not ids:
+        messages.error(request, "変更する事業所を選んでください。")
+    else:
+        try:
+            moved = division.division_change(
+                actor=request.user,
+                branch=branch,
+                fiscal_year=fiscal_year,
+                entry_ids=ids,
+                side=request.POST.get("side", ""),
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{moved:,}件の分担を「{Side(request.POST['side']).label}」にしました。"
+            )
+    return _back(branch, fiscal_year, chosen.query)
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def division_fix(request: HttpRequest) -> HttpResponse:
+    branch, fiscal_year = _branch_for_write(request)
+    meeting = access.get_for_user(request.user, CouncilMeeting.objects.all(), request.POST.get("meeting"))
+    try:
+        fixed = division.division_fix(
+            actor=request.user, branch=branch, fiscal_year=fiscal_year, meeting=meeting
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{fixed:,}件の分担を{meeting.reference}で確定しました。")
+    return _back(branch, fiscal_year)
+
+
+@access.role_required(*READERS)
+def division_papers(request: HttpRequest, fmt: str) -> HttpResponse:
+    branch, fiscal_year = _where(request)
+    name = f"協議会資料_{branch.name}_{fiscal_year.year}"
+    if fmt == "pdf":
+        return _download(papers.pdf_report(branch, fiscal_year), f"{name}.pdf", "application/pdf")
+    return _download(papers.workbook(branch, fiscal_year), f"{name}.xlsx", XLSX)
+
+
+@access.role_required(*READERS)
+def division_bureau_export(request: HttpRequest) -> HttpResponse:
+    branch, fiscal_year = _where(request)
+    body = papers.bureau_share(branch, fiscal_year)
+    return _download(body, f"手続指導対象事業所_{branch.name}_{fiscal_year.year}.xlsx", XLSX)
+
+
+@access.role_required(*STAFF_ROLES)
+def handover_create(request: HttpRequest, pk: int) -> HttpResponse:
+    business = access.get_for_user(request.user, Business.objects.select_related("branch"), pk, write=True)
+    meetings = CouncilMeeting.objects.filter(branch=business.branch).order_by("-planned_on")
+    form = HandoverForm(
+        request.POST or None, meetings=meetings, initial={"handed_over_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.handover_create(actor=request.user, business=business, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, f"「{business.name}」を労働局へ移管しました。")
+            return redirect("roster_business_detail", pk=business.pk)
+    return render(request, "councils/handover_form.html", {"form": form, "business": business})
+
+
+@access.role_required(*READERS)
+def handover_list(request: HttpRequest) -> HttpResponse:
+    fiscal_year = FiscalYear.chosen(request.GET.get("year"))
+    handovers = access.visible(
+        request.user,
+        Handover.objects.filter(fiscal_year=fiscal_year).select_related(
+            "business__branch", "meeting", "created_by"
+        ),
+    )
+    return render(
+        request,
+        "councils/handover_list.html",
+        {
+            "page": Paginator(handovers, 50).get_page(request.GET.get("page")),
+            "fiscal_year": fiscal_year,
+            "years": FiscalYear.objects.order_by("-year"),
+        },
+    )
+
+
+@access.role_required(*READERS)
+def plan_page(request: HttpRequest) -> HttpResponse:
+    branch, fiscal_year = _where(request)
+    plan = access.visible(
+        request.user, OutreachPlan.objects.filter(branch=branch, fiscal_year=fiscal_year)
+    ).first()
+    meetings = CouncilMeeting.objects.filter(branch=branch, fiscal_year=fiscal_year)
+    initial = {}
+    if plan is not None:
+        initial = {
+            "branch_capacity": plan.branch_capacity,
+            "bureau_capacity": plan.bureau_capacity,
+            "adopted_at": plan.adopted_at_id,
+            "note": plan.note,
+        }
+        for row in plan.months.all():
+            initial[f"visits_{row.month}"], initial[f"enrolments_{row.month}"] = row.visits, row.enrolments
+    form = PlanForm(request.POST or None, meetings=meetings, initial=initial)
+    if request.method == "POST":
+        access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
+        _require_write(request, OutreachPlan)
+        if form.is_valid():
+            try:
+                services.plan_save(
+                    actor=request.user,
+                    branch=branch,
+                    fiscal_year=fiscal_year,
+                    months=form.months(),
+                    branch_capacity=form.cleaned_data["branch_capacity"],
+                    bureau_capacity=form.cleaned_data["bureau_capacity"],
+                    adopted_at=form.cleaned_data["adopted_at"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                form_errors(form, error)
+            else:
+                messages.success(request, f"{fiscal_year.label}の加入促進計画を保存しました。")
+                return redirect(f"{reverse('plan')}?branch={branch.pk}&year={fiscal_year.year}")
+    return render(
+        request,
+        "councils/plan.html",
+        {
+            "branch": branch,
+            "fiscal_year": fiscal_year,
+            "branches": access.visible(request.user, Branch.objects.all()),
+            "years": FiscalYear.objects.order_by("-year"),
+            "form": form,
+            "plan": plan,
+            "rows": services.plan_against_actuals(branch, fiscal_year),
+            "may_write": access.changeable(request.user, Branch.objects.filter(pk=branch.pk)).exists()
+            and access.may_write(request.user, OutreachPlan),
+        },
+    )
