@@ -8,9 +8,11 @@ from django.contrib.auth.hashers import make_password
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lib import cities
 from org.models import Branch, FiscalYear, User
 from org.roles import Role
 from people.models import Appointment, Person
+from roster.models import Business, BusinessStatus, EntryOrigin, RosterEntry
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -98,3 +100,31 @@ def make_appointment(
         requested_by=requested_by or User.objects.filter(role=Role.HQ_ADMIN).first(),
         **fields,
     )
+
+
+def make_business(branch: Branch, name: str, *, year: int = 2026, origin: str = EntryOrigin.NEW, **fields):
+    """A business on the branch's roster of ``year``; the city is read from the address as imports do."""
+    fiscal_year = FiscalYear.objects.get(year=year)
+    address = fields.pop("address", f"{branch.prefecture.name}千代田区1-1")
+    city = cities.city_of(address, branch.prefecture.name)
+    fields.setdefault("status", BusinessStatus.ON_ROSTER)
+    business = Business.objects.create(
+        branch=branch,
+        fiscal_year=fiscal_year,
+        name=name,
+        prefecture=branch.prefecture,
+        address=address,
+        city=city.name if city else "",
+        city_code=city.code if city else "",
+        name_core=name,
+        address_key=address,
+        identified_on=fiscal_year.start,
+        **fields,
+    )
+    RosterEntry.objects.create(
+        business=business,
+        fiscal_year=fiscal_year,
+        origin=origin,
+        added_on=fiscal_year.start,
+    )
+    return business

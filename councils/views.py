@@ -274,14 +274,14 @@ def division_change(request: HttpRequest) -> HttpResponse:
                 branch=branch,
                 fiscal_year=fiscal_year,
                 entry_ids=ids,
-                side=request.POST.get("side", ""),
+                side=request.POST.get("to_side", ""),
                 reason=request.POST.get("reason", ""),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, f"{moved:,}件の分担を「{Side(request.POST['side']).label}」にしました。"
+                request, f"{moved:,}件の分担を「{Side(request.POST['to_side']).label}」にしました。"
             )
     return _back(branch, fiscal_year, chosen.query)
 
