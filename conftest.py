@@ -44,7 +44,8 @@ def verify_otp(client, user: User) -> None:
 
 
 def login(client, user: User) -> None:
-    """Log in through the login page; administrators also pass TOTP."""
+    """Log in through the login page; administrators also pass TOTP. Whoever was logged in leaves."""
+    client.logout()
     response = client.post("/login/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302, response.content.decode()
     if user.requires_otp:

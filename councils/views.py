@@ -64,11 +64,14 @@ def council_list(request: HttpRequest) -> HttpResponse:
         if m.counterpart == Counterpart.BUREAU and m.number != "extra"
     }
     numbers = [MeetingNumber.FIRST, MeetingNumber.SECOND, MeetingNumber.THIRD]
-    overdue = {(o["branch"].pk, o["number"]) for o in services.overdue(branches, timezone.localdate())}
-    grid = [
-        {"branch": b, "cells": [(n, regular.get((b.pk, n)), (b.pk, n) in overdue) for n in numbers]}
-        for b in branches
-    ]
+    today = timezone.localdate()
+    late = {n: deadline(n, fiscal_year) < today for n in numbers}
+
+    def cell(branch, number):
+        meeting = regular.get((branch.pk, number))
+        return number, meeting, late[number] and (meeting is None or meeting.held_on is None)
+
+    grid = [{"branch": b, "cells": [cell(b, n) for n in numbers]} for b in branches]
     return render(
         request,
         "councils/council_list.html",

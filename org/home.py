@@ -85,7 +85,13 @@ def home_context(user: User) -> dict:
         "fiscal_year": fiscal_year.first(),
         "stats": stats,
         "links": links,
-        "overdue_councils": overdue(list(access.visible(user, Branch.objects.all())), today)
-        if user.role not in FIELD_ROLES
-        else [],
+        "overdue_councils": _overdue_by_branch(user, today) if user.role not in FIELD_ROLES else [],
     }
+
+
+def _overdue_by_branch(user: User, today: datetime.date) -> list[dict]:
+    """Councils not held by their month (R-CNL-1), one line per branch so HQ sees every branch behind."""
+    lines: dict[Branch, list[str]] = {}
+    for late in overdue(list(access.visible(user, Branch.objects.all())), today):
+        lines.setdefault(late["branch"], []).append(f"{late['fiscal_year'].label} {late['number'].label}")
+    return [{"branch": branch, "councils": "、".join(items)} for branch, items in lines.items()]
