@@ -51,6 +51,7 @@ $(BENCH_VENV)/.installed: requirements.txt bench/requirements.txt
 bench: install $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python bench/identify.py --splink $(BENCH_ARGS)
 	$(BENCH_VENV)/bin/python bench/roster_import.py
+	$(BENCH_VENV)/bin/python bench/division.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -81,7 +81,8 @@ def seed(*, size: str, seed: int) -> dict:
                     city=row["city"],
                     phone=fake.phone_number(),
                     industry=rng.choice(INDUSTRIES),
-                    workers=rng.randint(1, 120),
+                    # Unregistered businesses are mostly small: median about 5 workers, a few dozen large ones.
+                    workers=min(int(rng.lognormvariate(1.6, 1.0)) + 1, 300),
                     name_core=row["core"],
                     legal_form=row["form"],
                     address_key=row["key"],
