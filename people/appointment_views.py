@@ -180,11 +180,18 @@ def appointment_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError("取消理由と取消日を入力してください。")
-        services.appointment_revoke(actor=request.user, appointment=appointment, **form.cleaned_data)
+        waiting = services.appointment_revoke(
+            actor=request.user, appointment=appointment, **form.cleaned_data
+        )
     except (ValidationError, ValueError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, "委嘱を取り消しました。記録と過去の活動はそのまま残ります。")
+        if waiting:
+            messages.warning(
+                request,
+                f"担当していた事業所{waiting:,}件は未割当になりました。支部の「担当割当」で再割当してください。",
+            )
     return redirect("appointment_detail", pk=pk)
 
 

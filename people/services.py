@@ -120,8 +120,11 @@ def appointment_decide(*, actor: User, appointment: Appointment, appointed_on: d
 @transaction.atomic
 def appointment_revoke(
     *, actor: User, appointment: Appointment, reason: str, revoked_on: datetime.date, note: str = ""
-) -> Appointment:
-    """Revoke (委嘱の取消) for a reason of R-PPL-8. History and past work stay; nothing is deleted."""
+) -> int:
+    """Revoke (委嘱の取消) for a reason of R-PPL-8. History and past work stay; nothing is deleted.
+
+    Returns how many businesses the person had, now waiting for someone new.
+    """
     _require_hq(actor)
     if not reason:
         raise ValidationError({"reason": "取消理由を選んでください。"})
@@ -134,10 +137,9 @@ def appointment_revoke(
     appointment.revoke_note = note
     appointment.save(update_fields=["status", "revoked_on", "revoke_reason", "revoke_note"])
     # The businesses they worked on wait, unassigned, in the branch's list to reassign.
-    assignments_release(
+    return assignments_release(
         actor=actor, businesses=appointment.assigned_businesses.all(), reason=EndReason.REVOKED
     )
-    return appointment
 
 
 def renewal_preview(

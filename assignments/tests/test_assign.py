@@ -7,7 +7,6 @@ import pytest
 from assignments.models import Assignment, PromoterArea
 from conftest import login, make_appointment, make_business, make_person
 from org.models import FiscalYear
-from people import services as people_services
 from roster.models import BusinessStatus
 
 YEAR = 2026
@@ -151,12 +150,14 @@ def test_split_evens_out_existing_workloads(client, people, team, tokyo):
 def test_revocation_lists_the_promoters_open_businesses_to_reassign(client, people, team, businesses):
     login(client, people["tokyo_staff"])
     _assign(client, businesses[:3], team["alice"].pk)
-    people_services.appointment_revoke(
-        actor=people["hq_admin"],
-        appointment=team["alice"],
-        reason="unable",
-        revoked_on=datetime.date(2026, 7, 1),
+    login(client, people["hq_admin"])
+    response = client.post(
+        f"/appointments/{team['alice'].pk}/revoke/",
+        {"reason": "unable", "revoked_on": "2026-07-01"},
+        follow=True,
     )
+    assert "担当していた事業所3件は未割当になりました" in response.content.decode()
+    login(client, people["tokyo_staff"])
     page = client.get("/assignments/").content.decode()
     assert "再割当を待っています" in page and "3件" in page
     waiting = client.get("/assignments/", {"assignee": "revoked", "status": "open"})
