@@ -14,15 +14,11 @@ from lib import cities
 from org import access
 from org.models import Branch, FiscalYear
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
+from org.where import where
 from people.models import Appointment
 from roster.models import OPEN_STATUSES, Business
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
-
-
-def _where(request: HttpRequest) -> tuple[Branch, FiscalYear]:
-    params = request.POST if request.method == "POST" else request.GET
-    return access.chosen_branch(request.user, params.get("branch")), FiscalYear.chosen(params.get("year"))
 
 
 def _selection(request: HttpRequest, branch: Branch, fiscal_year: FiscalYear, params) -> selection.Selection:
@@ -36,7 +32,8 @@ def _selection(request: HttpRequest, branch: Branch, fiscal_year: FiscalYear, pa
 
 @access.role_required(*READERS)
 def assignment_list(request: HttpRequest) -> HttpResponse:
-    branch, fiscal_year = _where(request)
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
     chosen = _selection(request, branch, fiscal_year, request.GET)
     assignees = access.visible(request.user, services.active_field_appointments(branch, fiscal_year))
     waiting = selection.select(
@@ -46,10 +43,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
         request,
         "assignments/assignment_list.html",
         {
-            "branch": branch,
-            "fiscal_year": fiscal_year,
-            "branches": access.visible(request.user, Branch.objects.all()),
-            "years": FiscalYear.objects.order_by("-year"),
+            **place,
             "selection": chosen,
             "matching": chosen.rows.count(),
             "page": Paginator(chosen.rows, 50).get_page(request.GET.get("page")),
@@ -95,7 +89,8 @@ def _back(request: HttpRequest, branch: Branch, fiscal_year: FiscalYear) -> Http
 @require_POST
 @access.role_required(*STAFF_ROLES)
 def assignment_assign(request: HttpRequest) -> HttpResponse:
-    branch, fiscal_year = _where(request)
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
     access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
     ids = _chosen_ids(request, branch, fiscal_year)
     raw = request.POST.get("appointment", "")
@@ -127,7 +122,8 @@ def assignment_assign(request: HttpRequest) -> HttpResponse:
 @require_POST
 @access.role_required(*STAFF_ROLES)
 def assignment_split(request: HttpRequest) -> HttpResponse:
-    branch, fiscal_year = _where(request)
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
     access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
     ids = _chosen_ids(request, branch, fiscal_year)
     if not ids:
@@ -144,15 +140,13 @@ def assignment_split(request: HttpRequest) -> HttpResponse:
 
 @access.role_required(*READERS)
 def workload(request: HttpRequest) -> HttpResponse:
-    branch, fiscal_year = _where(request)
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
     return render(
         request,
         "assignments/workload.html",
         {
-            "branch": branch,
-            "fiscal_year": fiscal_year,
-            "branches": access.visible(request.user, Branch.objects.all()),
-            "years": FiscalYear.objects.order_by("-year"),
+            **place,
             "rows": services.workload(branch, fiscal_year),
             "may_write": access.may_write(request.user, PromoterArea),
         },

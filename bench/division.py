@@ -10,18 +10,16 @@ Writes bench/results/division.json and a line in RESULTS.md.
 
 import argparse
 import datetime
-import json
-import os
 import random
 import resource
 import sys
 import time
 from pathlib import Path
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import postgres
 
 
 def main() -> None:
@@ -31,30 +29,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
-    name = f"issou_bench_{os.getpid()}"
-    with psycopg.connect(args.postgres, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = args.postgres.rsplit("/", 1)[0] + "/" + name
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issou.settings")
-    try:
-        result = run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.postgres, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "division.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    result = postgres.in_throwaway_database(args.postgres, lambda: run(args))
     steps = ", ".join(f"{k} {v['seconds']}s" for k, v in result["steps"].items())
-    with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as handle:
-        handle.write(
-            f"- {result['date'][:10]} division: one branch of {result['businesses']:,} businesses and "
-            f"{result['promoters']} promoters on PostgreSQL: {steps}; peak {result['peak_memory_mb']:,} MB "
-            f"({result['machine']['cores']} cores)\n"
-        )
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    postgres.record(
+        result,
+        f"one branch of {result['businesses']:,} businesses and "
+        f"{result['promoters']} promoters on PostgreSQL: {steps}; peak {result['peak_memory_mb']:,} MB "
+        f"({result['machine']['cores']} cores)",
+    )
 
 
 def _fill(args, branch, fiscal_year, actor) -> list:

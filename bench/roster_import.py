@@ -10,8 +10,6 @@ added), and drops the database. Writes bench/results/roster_import.json and a li
 import argparse
 import datetime
 import io
-import json
-import os
 import resource
 import sys
 import tempfile
@@ -20,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
-import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import postgres
 
 
 def workbook(rows: int, seed: int) -> bytes:
@@ -52,30 +51,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
-    name = f"issou_bench_{os.getpid()}"
-    with psycopg.connect(args.postgres, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = args.postgres.rsplit("/", 1)[0] + "/" + name
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issou.settings")
-    try:
-        result = run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.postgres, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "roster_import.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-    with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as handle:
-        handle.write(
-            f"- {result['date'][:10]} roster_import: {result['rows']:,}-row xlsx ({result['file_bytes']:,} bytes) on PostgreSQL, "
-            f"first import {result['first']['seconds']}s ({result['first']['added']:,} added), "
-            f"again {result['again']['seconds']}s ({result['again']['added']:,} added, {result['again']['merged']:,} merged), "
-            f"peak {result['peak_memory_mb']:,} MB ({result['machine']['cores']} cores)\n"
-        )
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    result = postgres.in_throwaway_database(args.postgres, lambda: run(args))
+    postgres.record(
+        result,
+        f"{result['rows']:,}-row xlsx ({result['file_bytes']:,} bytes) on PostgreSQL, "
+        f"first import {result['first']['seconds']}s ({result['first']['added']:,} added), "
+        f"again {result['again']['seconds']}s ({result['again']['added']:,} added, {result['again']['merged']:,} merged), "
+        f"peak {result['peak_memory_mb']:,} MB ({result['machine']['cores']} cores)",
+    )
 
 
 def run(args) -> dict:

@@ -27,17 +27,11 @@ from org import access
 from org.forms import form_errors
 from org.models import Branch, FiscalYear
 from org.roles import STAFF_ROLES, Role
+from org.where import where
 from roster.models import Business
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _where(request: HttpRequest) -> tuple[Branch, FiscalYear]:
-    """The branch and fiscal year a page works on (?branch=&year=, or the form's fields)."""
-    params = request.POST if request.method == "POST" else request.GET
-    branch = access.chosen_branch(request.user, params.get("branch"))
-    return branch, FiscalYear.chosen(params.get("year"))
 
 
 def _require_write(request: HttpRequest, model) -> None:
@@ -88,7 +82,8 @@ def council_list(request: HttpRequest) -> HttpResponse:
 
 @access.role_required(*STAFF_ROLES)
 def council_create(request: HttpRequest) -> HttpResponse:
-    branch, fiscal_year = _where(request)
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
     access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
     form = MeetingForm(request.POST or None, branch=branch, fiscal_year=fiscal_year)
     if request.method == "POST" and form.is_valid():
@@ -182,7 +177,8 @@ def _rules_form(request: HttpRequest, branch: Branch, data=None) -> RulesForm:
 
 @access.role_required(*READERS)
 def division_page(request: HttpRequest) -> HttpResponse:
-    branch, fiscal_year = _where(request)
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
     rows = access.visible(
         request.user,
         division.entries(branch, fiscal_year).select_related("business", "allocation__meeting"),
@@ -193,10 +189,7 @@ def division_page(request: HttpRequest) -> HttpResponse:
         request,
         "councils/division.html",
         {
-            "branch": branch,
-            "fiscal_year": fiscal_year,
-            "branches": access.visible(request.user, Branch.objects.all()),
-            "years": FiscalYear.objects.order_by("-year"),
+            **place,
             "form": form,
             "preview": division.preview(branch, fiscal_year, division.Rules()),
             "summary": papers.summary(branch, fiscal_year),
@@ -217,14 +210,16 @@ def division_page(request: HttpRequest) -> HttpResponse:
 @access.role_required(*READERS)
 def division_preview(request: HttpRequest) -> HttpResponse:
     """htmx: the counts each side would get with the rules as typed, against each side's capacity."""
-    branch, fiscal_year = _where(request)
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
     form = _rules_form(request, branch, request.GET)
     preview = division.preview(branch, fiscal_year, form.rules()) if form.is_valid() else None
     return render(request, "councils/division_preview.html", {"preview": preview, "form": form})
 
 
 def _branch_for_write(request: HttpRequest) -> tuple[Branch, FiscalYear]:
-    branch, fiscal_year = _where(request)
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
     access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
     _require_write(request, CouncilMeeting)
     return branch, fiscal_year
@@ -307,7 +302,8 @@ def division_fix(request: HttpRequest) -> HttpResponse:
 
 @access.role_required(*READERS)
 def division_papers(request: HttpRequest, fmt: str) -> HttpResponse:
-    branch, fiscal_year = _where(request)
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
     name = f"協議会資料_{branch.name}_{fiscal_year.year}"
     if fmt == "pdf":
         return _download(papers.pdf_report(branch, fiscal_year), f"{name}.pdf", "application/pdf")
@@ -316,7 +312,8 @@ def division_papers(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @access.role_required(*READERS)
 def division_bureau_export(request: HttpRequest) -> HttpResponse:
-    branch, fiscal_year = _where(request)
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
     body = papers.bureau_share(branch, fiscal_year)
     return _download(body, f"手続指導対象事業所_{branch.name}_{fiscal_year.year}.xlsx", XLSX)
 
@@ -361,7 +358,8 @@ def handover_list(request: HttpRequest) -> HttpResponse:
 
 @access.role_required(*READERS)
 def plan_page(request: HttpRequest) -> HttpResponse:
-    branch, fiscal_year = _where(request)
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
     plan = access.visible(
         request.user, OutreachPlan.objects.filter(branch=branch, fiscal_year=fiscal_year)
     ).first()
@@ -401,10 +399,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         request,
         "councils/plan.html",
         {
-            "branch": branch,
-            "fiscal_year": fiscal_year,
-            "branches": access.visible(request.user, Branch.objects.all()),
-            "years": FiscalYear.objects.order_by("-year"),
+            **place,
             "form": form,
             "plan": plan,
             "rows": services.plan_against_actuals(branch, fiscal_year),
