@@ -5,6 +5,8 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import login, make_appointment, make_business, make_person
 from councils.models import Allocation, AllocationChange, CouncilMeeting, OutreachPlan, Side
@@ -222,3 +224,14 @@ def test_a_business_given_to_the_bureau_leaves_its_promoters_worklist(client, pe
     roster["builder"].refresh_from_db()
     assert roster["builder"].assigned_to is None
     assert roster["builder"].assignments.get().end_reason == "released"
+
+
+def test_the_division_and_assignment_pages_need_few_queries_however_many_businesses(client, people, tokyo):
+    for i in range(60):
+        make_business(tokyo, f"事業所{i}", workers=i, industry="製造業", address=f"東京都港区芝{i}")
+    login(client, people["tokyo_staff"])
+    _apply(client)
+    for path in ("/councils/division/", "/assignments/", "/councils/plan/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path, {"year": YEAR}).status_code == 200
+        assert len(queries) <= 25, (path, len(queries))
