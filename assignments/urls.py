@@ -8,5 +8,4 @@ urlpatterns = [
     path("assignments/split/", views.assignment_split, name="assignment_split"),
     path("assignments/workload/", views.workload, name="workload"),
     path("assignments/areas/<int:pk>/", views.areas_edit, name="areas_edit"),
-    path("assignments/mine/", views.my_businesses, name="my_businesses"),
 ]

@@ -13,10 +13,10 @@ from assignments.models import Assignment, PromoterArea
 from lib import cities
 from org import access
 from org.models import Branch, FiscalYear
-from org.roles import FIELD_ROLES, STAFF_ROLES, Role
+from org.roles import STAFF_ROLES, Role
 from org.where import where
 from people.models import Appointment
-from roster.models import OPEN_STATUSES, Business
+from roster.models import Business
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
 
@@ -183,12 +183,3 @@ def areas_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments/areas_form.html",
         {"appointment": appointment, "choices": [(c, c.code in current) for c in choices]},
     )
-
-
-@access.role_required(*FIELD_ROLES)
-def my_businesses(request: HttpRequest) -> HttpResponse:
-    """A promoter's or instructor's own businesses (their worklist), open ones first."""
-    businesses = access.visible(request.user, Business.objects.filter(status__in=OPEN_STATUSES)).order_by(
-        "city_code", "name"
-    )
-    return render(request, "assignments/my_businesses.html", {"businesses": businesses})

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "roster",
     "councils",
     "assignments",
+    "fieldwork",
 ]
 
 # Background work (large imports, national runs): django-tasks with its database backend; a

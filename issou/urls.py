@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("roster.urls")),
     path("", include("councils.urls")),
     path("", include("assignments.urls")),
+    path("", include("fieldwork.urls")),
     path("", include("org.urls")),
 ]

@@ -68,7 +68,7 @@ def home_context(user: User) -> dict:
     else:
         mine = access.visible(user, Business.objects.filter(status__in=OPEN_STATUSES)).count()
         stats = [{"label": "担当事業所（未完了）", "value": mine, "unit": "件"}]
-        links.append(_link("担当事業所", "my_businesses", note="割り当てられた事業所の一覧"))
+        links.append(_link("担当事業所", "worklist", note="割り当てられた事業所の一覧"))
     if user.role in ADMIN_ROLES:
         today_start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
         failures = access.visible(

@@ -49,6 +49,8 @@ class Business(models.Model):
         BusinessStatus.IDENTIFIED: {BusinessStatus.ON_ROSTER, BusinessStatus.CLOSED, BusinessStatus.ENROLLED},
         BusinessStatus.ON_ROSTER: {
             BusinessStatus.ALLOCATED,
+            # Carried-over businesses may be visited before the council fixes the year's division.
+            BusinessStatus.VISITED,
             BusinessStatus.HANDED_OVER,
             BusinessStatus.CLOSED,
             BusinessStatus.ENROLLED,

@@ -60,7 +60,7 @@ def test_an_instructor_can_be_assigned_like_a_promoter_R_PPL_9(client, people, t
     _assign(client, businesses[:2], team["ivan"].pk)
     login(client, people["tokyo_instructor"])
     assert client.get(f"/roster/businesses/{businesses[0].pk}/").status_code == 200
-    assert "新宿0" in client.get("/assignments/mine/").content.decode()
+    assert "新宿0" in client.get("/field/").content.decode()
 
 
 def test_all_matching_a_filter_are_assigned_at_once(client, people, team, businesses):
@@ -175,7 +175,7 @@ def test_a_promoter_sees_only_the_businesses_assigned_to_them(client, people, te
     _assign(client, businesses[:2], team["alice"].pk)
     _assign(client, businesses[2:4], team["bob"].pk)
     login(client, people["tokyo_promoter"])
-    mine = client.get("/assignments/mine/").content.decode()
+    mine = client.get("/field/").content.decode()
     assert "新宿0" in mine and "新宿1" in mine and "新宿2" not in mine
     assert client.get(f"/roster/businesses/{businesses[0].pk}/").status_code == 200
     assert client.get(f"/roster/businesses/{businesses[2].pk}/").status_code == 404

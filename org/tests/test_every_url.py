@@ -97,7 +97,8 @@ ROUTES = {
     "assignment_split": ("POST", None, 403),
     "workload": ("GET", None, 403),
     "areas_edit": ("GET", "appointment", 403),
-    "my_businesses": ("GET", None, 200),
+    "worklist": ("GET", None, 200),
+    "visit_new": ("GET", "business", 404),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}

@@ -7,3 +7,140 @@ document.addEventListener("change", (event) => {
     box.checked = master.checked;
   });
 });
+
+// Visit drafts: a visit typed where the network drops is kept on the device (localStorage) and
+// sent when the connection returns. Each draft carries the form's client_key, so the server
+// records it once however often it arrives.
+const DRAFTS = "issou.drafts";
+
+function readDrafts() {
+  try {
+    return JSON.parse(localStorage.getItem(DRAFTS) || "[]");
+  } catch {
+    return [];
+  }
+}
+
+function writeDrafts(list) {
+  localStorage.setItem(DRAFTS, JSON.stringify(list));
+}
+
+function draftStatus(text, kind = "warning") {
+  const box = document.getElementById("draft-status");
+  if (!box) return;
+  box.textContent = text;
+  box.className = `alert alert-${kind}${text ? "" : " d-none"}`;
+}
+
+function currentCsrfToken() {
+  try {
+    return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+  } catch {
+    return "";
+  }
+}
+
+// Sends one draft. "sent" when the server has it, "invalid" when it refused the content,
+// "later" when it could not be reached (offline, logged out, server down).
+async function sendDraft(draft) {
+  const token = currentCsrfToken();
+  const body = new URLSearchParams(
+    draft.fields.map(([name, value]) => [name, name === "csrfmiddlewaretoken" ? token : value]),
+  );
+  try {
+    const response = await fetch(draft.url, {
+      method: "POST",
+      body,
+      headers: { "X-Issou-Draft": "1", "X-CSRFToken": token },
+      credentials: "same-origin",
+      redirect: "manual",
+    });
+    const data = await response.json().catch(() => ({}));
+    if ((response.status === 200 || response.status === 201) && data.message) return ["sent", data];
+    if (response.status === 400) return ["invalid", data];
+    return ["later", data];
+  } catch {
+    return ["later", {}];
+  }
+}
+
+async function flushDrafts() {
+  const list = readDrafts();
+  if (!list.length) return;
+  if (!navigator.onLine) {
+    draftStatus(`未送信の訪問記録が${list.length}件あります。接続が戻ると自動で送信します。`);
+    return;
+  }
+  const remaining = [];
+  const problems = [];
+  let sent = 0;
+  for (const draft of list) {
+    const [result, data] = await sendDraft(draft);
+    if (result === "sent") {
+      sent += 1;
+    } else {
+      remaining.push(draft);
+      if (result === "invalid") {
+        problems.push(`${draft.label}：${Object.values(data.errors || {}).flat().join(" ")}`);
+      }
+    }
+  }
+  writeDrafts(remaining);
+  const parts = [];
+  if (sent) parts.push(`保存していた訪問記録${sent}件を送信しました。`);
+  if (problems.length) parts.push(`送信できない記録があります（${problems.join("／")}）。訪問の記録画面で直してください。`);
+  else if (remaining.length) parts.push(`未送信の訪問記録が${remaining.length}件あります。あとで自動で送信します。`);
+  draftStatus(parts.join(" "), problems.length ? "danger" : sent && !remaining.length ? "success" : "warning");
+}
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-draft]");
+  if (!form) return;
+  event.preventDefault();
+  const key = form.querySelector("[name=client_key]").value;
+  const draft = {
+    url: form.getAttribute("action") || window.location.pathname,
+    key,
+    label: form.dataset.draftLabel || "",
+    fields: [...new FormData(form).entries()],
+  };
+  writeDrafts([...readDrafts().filter((d) => d.key !== key), draft]);
+  const button = form.querySelector("[type=submit]");
+  button.disabled = true;
+  const [result, data] = navigator.onLine ? await sendDraft(draft) : ["later", {}];
+  if (result === "sent") {
+    writeDrafts(readDrafts().filter((d) => d.key !== key));
+    window.location.assign(data.url);
+  } else if (result === "invalid") {
+    // The server shows what to fix on the form itself; the draft is not needed for that.
+    writeDrafts(readDrafts().filter((d) => d.key !== key));
+    HTMLFormElement.prototype.submit.call(form);
+  } else {
+    button.disabled = false;
+    draftStatus("電波が届かないため、この訪問記録を端末に保存しました。接続が戻ると自動で送信します。");
+  }
+});
+
+// A form reopened for a draft the server refused gets the draft's answers back.
+function restoreDraft() {
+  const form = document.querySelector("form[data-draft]");
+  if (!form) return;
+  const draft = readDrafts().find((d) => d.url === (form.getAttribute("action") || window.location.pathname));
+  if (!draft) return;
+  for (const [name, value] of draft.fields) {
+    if (name === "csrfmiddlewaretoken") continue;
+    form.querySelectorAll(`[name="${name}"]`).forEach((input) => {
+      if (input.type === "radio" || input.type === "checkbox") {
+        if (input.value === value) input.checked = true;
+      } else {
+        input.value = value;
+      }
+    });
+  }
+}
+
+window.addEventListener("online", flushDrafts);
+document.addEventListener("DOMContentLoaded", () => {
+  restoreDraft();
+  flushDrafts();
+});

@@ -1,0 +1,108 @@
+"""Recording visits: who may record one for which business and date, and what it does to the business."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assignments.models import Assignment
+from assignments.services import FIELD_APPOINTMENTS
+from fieldwork.models import TOPICS, Method, Outcome, Visit
+from org.models import FiscalYear, User
+from people.models import Appointment, AppointmentStatus
+from roster.models import OPEN_STATUSES, Business, BusinessStatus
+
+# The status a business moves to after a contact, by outcome; a direct visit is at least 訪問済.
+AFTER_OUTCOME = {Outcome.REFUSED: BusinessStatus.REFUSED, Outcome.CLOSED: BusinessStatus.CLOSED}
+
+
+def field_appointment(user: User, day: datetime.date | None = None) -> Appointment | None:
+    """The active promoter or instructor appointment of ``user`` for the fiscal year of ``day``."""
+    fiscal_year = FiscalYear.for_date(day or timezone.localdate())
+    return (
+        Appointment.objects.filter(
+            person__user=user,
+            fiscal_year=fiscal_year,
+            role__in=FIELD_APPOINTMENTS,
+            status=AppointmentStatus.ACTIVE,
+        )
+        .select_related("person", "branch")
+        .first()
+    )
+
+
+def _assigned_since(business: Business) -> datetime.date | None:
+    current = Assignment.objects.filter(business=business, ended_at=None).first()
+    return timezone.localtime(current.assigned_at).date() if current else None
+
+
+def check_visit(
+    *, business: Business, appointment: Appointment, companion: Appointment | None, visited_on: datetime.date
+) -> None:
+    """Refuse, naming why, a visit that cannot be recorded (R-VIS-1: visits are to assigned businesses)."""
+    if business.status not in OPEN_STATUSES:
+        raise ValidationError(
+            f"この事業所は「{business.get_status_display()}」のため、訪問を記録できません。"
+        )
+    if business.assigned_to_id not in {appointment.pk, companion.pk if companion else None}:
+        raise ValidationError("この事業所はあなた（または同行した推進員）の担当ではありません。")
+    if companion is not None and (
+        companion.branch_id != appointment.branch_id or companion.pk == appointment.pk
+    ):
+        raise ValidationError({"companion": "同行者は同じ支部の推進員・指導員を選んでください。"})
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": "訪問日に未来の日付は入力できません。"})
+    since = _assigned_since(business)
+    if since and visited_on < since:
+        raise ValidationError({"visited_on": f"訪問日が担当の割当日（{since:%Y/%m/%d}）より前です。"})
+
+
+@transaction.atomic
+def visit_record(
+    *, actor: User, appointment: Appointment, business: Business, **fields
+) -> tuple[Visit, bool]:
+    """Record a visit once per ``client_key``: (visit, True) when new, (the earlier one, False) when sent again."""
+    client_key = fields["client_key"]
+    earlier = Visit.objects.filter(client_key=client_key).first()
+    if earlier is not None:
+        if earlier.recorded_by_id != actor.pk:
+            raise ValidationError("この送信キーは使用済みです。画面を開き直してください。")
+        return earlier, False
+    business = Business.objects.select_for_update(of=("self",)).get(pk=business.pk)
+    check_visit(
+        business=business,
+        appointment=appointment,
+        companion=fields.get("companion"),
+        visited_on=fields["visited_on"],
+    )
+    fields["topics"] = [t for t in fields.get("topics", []) if t in TOPICS]
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                business=business, appointment=appointment, recorded_by=actor, **fields
+            )
+    except IntegrityError:
+        # The same draft arrived twice at once: the other request recorded it.
+        return Visit.objects.get(client_key=client_key), False
+    _move_business(business, visit, actor)
+    return visit, True
+
+
+def _move_business(business: Business, visit: Visit, actor: User) -> None:
+    reason = f"{visit.get_method_display()}（{visit.visited_on:%Y/%m/%d}）：{visit.get_outcome_display()}"
+    if visit.method == Method.DIRECT and business.status in (
+        BusinessStatus.IDENTIFIED,
+        BusinessStatus.ON_ROSTER,
+        BusinessStatus.ALLOCATED,
+    ):
+        if business.status == BusinessStatus.IDENTIFIED:
+            business.set_status(BusinessStatus.ON_ROSTER, by=actor, reason=reason)
+        business.set_status(BusinessStatus.VISITED, by=actor, reason=reason)
+    target = AFTER_OUTCOME.get(Outcome(visit.outcome))
+    if (
+        target
+        and target != business.status
+        and target in Business.TRANSITIONS[BusinessStatus(business.status)]
+    ):
+        business.set_status(target, by=actor, reason=reason)

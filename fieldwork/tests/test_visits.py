@@ -1,0 +1,177 @@
+"""Recording visits from the field (R-VIS-1 … R-VIS-3, R-PPL-9), through the promoter's pages."""
+
+import datetime
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from assignments.services import assignments_assign
+from conftest import login, make_appointment, make_business, make_person
+from fieldwork.models import Visit
+from org.models import FiscalYear
+from roster.models import BusinessStatus
+
+YEAR = 2026
+
+
+@pytest.fixture
+def field(tokyo, people):
+    """Alice (tokyo_promoter) holds two businesses; Ivan (tokyo_instructor) none; one business is Bob's."""
+    staff = people["tokyo_staff"]
+    alice = make_appointment(
+        make_person(tokyo, "推進 アリス", user=people["tokyo_promoter"]), status="active"
+    )
+    ivan = make_appointment(
+        make_person(tokyo, "指導 イワン", user=people["tokyo_instructor"]), role="instructor", status="active"
+    )
+    bob = make_appointment(make_person(tokyo, "推進 ボブ"), status="active")
+    mine = [
+        make_business(tokyo, f"担当{i}", status=BusinessStatus.ALLOCATED, phone="03-1111-2222")
+        for i in range(2)
+    ]
+    other = make_business(tokyo, "他人の担当", status=BusinessStatus.ALLOCATED)
+    fiscal_year = FiscalYear.objects.get(year=YEAR)
+    assignments_assign(
+        actor=staff,
+        branch=tokyo,
+        fiscal_year=fiscal_year,
+        business_ids=[b.pk for b in mine],
+        appointment=alice,
+    )
+    assignments_assign(
+        actor=staff, branch=tokyo, fiscal_year=fiscal_year, business_ids=[other.pk], appointment=bob
+    )
+    return {"alice": alice, "ivan": ivan, "bob": bob, "mine": mine, "other": other}
+
+
+def _visit(**fields):
+    data = {
+        "client_key": str(uuid.uuid4()),
+        "visited_on": timezone.localdate().isoformat(),
+        "method": "direct",
+        "outcome": "explained",
+        "topics": ["system", "obligation"],
+    }
+    data.update(fields)
+    return data
+
+
+@pytest.fixture(autouse=True)
+def during_the_year(monkeypatch):
+    """Tests run as if on a day of fiscal year 2026, whatever today is."""
+    moment = timezone.make_aware(datetime.datetime(2026, 10, 15, 10, 0))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+
+
+def test_the_worklist_shows_the_promoters_businesses_by_area_with_their_visits(client, people, field):
+    login(client, people["tokyo_promoter"])
+    page = client.get("/field/").content.decode()
+    assert "担当0" in page and "担当1" in page and "他人の担当" not in page
+    assert "千代田区" in page and 'href="tel:03-1111-2222"' in page
+    assert client.get("/field/", {"q": "担当1"}).context["businesses"].count() == 1
+
+
+def test_a_direct_visit_is_recorded_and_the_business_becomes_visited_R_VIS_2(client, people, field):
+    business = field["mine"][0]
+    login(client, people["tokyo_promoter"])
+    form = client.get(f"/field/businesses/{business.pk}/visit/").content.decode()
+    assert "直接訪問だけが加入勧奨として数えられ" in form
+    response = client.post(
+        f"/field/businesses/{business.pk}/visit/", _visit(met="代表者", next_action="書類を持参"), follow=True
+    )
+    assert "「担当0」への直接訪問を記録しました。" in response.content.decode()
+    visit = Visit.objects.get()
+    assert (visit.appointment, visit.is_outreach, visit.topic_labels[0]) == (
+        field["alice"],
+        True,
+        "労働保険制度の概要",
+    )
+    business.refresh_from_db()
+    assert business.status == BusinessStatus.VISITED
+    assert "次の対応：書類を持参" in client.get("/field/").content.decode()
+
+
+def test_a_telephone_call_is_recorded_but_is_not_outreach_R_VIS_2(client, people, field):
+    business = field["mine"][0]
+    login(client, people["tokyo_promoter"])
+    client.post(f"/field/businesses/{business.pk}/visit/", _visit(method="phone", outcome="absent"))
+    assert not Visit.objects.get().is_outreach
+    business.refresh_from_db()
+    assert business.status == BusinessStatus.ALLOCATED
+
+
+def test_a_refusal_and_a_closure_move_the_business_on(client, people, field):
+    first, second = field["mine"]
+    login(client, people["tokyo_promoter"])
+    client.post(f"/field/businesses/{first.pk}/visit/", _visit(outcome="refused"))
+    client.post(f"/field/businesses/{second.pk}/visit/", _visit(outcome="closed"))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (BusinessStatus.REFUSED, BusinessStatus.CLOSED)
+    # A closed business leaves the worklist.
+    assert [b.name for b in client.get("/field/").context["businesses"]] == ["担当0"]
+
+
+def test_a_draft_sent_twice_is_recorded_once(client, people, field):
+    business = field["mine"][0]
+    login(client, people["tokyo_promoter"])
+    data = _visit()
+    url = f"/field/businesses/{business.pk}/visit/"
+    first = client.post(url, data, headers={"X-Issou-Draft": "1"})
+    again = client.post(url, data, headers={"X-Issou-Draft": "1"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["message"] == "この訪問は記録済みです。"
+    assert Visit.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"visited_on": "2026-10-16"}, "未来の日付は入力できません"),
+        ({"visited_on": "2026-04-01"}, "担当の割当日"),
+        ({"outcome": ""}, "結果"),
+        ({"visited_on": "2026/99/99"}, "訪問日"),
+    ],
+)
+def test_bad_visits_get_a_clear_message_and_save_nothing(client, people, field, fields, message):
+    login(client, people["tokyo_promoter"])
+    url = f"/field/businesses/{field['mine'][0].pk}/visit/"
+    response = client.post(url, _visit(**fields))
+    assert message in response.content.decode()
+    draft = client.post(url, _visit(**fields), headers={"X-Issou-Draft": "1"})
+    assert draft.status_code == 400 and message in str(draft.json()["errors"])
+    assert not Visit.objects.exists()
+
+
+def test_another_promoters_business_is_not_found(client, people, field, osaka):
+    login(client, people["tokyo_promoter"])
+    assert client.post(f"/field/businesses/{field['other'].pk}/visit/", _visit()).status_code == 404
+    osaka_business = make_business(osaka, "大阪の事業所")
+    assert client.get(f"/field/businesses/{osaka_business.pk}/visit/").status_code == 404
+    assert not Visit.objects.exists()
+
+
+def test_an_instructor_records_a_visit_accompanying_the_promoter_R_PPL_9(client, people, field):
+    login(client, people["tokyo_instructor"])
+    business = field["mine"][0]
+    # The business is Alice's, so the instructor reaches it only as her companion.
+    assert client.get(f"/field/businesses/{business.pk}/visit/").status_code == 404
+    assignments_assign(
+        actor=people["tokyo_staff"],
+        branch=business.branch,
+        fiscal_year=field["ivan"].fiscal_year,
+        business_ids=[business.pk],
+        appointment=field["ivan"],
+    )
+    response = client.post(
+        f"/field/businesses/{business.pk}/visit/", _visit(companion=field["alice"].pk), follow=True
+    )
+    assert "直接訪問を記録しました" in response.content.decode()
+    visit = Visit.objects.get()
+    assert (visit.appointment, visit.companion) == (field["ivan"], field["alice"])
+
+
+def test_office_staff_do_not_use_the_field_pages(client, people, field):
+    login(client, people["tokyo_staff"])
+    assert client.get("/field/").status_code == 403

@@ -1,0 +1,76 @@
+"""A promoter on a phone-sized screen records a visit where the network drops; it is sent when it returns."""
+
+import datetime
+import time
+
+import pytest
+
+from assignments.services import assignments_assign
+from conftest import make_appointment, make_business, make_person, make_user
+from fieldwork.models import Visit
+from lib import wareki
+from org.models import Branch, FiscalYear
+from org.roles import Role
+from roster.models import BusinessStatus
+from tests.browser.conftest import SHOTS, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def _wait_for(condition, seconds=15):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_visit_typed_offline_is_sent_once_when_the_connection_returns(browser_page, live_server):
+    tokyo = Branch.objects.get(prefecture__code="13")
+    year = wareki.fiscal_year_of(datetime.date.today())
+    make_user("hq_for_field", Role.HQ_ADMIN)
+    staff = make_user("tokyo_field_staff", Role.BRANCH_STAFF, tokyo)
+    promoter = make_user("tokyo_field", Role.PROMOTER, tokyo)
+    appointment = make_appointment(make_person(tokyo, "現場 花子", user=promoter), status="active", year=year)
+    business = make_business(
+        tokyo,
+        "圏外商店",
+        year=year,
+        status=BusinessStatus.ALLOCATED,
+        phone="03-1234-5678",
+        address="東京都青梅市1",
+    )
+    assignments_assign(
+        actor=staff,
+        branch=tokyo,
+        fiscal_year=FiscalYear.objects.get(year=year),
+        business_ids=[business.pk],
+        appointment=appointment,
+    )
+    page = browser_page
+    log_in(page, live_server.url, "tokyo_field")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/field/")
+    page.get_by_role("link", name="訪問を記録").click()
+    page.get_by_label("説明した", exact=True).check()
+    page.get_by_label("労働保険制度の概要").check()
+    page.get_by_label("次の対応").fill("成立届の書き方を説明に再訪")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="記録する").click()
+    page.get_by_test_id("draft-status").get_by_text("端末に保存しました").wait_for()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "visit_offline.png", full_page=True)
+    assert not Visit.objects.exists()
+    page.context.set_offline(False)
+    page.get_by_test_id("draft-status").get_by_text("送信しました").wait_for()
+    assert _wait_for(lambda: Visit.objects.count() == 1)
+    # Going online again, or reopening a page, sends nothing twice.
+    page.goto(f"{live_server.url}/field/")
+    page.get_by_role("link", name="圏外商店").wait_for()
+    assert Visit.objects.count() == 1
+    visit = Visit.objects.get()
+    assert (visit.next_action, visit.topics) == ("成立届の書き方を説明に再訪", ["system"])
+    assert "訪問 1回" in page.content()
+    page.screenshot(path=SHOTS / "worklist.png", full_page=True)
