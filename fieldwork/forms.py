@@ -5,8 +5,10 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from fieldwork.models import TOPICS, Method, Outcome
+from fieldwork.models import TOPICS, EnrolmentKind, EvidenceKind, Method, Outcome
+from lib import uploads
 from org.forms import StyledForm
+from org.models import Association
 from people.models import Appointment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -48,3 +50,43 @@ class VisitForm(StyledForm):
         self.fields["companion"].queryset = companions
         for name in ("method", "topics", "outcome"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
+
+
+class EnrolmentForm(StyledForm):
+    kind = forms.ChoiceField(label="成立の区分", choices=EnrolmentKind.choices, widget=forms.RadioSelect)
+    insurance_number = forms.CharField(
+        label="労働保険番号",
+        max_length=20,
+        help_text="14桁（都道府県2・所掌1・管轄2・基幹番号6・枝番号3）。ハイフンはあってもなくても構いません。",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    enrolled_on = forms.DateField(label="成立日", widget=DATE)
+    association = forms.ModelChoiceField(
+        label="手続した労働保険事務組合",
+        queryset=Association.objects.none(),
+        required=False,
+        empty_label="（事業主が自ら手続）",
+    )
+    filed_electronically = forms.BooleanField(label="電子申請で届け出た", required=False)
+    bureau_guidance = forms.BooleanField(
+        label="労働局の手続指導による成立", required=False, help_text="成功報酬費の対象外です。"
+    )
+    ex_officio = forms.BooleanField(label="職権成立", required=False, help_text="成功報酬費の対象外です。")
+
+    def __init__(self, *args, associations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = associations
+        for name in ("kind",):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+        for name in ("filed_electronically", "bureau_guidance", "ex_officio"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+
+def evidence_files(request) -> list[tuple[str, str, bytes]]:
+    """The uploaded evidence as (kind, filename, data); each kind's input may hold several files."""
+    limit = uploads.MAX_BYTES + 1
+    return [
+        (kind, upload.name, upload.read(limit))
+        for kind in EvidenceKind.values
+        for upload in request.FILES.getlist(f"evidence_{kind}")
+    ]

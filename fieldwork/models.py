@@ -92,3 +92,139 @@ class Visit(models.Model):
     @property
     def topic_labels(self) -> list[str]:
         return [TOPICS[t] for t in self.topics if t in TOPICS]
+
+
+class EnrolmentKind(models.TextChoices):
+    """R-ENR-1 (別紙7 3(2)): the five kinds of enrolment."""
+
+    UNIFIED_BOTH = "unified_both", "一元適用事業（労災保険・雇用保険）"
+    UNIFIED_ROUSAI = "unified_rousai", "一元適用事業（労災保険のみ）"
+    UNIFIED_KOYOU = "unified_koyou", "一元適用事業（雇用保険のみ）"
+    SPLIT_ROUSAI = "split_rousai", "二元適用事業（労災保険）"
+    SPLIT_KOYOU = "split_koyou", "二元適用事業（雇用保険）"
+
+
+ROUSAI_KINDS = {EnrolmentKind.UNIFIED_BOTH, EnrolmentKind.UNIFIED_ROUSAI, EnrolmentKind.SPLIT_ROUSAI}
+KOYOU_KINDS = {EnrolmentKind.UNIFIED_BOTH, EnrolmentKind.UNIFIED_KOYOU, EnrolmentKind.SPLIT_KOYOU}
+
+
+class EvidenceKind(models.TextChoices):
+    """R-ENR-2 (別紙7 4(1)イ): the copies that prove an enrolment."""
+
+    ENROLMENT_NOTICE = "enrolment_notice", "保険関係成立届（写）"
+    ESTABLISHMENT_NOTICE = "establishment_notice", "雇用保険適用事業所設置届（事業主控）（写）"
+    INSURED_CONFIRMATION = "insured_confirmation", "被保険者資格取得等確認通知書（写・全員分）"
+    E_APPLICATION = "e_application", "電子申請の到達通知等（印刷）"
+
+
+class Enrolment(models.Model):
+    """An enrolment (保険関係成立) of a business in one or both insurances (R-ENR-1 … R-ENR-4)."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="enrolments", verbose_name="事業所"
+    )
+    kind = models.CharField("成立の区分", max_length=20, choices=EnrolmentKind.choices)
+    # Derived from kind; the constraints below allow one enrolment per business and insurance.
+    covers_rousai = models.BooleanField("労災保険", editable=False)
+    covers_koyou = models.BooleanField("雇用保険", editable=False)
+    insurance_number = models.CharField("労働保険番号", max_length=14)
+    enrolled_on = models.DateField("成立日")
+    association = models.ForeignKey(
+        "org.Association",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="手続した労働保険事務組合",
+        related_name="+",
+    )
+    filed_electronically = models.BooleanField("電子申請で届け出た", default=False)
+    bureau_guidance = models.BooleanField("労働局の手続指導による", default=False)
+    ex_officio = models.BooleanField("職権成立", default=False)
+    # The promoter or instructor the enrolment is credited to (their assignment at the time).
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name="推進員",
+    )
+    koyou_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    koyou_confirmed_at = models.DateTimeField("雇用保険の手続の確認日時", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    scope = Scope(branch="business__branch", assignee="appointment__person__user")
+
+    class Meta:
+        ordering = ["-enrolled_on", "-pk"]
+        verbose_name = verbose_name_plural = "保険関係成立"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business"], condition=models.Q(covers_rousai=True), name="one_rousai_enrolment"
+            ),
+            models.UniqueConstraint(
+                fields=["business"], condition=models.Q(covers_koyou=True), name="one_koyou_enrolment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        self.covers_rousai = self.kind in ROUSAI_KINDS
+        self.covers_koyou = self.kind in KOYOU_KINDS
+        super().save(*args, **kwargs)
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.business.branch_id}
+
+    @property
+    def required_evidence(self) -> list[str]:
+        """R-ENR-2: the notice always; for employment insurance its notices; the e-filing print if filed online."""
+        kinds = [EvidenceKind.ENROLMENT_NOTICE]
+        if self.covers_koyou:
+            kinds += [EvidenceKind.ESTABLISHMENT_NOTICE, EvidenceKind.INSURED_CONFIRMATION]
+        if self.filed_electronically:
+            kinds.append(EvidenceKind.E_APPLICATION)
+        return kinds
+
+    def evidence_checklist(self) -> list[tuple[str, bool]]:
+        present = set(self.evidence.values_list("kind", flat=True))
+        return [(EvidenceKind(kind).label, kind in present) for kind in self.required_evidence]
+
+    @property
+    def evidence_complete(self) -> bool:
+        return all(done for _, done in self.evidence_checklist())
+
+    @property
+    def needs_koyou_confirmation(self) -> bool:
+        """R-ENR-3: an employment-insurance enrolment is confirmed by the branch before a success fee."""
+        return self.covers_koyou and self.koyou_confirmed_at is None
+
+
+class Evidence(models.Model):
+    """A copy proving an enrolment (PDF or photo), kept outside the web root (R-ENR-2)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField("書類", max_length=30, choices=EvidenceKind.choices)
+    filename = models.CharField("ファイル名", max_length=200)
+    stored_name = models.CharField(max_length=64, unique=True)
+    size = models.PositiveIntegerField("サイズ（バイト）")
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    scope = Scope(branch="enrolment__business__branch", assignee="enrolment__appointment__person__user")
+
+    class Meta:
+        ordering = ["kind", "uploaded_at"]
+        verbose_name = verbose_name_plural = "成立の証拠書類"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename}"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.enrolment.business.branch_id}

@@ -1,14 +1,29 @@
 """Recording visits: who may record one for which business and date, and what it does to the business."""
 
 import datetime
+import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assignments.models import Assignment
 from assignments.services import FIELD_APPOINTMENTS
-from fieldwork.models import TOPICS, Method, Outcome, Visit
+from fieldwork.models import (
+    KOYOU_KINDS,
+    ROUSAI_KINDS,
+    TOPICS,
+    Enrolment,
+    EnrolmentKind,
+    Evidence,
+    EvidenceKind,
+    Method,
+    Outcome,
+    Visit,
+)
+from lib import insurance_number, uploads
 from org.models import FiscalYear, User
 from people.models import Appointment, AppointmentStatus
 from roster.models import OPEN_STATUSES, Business, BusinessStatus
@@ -106,3 +121,96 @@ def _move_business(business: Business, visit: Visit, actor: User) -> None:
         and target in Business.TRANSITIONS[BusinessStatus(business.status)]
     ):
         business.set_status(target, by=actor, reason=reason)
+
+
+EVIDENCE_DIR = Path(settings.VAR_DIR) / "files" / "evidence"
+EVIDENCE_TYPES = {ext: uploads.KINDS[ext] for ext in (".pdf", ".png", ".jpg", ".jpeg")}
+
+
+def _checked_files(files) -> list[tuple[str, str, bytes, str]]:
+    """(kind, filename, data, content type) for every file, or ValidationError naming the first bad one."""
+    checked = []
+    for kind, filename, data in files:
+        try:
+            content_type = uploads.check(filename, data, extensions=EVIDENCE_TYPES)
+        except uploads.UploadError as error:
+            raise ValidationError({"evidence": f"{EvidenceKind(kind).label}：{error}"}) from None
+        checked.append((kind, filename, data, content_type))
+    return checked
+
+
+def _store(actor: User, enrolment: Enrolment, checked) -> None:
+    EVIDENCE_DIR.mkdir(parents=True, exist_ok=True)
+    for kind, filename, data, content_type in checked:
+        stored_name = secrets.token_urlsafe(24)
+        Evidence.objects.create(
+            enrolment=enrolment,
+            kind=kind,
+            filename=Path(filename).name[:200],
+            stored_name=stored_name,
+            size=len(data),
+            content_type=content_type,
+            uploaded_by=actor,
+        )
+        (EVIDENCE_DIR / stored_name).write_bytes(data)
+
+
+def evidence_path(evidence: Evidence) -> Path:
+    return EVIDENCE_DIR / evidence.stored_name
+
+
+@transaction.atomic
+def enrolment_record(
+    *, actor: User, business: Business, appointment: Appointment | None, files=(), **fields
+) -> Enrolment:
+    """Record an enrolment with its evidence (R-ENR-1 … R-ENR-5); all of it or, on any error, nothing."""
+    business = (
+        Business.objects.select_for_update(of=("self",)).select_related("prefecture").get(pk=business.pk)
+    )
+    if business.status not in (*OPEN_STATUSES, BusinessStatus.ENROLLED):
+        raise ValidationError(
+            f"この事業所は「{business.get_status_display()}」のため、成立を記録できません。"
+        )
+    try:
+        fields["insurance_number"] = str(
+            insurance_number.parse(fields["insurance_number"], business.prefecture.code)
+        )
+    except ValueError as error:
+        raise ValidationError({"insurance_number": str(error)}) from None
+    if fields["enrolled_on"] > timezone.localdate():
+        raise ValidationError({"enrolled_on": "成立日に未来の日付は入力できません。"})
+    kind = EnrolmentKind(fields["kind"])
+    taken = business.enrolments.all()
+    for kinds, name in ((ROUSAI_KINDS, "労災保険"), (KOYOU_KINDS, "雇用保険")):
+        if kind in kinds and taken.filter(kind__in=kinds).exists():
+            raise ValidationError({"kind": f"この事業所の{name}の成立は既に記録されています。"})
+    checked = _checked_files(files)
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                business=business, appointment=appointment, recorded_by=actor, **fields
+            )
+    except IntegrityError:
+        raise ValidationError({"kind": "この事業所の同じ保険の成立は既に記録されています。"}) from None
+    if business.status != BusinessStatus.ENROLLED:
+        if business.status == BusinessStatus.IDENTIFIED:
+            business.set_status(BusinessStatus.ON_ROSTER, by=actor, reason="成立の記録")
+        business.set_status(BusinessStatus.ENROLLED, by=actor, reason=f"保険関係成立（{kind.label}）")
+    _store(actor, enrolment, checked)
+    return enrolment
+
+
+@transaction.atomic
+def evidence_add(*, actor: User, enrolment: Enrolment, files) -> int:
+    checked = _checked_files(files)
+    _store(actor, enrolment, checked)
+    return len(checked)
+
+
+def koyou_confirm(*, actor: User, enrolment: Enrolment) -> None:
+    """R-ENR-3: branch staff confirm the employment-insurance procedure was done properly."""
+    if not enrolment.covers_koyou:
+        raise ValidationError("雇用保険の成立ではないため、確認は不要です。")
+    if enrolment.koyou_confirmed_at is None:
+        enrolment.koyou_confirmed_by, enrolment.koyou_confirmed_at = actor, timezone.now()
+        enrolment.save(update_fields=["koyou_confirmed_by", "koyou_confirmed_at"])

@@ -5,4 +5,9 @@ from fieldwork import views
 urlpatterns = [
     path("field/", views.worklist, name="worklist"),
     path("field/businesses/<int:pk>/visit/", views.visit_new, name="visit_new"),
+    path("field/businesses/<int:pk>/enrolment/", views.enrolment_new, name="enrolment_new"),
+    path("enrolments/<int:pk>/", views.enrolment_detail, name="enrolment_detail"),
+    path("enrolments/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("enrolments/<int:pk>/confirm/", views.enrolment_confirm, name="enrolment_confirm"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
 ]

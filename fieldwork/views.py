@@ -3,19 +3,24 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from assignments.services import active_field_appointments
 from fieldwork import services
-from fieldwork.forms import VisitForm
-from fieldwork.models import Method, Visit
+from fieldwork.forms import EnrolmentForm, VisitForm, evidence_files
+from fieldwork.models import Enrolment, Evidence, EvidenceKind, Method, Visit
 from org import access
 from org.forms import form_errors
-from org.roles import FIELD_ROLES
+from org.models import Association
+from org.roles import FIELD_ROLES, STAFF_ROLES, Role
 from roster.models import OPEN_STATUSES, Business
 
+READERS = (*STAFF_ROLES, Role.VIEWER)
+ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 # Sent by static/js/issou.js when it posts a draft: the answer is JSON, not a page.
 DRAFT_HEADER = "X-Issou-Draft"
 
@@ -92,3 +97,108 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             "visits": business.visits.select_related("appointment__person")[:5],
         },
     )
+
+
+@access.role_required(*FIELD_ROLES, *STAFF_ROLES)
+def enrolment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an enrolment with its evidence; a promoter for their own businesses, staff for the branch's."""
+    # A promoter reaches their own businesses by assignment; office staff need the right to change.
+    business = access.get_for_user(
+        request.user,
+        Business.objects.select_related("branch", "prefecture"),
+        pk,
+        write=request.user.role not in FIELD_ROLES,
+    )
+    appointment = (
+        services.field_appointment(request.user) if request.user.role in FIELD_ROLES else business.assigned_to
+    )
+    associations = Association.objects.filter(branch=business.branch).order_by("name_kana")
+    form = EnrolmentForm(
+        request.POST or None, associations=associations, initial={"enrolled_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = services.enrolment_record(
+                actor=request.user,
+                business=business,
+                appointment=appointment,
+                files=evidence_files(request),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, f"「{business.name}」の保険関係成立を記録しました。")
+            return redirect("enrolment_detail", pk=enrolment.pk)
+    return render(
+        request,
+        "fieldwork/enrolment_form.html",
+        {
+            "form": form,
+            "business": business,
+            "checkboxes": [form[name] for name in ("filed_electronically", "bureau_guidance", "ex_officio")],
+            "evidence_kinds": EvidenceKind.choices,
+            "accept": ACCEPT,
+        },
+    )
+
+
+@access.role_required(*READERS, *FIELD_ROLES)
+def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = access.get_for_user(
+        request.user, Enrolment.objects.select_related("business", "association", "appointment__person"), pk
+    )
+    return render(
+        request,
+        "fieldwork/enrolment_detail.html",
+        {
+            "enrolment": enrolment,
+            "evidence": enrolment.evidence.all(),
+            "checklist": enrolment.evidence_checklist(),
+            "evidence_kinds": EvidenceKind.choices,
+            "accept": ACCEPT,
+            "may_upload": request.user.role in (*FIELD_ROLES, *STAFF_ROLES) and not request.user.is_read_only,
+            "may_confirm": request.user.role in STAFF_ROLES
+            and access.changeable(request.user, Enrolment.objects.filter(pk=enrolment.pk)).exists(),
+        },
+    )
+
+
+@require_POST
+@access.role_required(*FIELD_ROLES, *STAFF_ROLES)
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = access.get_for_user(request.user, Enrolment.objects.all(), pk)
+    files = evidence_files(request)
+    if not files:
+        messages.error(request, "ファイルを選んでください。")
+    else:
+        try:
+            added = services.evidence_add(actor=request.user, enrolment=enrolment, files=files)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"証拠書類を{added}件追加しました。")
+    return redirect("enrolment_detail", pk=enrolment.pk)
+
+
+@access.role_required(*READERS, *FIELD_ROLES)
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = access.get_for_user(request.user, Evidence.objects.all(), pk)
+    return FileResponse(
+        services.evidence_path(evidence).open("rb"),
+        filename=evidence.filename,
+        content_type=evidence.content_type,
+    )
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def enrolment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = access.get_for_user(request.user, Enrolment.objects.all(), pk, write=True)
+    try:
+        services.koyou_confirm(actor=request.user, enrolment=enrolment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "雇用保険の手続を確認しました。")
+    return redirect("enrolment_detail", pk=enrolment.pk)

@@ -206,6 +206,8 @@ def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ).prefetch_related("allocation__changes__changed_by"),
             "assignments": business.assignments.select_related("appointment__person", "assigned_by"),
             "handover": getattr(business, "handover", None),
+            "visits": business.visits.select_related("appointment__person", "companion__person"),
+            "enrolments": business.enrolments.all(),
             "may_write": access.changeable(request.user, Business.objects.filter(pk=business.pk)).exists(),
             "open": business.status in OPEN_STATUSES,
         },

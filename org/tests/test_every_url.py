@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from audit.models import AuditEntry
 from conftest import login
 from councils.models import CouncilFile, CouncilMeeting
+from fieldwork.models import Enrolment, Evidence
 from org.models import Block, FiscalYear
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person
 from roster.models import Business, ImportJob, MatchReview
@@ -99,6 +100,11 @@ ROUTES = {
     "areas_edit": ("GET", "appointment", 403),
     "worklist": ("GET", None, 200),
     "visit_new": ("GET", "business", 404),
+    "enrolment_new": ("GET", "business", 404),
+    "enrolment_detail": ("GET", "enrolment", 404),
+    "evidence_upload": ("POST", "enrolment", 404),
+    "enrolment_confirm": ("POST", "enrolment", 403),
+    "evidence_file": ("GET", "evidence", 404),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}
@@ -138,6 +144,11 @@ OTHER_BRANCH_STATUS = {
     "council_file": 404,
     "handover_create": 404,
     "areas_edit": 404,
+    "enrolment_new": 404,
+    "enrolment_detail": 404,
+    "evidence_upload": 404,
+    "enrolment_confirm": 404,
+    "evidence_file": 404,
 }
 
 
@@ -171,6 +182,8 @@ def _url(name, people, tokyo):
         "review": lambda: MatchReview.objects.get(business__branch=tokyo).pk,
         "meeting": lambda: CouncilMeeting.objects.get(branch=tokyo).pk,
         "council_file": lambda: CouncilFile.objects.get(meeting__branch=tokyo).pk,
+        "enrolment": lambda: Enrolment.objects.get(business__branch=tokyo).pk,
+        "evidence": lambda: Evidence.objects.get(enrolment__business__branch=tokyo).pk,
     }[target]()
     return reverse(name, args=[pk])
 
@@ -230,6 +243,22 @@ def tokyo_rows(people, tokyo):
         planned_on=job.fiscal_year.start,
         agenda="東京 太郎",
         created_by=people["tokyo_staff"],
+    )
+    enrolment = Enrolment.objects.create(
+        business=business,
+        kind="unified_both",
+        insurance_number="13101123456000",
+        enrolled_on=datetime.date.today(),
+        recorded_by=people["tokyo_staff"],
+    )
+    Evidence.objects.create(
+        enrolment=enrolment,
+        kind="enrolment_notice",
+        filename="東京 太郎.pdf",
+        stored_name="no-such-evidence",
+        size=1,
+        content_type="application/pdf",
+        uploaded_by=people["tokyo_staff"],
     )
     CouncilFile.objects.create(
         meeting=meeting,
