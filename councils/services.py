@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
@@ -24,9 +24,10 @@ from councils.models import (
     OutreachPlanMonth,
     deadline,
 )
+from fieldwork.models import Enrolment, Method, Visit
 from lib import uploads, wareki
 from org.models import Branch, FiscalYear, User
-from roster.models import OPEN_STATUSES, Business, BusinessStatus, StatusChange
+from roster.models import OPEN_STATUSES, Business, BusinessStatus
 
 FILE_DIR = Path(settings.VAR_DIR) / "files" / "councils"
 # The fiscal year's months in order, April first.
@@ -125,28 +126,34 @@ def plan_save(
 def plan_against_actuals(branch: Branch, fiscal_year: FiscalYear) -> list[dict]:
     """Each month of the year: planned and actual visits and enrolments, and the running totals.
 
-    Actuals are the businesses first marked visited, and enrolled, in that month (their status
-    history); visits recorded one by one replace the first once field work is recorded.
+    Actual visits are businesses visited directly for the first time in the year in that month, so
+    the running total is the year's 手続勧奨実施事業数; enrolments exclude employment-insurance-only
+    ones (R-VIS-5), as the targets do.
     """
     plan = OutreachPlan.objects.filter(branch=branch, fiscal_year=fiscal_year).first()
     planned = {m.month: m for m in plan.months.all()} if plan else {}
-    history = StatusChange.objects.filter(
-        business__branch=branch,
-        changed_at__date__gte=fiscal_year.start,
-        changed_at__date__lte=fiscal_year.end,
-    ).annotate(month=ExtractMonth("changed_at"))
-    visited = Counter(
+    first_visits = (
+        Visit.objects.filter(
+            business__branch=branch,
+            method=Method.DIRECT,
+            visited_on__range=(fiscal_year.start, fiscal_year.end),
+        )
+        .values("business")
+        .annotate(first=Min("visited_on"))
+        .values_list("first", flat=True)
+    )
+    visited = Counter(day.month for day in first_visits)
+    enrolled = Counter(
         dict(
-            history.filter(
-                to_status=BusinessStatus.VISITED,
-                from_status__in=[BusinessStatus.ON_ROSTER, BusinessStatus.ALLOCATED],
+            Enrolment.objects.filter(
+                business__branch=branch,
+                covers_rousai=True,
+                enrolled_on__range=(fiscal_year.start, fiscal_year.end),
             )
+            .annotate(month=ExtractMonth("enrolled_on"))
             .values_list("month")
             .annotate(n=Count("pk"))
         )
-    )
-    enrolled = Counter(
-        dict(history.filter(to_status=BusinessStatus.ENROLLED).values_list("month").annotate(n=Count("pk")))
     )
     rows, totals = [], Counter()
     for month in FISCAL_MONTHS:

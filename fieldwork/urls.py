@@ -10,4 +10,6 @@ urlpatterns = [
     path("enrolments/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("enrolments/<int:pk>/confirm/", views.enrolment_confirm, name="enrolment_confirm"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
+    path("field/activity/", views.activity_page, name="field_activity"),
+    path("field/report/<int:pk>/<int:year>/<int:month>/", views.outreach_report, name="outreach_report"),
 ]

@@ -1,22 +1,27 @@
-"""The promoter's pages in the field: the worklist and recording a visit, also from a draft kept offline."""
+"""Field work pages: the worklist, visits (also from offline drafts), enrolments with evidence, activity and reports."""
+
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assignments.services import active_field_appointments
-from fieldwork import services
+from councils.services import FISCAL_MONTHS
+from fieldwork import activity, documents, services
 from fieldwork.forms import EnrolmentForm, VisitForm, evidence_files
 from fieldwork.models import Enrolment, Evidence, EvidenceKind, Method, Visit
 from org import access
 from org.forms import form_errors
 from org.models import Association
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
+from org.where import where
+from people.models import Appointment
 from roster.models import OPEN_STATUSES, Business
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
@@ -43,7 +48,17 @@ def worklist(request: HttpRequest) -> HttpResponse:
         businesses = businesses.filter(
             Q(name__icontains=q) | Q(name_kana__icontains=q) | Q(address__icontains=q)
         )
-    return render(request, "fieldwork/worklist.html", {"businesses": businesses, "q": q})
+    today = timezone.localdate()
+    return render(
+        request,
+        "fieldwork/worklist.html",
+        {
+            "businesses": businesses,
+            "q": q,
+            "appointment": services.field_appointment(request.user),
+            "today": today,
+        },
+    )
 
 
 def _draft_response(request: HttpRequest, status: int, **data) -> HttpResponse:
@@ -202,3 +217,57 @@ def enrolment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "雇用保険の手続を確認しました。")
     return redirect("enrolment_detail", pk=enrolment.pk)
+
+
+@access.role_required(*READERS)
+def activity_page(request: HttpRequest) -> HttpResponse:
+    """A branch's visits and enrolments of the year by promoter, city and month, with each report."""
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
+    month = int(request.GET["month"]) if request.GET.get("month", "").isdigit() else None
+    figures = activity.activity(branch, fiscal_year, month if month in range(1, 13) else None)
+    people = {
+        a.pk: a
+        for a in access.visible(
+            request.user, Appointment.objects.filter(pk__in=list(figures["people"]))
+        ).select_related("person")
+    }
+    order = sorted(people, key=lambda pk: people[pk].person.full_name_kana)
+    report_year = fiscal_year.year + (1 if month and month < 4 else 0)
+    return render(
+        request,
+        "fieldwork/activity.html",
+        {
+            **place,
+            "month": month,
+            "months": FISCAL_MONTHS,
+            "report_year": report_year,
+            "people": [
+                {**row, "appointment": people[row["key"]]}
+                for row in activity.rows(
+                    figures["people"], {pk: str(a.person) for pk, a in people.items()}, order
+                )
+            ],
+            "cities": activity.rows(
+                figures["cities"],
+                {},
+                sorted(figures["cities"], key=lambda c: -figures["cities"][c]["direct"]),
+            ),
+            "by_month": activity.month_rows(figures["months"]),
+            "totals": figures["totals"],
+        },
+    )
+
+
+@access.role_required(*READERS, *FIELD_ROLES)
+def outreach_report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    appointment = access.get_for_user(
+        request.user, Appointment.objects.select_related("person", "branch"), pk
+    )
+    if not 1 <= month <= 12:
+        raise Http404("月の指定が正しくありません。")
+    body = documents.outreach_report(appointment, year, month)
+    response = HttpResponse(body, content_type="application/pdf")
+    name = f"加入勧奨状況報告書_{appointment.person.full_name}_{year}{month:02d}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    return response

@@ -10,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT = "IPAexGothic"
 # IPAexGothic ships with matplotlib-fontja; embedding it makes the PDF readable anywhere. The
@@ -23,10 +23,18 @@ HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=11, leading=15, spac
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12)
 
 
-def table(headers: list[str], rows: list[list], numeric_from: int = 1) -> Table:
+def _cell(value):
+    if isinstance(value, Flowable):
+        return value  # a Paragraph wraps long text within its column
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def table(
+    headers: list[str], rows: list[list], numeric_from: int = 1, widths: list[float] | None = None
+) -> Table:
     """A ruled table with a shaded header; columns from ``numeric_from`` are right-aligned numbers."""
-    cells = [headers] + [[f"{v:,}" if isinstance(v, int) else str(v) for v in row] for row in rows]
-    result = Table(cells, repeatRows=1, hAlign="LEFT")
+    cells = [headers] + [[_cell(v) for v in row] for row in rows]
+    result = Table(cells, repeatRows=1, hAlign="LEFT", colWidths=widths)
     result.setStyle(
         TableStyle(
             [

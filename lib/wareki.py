@@ -24,6 +24,12 @@ def format_date(day: datetime.date) -> str:
     return f"{era}{_year_text(year)}年{day.month}月{day.day}日"
 
 
+def year_month(day: datetime.date) -> str:
+    """令和8年10月: the month a report is for."""
+    era, year = era_year(day)
+    return f"{era}{_year_text(year)}年{day.month}月"
+
+
 def fiscal_year_era(start_year: int) -> str:
     """The era form of a fiscal year (April–March), e.g. 令和6年度 for 2024.
 

@@ -2,15 +2,16 @@
 
 import datetime
 import io
+import uuid
 import zipfile
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
 
 from conftest import login, make_appointment, make_business, make_person
 from councils import services
 from councils.models import CouncilFile, CouncilMeeting, Handover, OutreachPlan
+from fieldwork.models import Enrolment, Visit
 from org.models import FiscalYear
 from roster.models import BusinessStatus
 
@@ -190,6 +191,7 @@ def test_a_handover_needs_a_reason_and_a_date_not_in_the_future(client, people, 
 
 def test_the_outreach_plan_is_kept_by_month_and_compared_with_actuals_R_CNL_3(client, people, tokyo):
     council = _meeting(tokyo, people["tokyo_staff"], held_on=datetime.date(2026, 4, 20))
+    appointment = make_appointment(make_person(tokyo, user=people["tokyo_promoter"]), status="active")
     login(client, people["tokyo_staff"])
     data = {"year": YEAR, "branch_capacity": 900, "bureau_capacity": 150, "adopted_at": council.pk}
     for month in range(1, 13):
@@ -201,14 +203,44 @@ def test_the_outreach_plan_is_kept_by_month_and_compared_with_actuals_R_CNL_3(cl
     assert (plan.branch_capacity, plan.adopted_at) == (900, council)
     assert plan.months.get(month=5).visits == 100
     business = make_business(tokyo, "訪問先", status=BusinessStatus.ALLOCATED)
-    business.set_status(BusinessStatus.VISITED, by=people["tokyo_staff"])
-    business.set_status(BusinessStatus.ENROLLED, by=people["tokyo_staff"])
-    in_may = timezone.make_aware(datetime.datetime(2026, 5, 12, 10, 0))
-    business.status_changes.update(changed_at=in_may)
+    other = make_business(tokyo, "二度目の訪問先", status=BusinessStatus.ALLOCATED)
+    for target, day, method in [
+        (business, datetime.date(2026, 5, 12), "direct"),
+        (business, datetime.date(2026, 5, 20), "direct"),  # the same business again: one business
+        (other, datetime.date(2026, 4, 28), "direct"),
+        (other, datetime.date(2026, 5, 2), "direct"),  # first visited in April
+        (make_business(tokyo, "電話のみ"), datetime.date(2026, 5, 3), "phone"),  # not outreach
+    ]:
+        Visit.objects.create(
+            business=target,
+            appointment=appointment,
+            visited_on=day,
+            method=method,
+            outcome="explained",
+            client_key=uuid.uuid4(),
+            recorded_by=people["tokyo_promoter"],
+        )
+    for kind, day in [
+        ("unified_both", datetime.date(2026, 5, 25)),
+        ("unified_koyou", datetime.date(2026, 5, 26)),
+    ]:
+        Enrolment.objects.create(
+            business=make_business(tokyo, f"成立{kind}"),
+            kind=kind,
+            insurance_number="13101123456000",
+            enrolled_on=day,
+            recorded_by=people["tokyo_staff"],
+        )
     rows = {r["month"]: r for r in client.get("/councils/plan/", {"year": YEAR}).context["rows"]}
+    # May: one business first visited (the other was first visited in April); the phone call and
+    # the employment-insurance-only enrolment do not count (R-VIS-2, R-VIS-5).
     assert (rows[5]["visits_planned"], rows[5]["visits_actual"], rows[5]["enrolments_actual"]) == (100, 1, 1)
-    assert (rows[5]["visits_planned_total"], rows[5]["visits_actual_total"]) == (180, 1)
-    assert (rows[6]["visits_planned_total"], rows[6]["visits_actual_total"]) == (260, 1)
+    assert (rows[4]["visits_actual"], rows[5]["visits_planned_total"], rows[5]["visits_actual_total"]) == (
+        1,
+        180,
+        2,
+    )
+    assert (rows[6]["visits_planned_total"], rows[6]["visits_actual_total"]) == (260, 2)
 
 
 def test_plan_figures_must_be_whole_numbers(client, people, tokyo):

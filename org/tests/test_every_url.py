@@ -105,6 +105,8 @@ ROUTES = {
     "evidence_upload": ("POST", "enrolment", 404),
     "enrolment_confirm": ("POST", "enrolment", 403),
     "evidence_file": ("GET", "evidence", 404),
+    "field_activity": ("GET", None, 403),
+    "outreach_report": ("GET", "report", 404),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}
@@ -149,6 +151,7 @@ OTHER_BRANCH_STATUS = {
     "evidence_upload": 404,
     "enrolment_confirm": 404,
     "evidence_file": 404,
+    "outreach_report": 404,
 }
 
 
@@ -168,6 +171,9 @@ def _url(name, people, tokyo):
         return reverse(name)
     if target in {"xlsx", "letters"}:
         return reverse(name, args=[target])
+    if target == "report":
+        appointment = Appointment.objects.get(person__full_name="東京 太郎")
+        return reverse(name, args=[appointment.pk, 2026, 10])
     appointment = Appointment.objects.get(person__full_name="東京 太郎")
     pk = {
         "user": lambda: people["tokyo_staff"].pk,
