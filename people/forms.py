@@ -3,11 +3,16 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 
 from org import access
 from org.forms import StyledForm, StyledModelForm
-from org.models import Association, Branch, FiscalYear
+from org.models import Association, Branch, FiscalYear, User
+from org.roles import Role
 from people.models import AccountType, AppointmentRole, AppointmentStatus, Person, RevokeReason
+
+# Roles whose users are also people of the registry (appointed as promoter, instructor or coordinator).
+PERSON_ROLES = (Role.PROMOTER, Role.INSTRUCTOR, Role.BRANCH_STAFF)
 
 
 class DateInput(forms.DateInput):
@@ -30,13 +35,26 @@ class PersonForm(StyledModelForm):
             "phone",
             "email",
             "association",
+            "user",
         ]
         widgets = {"birth_date": DateInput()}
+        help_texts = {
+            "user": "推進員・指導員・促進員がログインして自分の担当を見るためのアカウント（支部のユーザーから選択）"
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = access.visible(user, Branch.objects.all())
         self.fields["association"].queryset = access.visible(user, Association.objects.all())
+        # Accounts of the roles that have a person record, not yet linked to someone else.
+        free = (
+            Q(person__isnull=True) | Q(person=self.instance.pk)
+            if self.instance.pk
+            else Q(person__isnull=True)
+        )
+        self.fields["user"].queryset = access.visible(
+            user, User.objects.filter(free, is_active=True, role__in=PERSON_ROLES).order_by("username")
+        )
         if not user.is_hq:
             self.fields["branch"].initial = user.branch
             self.fields["branch"].disabled = True
@@ -62,6 +80,9 @@ class PersonForm(StyledModelForm):
         association, branch = cleaned.get("association"), cleaned.get("branch")
         if association and branch and association.branch_id != branch.pk:
             self.add_error("association", "同じ支部の事務組合を選んでください。")
+        account = cleaned.get("user")
+        if account and branch and account.branch_id != branch.pk:
+            self.add_error("user", "同じ支部のユーザーを選んでください。")
         return cleaned
 
 

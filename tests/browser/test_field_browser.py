@@ -7,7 +7,7 @@ import pytest
 
 from assignments.services import assignments_assign
 from conftest import make_appointment, make_business, make_person, make_user
-from fieldwork.models import Visit
+from fieldwork.models import Enrolment, Visit
 from lib import wareki
 from org.models import Branch, FiscalYear
 from org.roles import Role
@@ -74,3 +74,42 @@ def test_a_visit_typed_offline_is_sent_once_when_the_connection_returns(browser_
     assert (visit.next_action, visit.topics) == ("成立届の書き方を説明に再訪", ["system"])
     assert "訪問 1回" in page.content()
     page.screenshot(path=SHOTS / "worklist.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_promoter_records_an_enrolment_with_a_photo_of_the_notice(browser_page, live_server, tmp_path):
+    tokyo = Branch.objects.get(prefecture__code="13")
+    year = wareki.fiscal_year_of(datetime.date.today())
+    make_user("hq_for_enrolment", Role.HQ_ADMIN)
+    staff = make_user("tokyo_enrolment_staff", Role.BRANCH_STAFF, tokyo)
+    promoter = make_user("tokyo_enrolment", Role.PROMOTER, tokyo)
+    appointment = make_appointment(make_person(tokyo, "成立 次郎", user=promoter), status="active", year=year)
+    business = make_business(tokyo, "成立予定商店", year=year, status=BusinessStatus.VISITED)
+    assignments_assign(
+        actor=staff,
+        branch=tokyo,
+        fiscal_year=FiscalYear.objects.get(year=year),
+        business_ids=[business.pk],
+        appointment=appointment,
+    )
+    photo = tmp_path / "成立届.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 2048)
+    page = browser_page
+    log_in(page, live_server.url, "tokyo_enrolment")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/field/")
+    page.get_by_role("link", name="成立", exact=True).click()
+    page.get_by_label("一元適用事業（労災保険のみ）").check()
+    page.get_by_label("労働保険番号").fill("13-1-01-123456-000")
+    page.get_by_label("保険関係成立届（写）").set_input_files(str(photo))
+    page.get_by_role("button", name="成立を記録する").click()
+    page.get_by_text("保険関係成立を記録しました").wait_for()
+    assert "提出済 保険関係成立届（写）" in page.get_by_test_id("checklist").inner_text()
+    enrolment = Enrolment.objects.get()
+    assert (enrolment.kind, enrolment.insurance_number, enrolment.evidence.count()) == (
+        "unified_rousai",
+        "13101123456000",
+        1,
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "enrolment.png", full_page=True)
