@@ -68,7 +68,6 @@ def seed(*, size: str, seed: int) -> dict:
         frame = frame.with_columns(
             core.alias("core"), form.alias("form"), normalize.addresses(pl.col("address")).alias("key")
         )
-        statuses = [BusinessStatus.ON_ROSTER] * 6 + [BusinessStatus.VISITED] * 2 + [BusinessStatus.ENROLLED]
         businesses = Business.objects.bulk_create(
             [
                 Business(
@@ -86,7 +85,8 @@ def seed(*, size: str, seed: int) -> dict:
                     name_core=row["core"],
                     legal_form=row["form"],
                     address_key=row["key"],
-                    status=rng.choice(statuses),
+                    # Visits and enrolments come from the field-work demo, with their records.
+                    status=BusinessStatus.ON_ROSTER,
                     identified_on=fiscal_year.start
                     + datetime.timedelta(days=rng.randint(0, max((today - fiscal_year.start).days, 0))),
                 )

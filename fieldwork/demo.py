@@ -1,0 +1,128 @@
+"""Demo field work: visits to about two thirds of the assigned businesses since the year began, and
+enrolments for a share of them (small demo: with a one-page PDF as the enrolment notice)."""
+
+import datetime
+import random
+import secrets
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from fieldwork import services
+from fieldwork.models import (
+    KOYOU_KINDS,
+    ROUSAI_KINDS,
+    TOPICS,
+    Enrolment,
+    EnrolmentKind,
+    Evidence,
+    EvidenceKind,
+    Method,
+    Outcome,
+    Visit,
+)
+from lib.pdf import report
+from org.models import FiscalYear
+from roster.models import Business, BusinessStatus, StatusChange
+
+METHODS = [Method.DIRECT] * 8 + [Method.PHONE, Method.LETTER]
+LAST_OUTCOMES = [Outcome.EXPLAINED] * 4 + [Outcome.ABSENT] * 2 + [Outcome.WILL_ENROL, Outcome.REFUSED]
+KINDS = [EnrolmentKind.UNIFIED_BOTH] * 6 + [EnrolmentKind.UNIFIED_ROUSAI] * 3 + [EnrolmentKind.UNIFIED_KOYOU]
+
+
+@transaction.atomic
+def seed(*, size: str, seed: int) -> dict:
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    fiscal_year = FiscalYear.for_date(today)
+    if Visit.objects.exists():
+        return {"訪問の追加": 0, "成立の追加": 0}
+    assigned = list(
+        Business.objects.filter(
+            assigned_to__isnull=False, status__in=[BusinessStatus.ON_ROSTER, BusinessStatus.ALLOCATED]
+        )
+        .select_related("prefecture", "assigned_to__person__user")
+        .order_by("pk")
+    )
+    start = fiscal_year.start + datetime.timedelta(days=20)
+    span = max((today - start).days, 1)
+    visits, enrolments, changes, statuses = [], [], [], {}
+    for business in assigned:
+        if rng.random() < 0.35 or business.assigned_to.person.user_id is None:
+            continue
+        days = sorted(start + datetime.timedelta(days=rng.randrange(span)) for _ in range(rng.randint(1, 3)))
+        for i, day in enumerate(days):
+            last = i == len(days) - 1
+            visits.append(
+                Visit(
+                    business=business,
+                    appointment=business.assigned_to,
+                    visited_on=day,
+                    visited_at=datetime.time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])),
+                    method=Method.DIRECT if i == 0 else rng.choice(METHODS),
+                    met=rng.choice(["代表者", "総務担当者", "事務員", ""]),
+                    topics=rng.sample(list(TOPICS), rng.randint(2, 5)),
+                    outcome=rng.choice(LAST_OUTCOMES) if last else Outcome.ABSENT,
+                    next_action="" if last else "再訪して説明",
+                    client_key=uuid.UUID(int=rng.getrandbits(128), version=4),
+                    recorded_by=business.assigned_to.person.user,
+                )
+            )
+        status = BusinessStatus.REFUSED if visits[-1].outcome == Outcome.REFUSED else BusinessStatus.VISITED
+        if status == BusinessStatus.VISITED and rng.random() < 0.45:
+            status = BusinessStatus.ENROLLED
+            enrolments.append(
+                Enrolment(
+                    business=business,
+                    kind=rng.choice(KINDS),
+                    insurance_number=f"{business.prefecture.code}101{rng.randrange(10**6):06d}000",
+                    enrolled_on=min(days[-1] + datetime.timedelta(days=rng.randint(3, 30)), today),
+                    appointment=business.assigned_to,
+                    recorded_by=business.assigned_to.person.user,
+                )
+            )
+        statuses[business.pk] = (business.status, status, days[0])
+    Visit.objects.bulk_create(visits, batch_size=5000)
+    for enrolment in enrolments:
+        enrolment.covers_rousai = enrolment.kind in ROUSAI_KINDS
+        enrolment.covers_koyou = enrolment.kind in KOYOU_KINDS
+    Enrolment.objects.bulk_create(enrolments, batch_size=5000)
+    for target in (BusinessStatus.VISITED, BusinessStatus.REFUSED, BusinessStatus.ENROLLED):
+        Business.objects.filter(pk__in=[pk for pk, (_, to, _) in statuses.items() if to == target]).update(
+            status=target
+        )
+    for pk, (before, after, _) in statuses.items():
+        changes.append(
+            StatusChange(
+                business_id=pk, from_status=before, to_status=BusinessStatus.VISITED, reason="デモの訪問"
+            )
+        )
+        if after != BusinessStatus.VISITED:
+            changes.append(
+                StatusChange(
+                    business_id=pk, from_status=BusinessStatus.VISITED, to_status=after, reason="デモ"
+                )
+            )
+    StatusChange.objects.bulk_create(changes, batch_size=5000)
+    if size == "small":
+        _notices(enrolments)
+    return {"訪問の追加": len(visits), "成立の追加": len(enrolments)}
+
+
+def _notices(enrolments: list[Enrolment]) -> None:
+    """A one-page PDF standing for each enrolment notice, so the evidence pages have something to open."""
+    services.EVIDENCE_DIR.mkdir(parents=True, exist_ok=True)
+    body = report("保険関係成立届（写）デモ", [])
+    for enrolment in enrolments:
+        stored_name = secrets.token_urlsafe(24)
+        (services.EVIDENCE_DIR / stored_name).write_bytes(body)
+        Evidence.objects.create(
+            enrolment=enrolment,
+            kind=EvidenceKind.ENROLMENT_NOTICE,
+            filename="保険関係成立届.pdf",
+            stored_name=stored_name,
+            size=len(body),
+            content_type="application/pdf",
+            uploaded_by=enrolment.recorded_by,
+        )
