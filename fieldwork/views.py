@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,14 +15,14 @@ from assignments.services import active_field_appointments
 from councils.services import FISCAL_MONTHS
 from fieldwork import activity, documents, services
 from fieldwork.forms import EnrolmentForm, VisitForm, evidence_files
-from fieldwork.models import Enrolment, Evidence, EvidenceKind, Method, Visit
+from fieldwork.models import Enrolment, Evidence, EvidenceKind, Method, Outcome, Visit
 from org import access
 from org.forms import form_errors
 from org.models import Association
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
 from org.where import where
 from people.models import Appointment
-from roster.models import OPEN_STATUSES, Business
+from roster.models import OPEN_STATUSES, Business, BusinessStatus
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
 ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
@@ -93,10 +93,15 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
                 if new
                 else "この訪問は記録済みです。"
             )
+            # An enrolment reported on the visit is recorded next, with its evidence.
+            follow = "worklist"
+            if new and visit.outcome == Outcome.ENROLLED and business.status != BusinessStatus.ENROLLED:
+                text += " 続けて保険関係成立を記録してください。"
+                follow = reverse("enrolment_new", args=[business.pk])
             messages.success(request, text)
             if is_draft:
-                return _draft_response(request, 201 if new else 200, message=text, url=reverse("worklist"))
-            return redirect("worklist")
+                return _draft_response(request, 201 if new else 200, message=text, url=resolve_url(follow))
+            return redirect(follow)
     if is_draft:
         errors = {
             field: [f"{form.fields[field].label}：{e}" if field in form.fields else str(e) for e in errs]

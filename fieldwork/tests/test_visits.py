@@ -175,3 +175,10 @@ def test_an_instructor_records_a_visit_accompanying_the_promoter_R_PPL_9(client,
 def test_office_staff_do_not_use_the_field_pages(client, people, field):
     login(client, people["tokyo_staff"])
     assert client.get("/field/").status_code == 403
+
+
+def test_a_visit_reporting_an_enrolment_leads_on_to_recording_it(client, people, field):
+    business = field["mine"][0]
+    login(client, people["tokyo_promoter"])
+    response = client.post(f"/field/businesses/{business.pk}/visit/", _visit(outcome="enrolled"))
+    assert response["Location"] == f"/field/businesses/{business.pk}/enrolment/"

@@ -58,6 +58,9 @@ async function sendDraft(draft) {
     const data = await response.json().catch(() => ({}));
     if ((response.status === 200 || response.status === 201) && data.message) return ["sent", data];
     if (response.status === 400) return ["invalid", data];
+    if (response.status === 404) {
+      return ["invalid", { errors: { __all__: ["担当外の事業所のため送信できません。支部にお問い合わせください。"] } }];
+    }
     return ["later", data];
   } catch {
     return ["later", {}];
