@@ -1,7 +1,6 @@
 """Council workflows: meeting papers, handovers of hard cases, the outreach plan, and councils overdue."""
 
 import datetime
-import secrets
 from collections import Counter
 from pathlib import Path
 
@@ -37,13 +36,10 @@ FISCAL_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
 def file_store(*, actor: User, meeting: CouncilMeeting, filename: str, data: bytes) -> CouncilFile:
     """Keep a meeting paper outside the web root under a random name; it is served only through a check."""
     content_type = uploads.check(filename, data)
-    FILE_DIR.mkdir(parents=True, exist_ok=True)
-    stored_name = secrets.token_urlsafe(24)
-    (FILE_DIR / stored_name).write_bytes(data)
     return CouncilFile.objects.create(
         meeting=meeting,
         filename=Path(filename).name[:200],
-        stored_name=stored_name,
+        stored_name=uploads.save(FILE_DIR, data),
         size=len(data),
         content_type=content_type,
         uploaded_by=actor,

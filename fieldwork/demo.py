@@ -3,7 +3,6 @@ enrolments for a share of them (small demo: with a one-page PDF as the enrolment
 
 import datetime
 import random
-import secrets
 import uuid
 
 from django.db import transaction
@@ -22,6 +21,7 @@ from fieldwork.models import (
     Outcome,
     Visit,
 )
+from lib import uploads
 from lib.pdf import report
 from org.models import FiscalYear
 from roster.models import Business, BusinessStatus, StatusChange
@@ -112,16 +112,13 @@ def seed(*, size: str, seed: int) -> dict:
 
 def _notices(enrolments: list[Enrolment]) -> None:
     """A one-page PDF standing for each enrolment notice, so the evidence pages have something to open."""
-    services.EVIDENCE_DIR.mkdir(parents=True, exist_ok=True)
     body = report("保険関係成立届（写）デモ", [])
     for enrolment in enrolments:
-        stored_name = secrets.token_urlsafe(24)
-        (services.EVIDENCE_DIR / stored_name).write_bytes(body)
         Evidence.objects.create(
             enrolment=enrolment,
             kind=EvidenceKind.ENROLMENT_NOTICE,
             filename="保険関係成立届.pdf",
-            stored_name=stored_name,
+            stored_name=uploads.save(services.EVIDENCE_DIR, body),
             size=len(body),
             content_type="application/pdf",
             uploaded_by=enrolment.recorded_by,

@@ -1,7 +1,6 @@
 """Recording visits: who may record one for which business and date, and what it does to the business."""
 
 import datetime
-import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -140,19 +139,16 @@ def _checked_files(files) -> list[tuple[str, str, bytes, str]]:
 
 
 def _store(actor: User, enrolment: Enrolment, checked) -> None:
-    EVIDENCE_DIR.mkdir(parents=True, exist_ok=True)
     for kind, filename, data, content_type in checked:
-        stored_name = secrets.token_urlsafe(24)
         Evidence.objects.create(
             enrolment=enrolment,
             kind=kind,
             filename=Path(filename).name[:200],
-            stored_name=stored_name,
+            stored_name=uploads.save(EVIDENCE_DIR, data),
             size=len(data),
             content_type=content_type,
             uploaded_by=actor,
         )
-        (EVIDENCE_DIR / stored_name).write_bytes(data)
 
 
 def evidence_path(evidence: Evidence) -> Path:

@@ -1,7 +1,9 @@
 """Checking an uploaded document by its bytes, not its name: size, and a signature matching the extension."""
 
+import secrets
 import zipfile
 from io import BytesIO
+from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -58,3 +60,11 @@ def _office_parts_match(extension: str, data: bytes) -> bool:
             return any(name.startswith(part) for name in archive.namelist())
     except zipfile.BadZipFile:
         return False
+
+
+def save(directory: Path, data: bytes) -> str:
+    """Keep checked bytes under a random name in ``directory`` (outside the web root); the name is returned."""
+    directory.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_urlsafe(24)
+    (directory / name).write_bytes(data)
+    return name
