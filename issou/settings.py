@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "councils",
     "assignments",
     "fieldwork",
+    "payments",
 ]
 
 # Background work (large imports, national runs): django-tasks with its database backend; a

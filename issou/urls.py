@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("councils.urls")),
     path("", include("assignments.urls")),
     path("", include("fieldwork.urls")),
+    path("", include("payments.urls")),
     path("", include("org.urls")),
 ]

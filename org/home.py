@@ -59,6 +59,9 @@ def home_context(user: User) -> dict:
         links.append(
             _link("訪問・成立の状況", "field_activity", note="推進員別・市区町村別・月別、加入勧奨状況報告書")
         )
+        links.append(
+            _link("加入勧奨推進費の支給基準", "fee_rules", note="年度ごとの調査説明費・成功報酬費・税率")
+        )
         links.append(_link("人員名簿", "person_list", note="推進員・促進員・指導員・講師と振込口座"))
         links.append(_link("委嘱", "appointment_list", note="申請・誓約書・決定・更新・委嘱状と推進員証"))
         links.append(_link("促進員の配置と手当", "allocation", note="配置人数・代表促進員・稼動日"))

@@ -107,6 +107,8 @@ ROUTES = {
     "evidence_file": ("GET", "evidence", 404),
     "field_activity": ("GET", None, 403),
     "outreach_report": ("GET", "report", 404),
+    "fee_rules": ("GET", None, 403),
+    "fee_rules_edit": ("GET", "year", 403),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}
@@ -171,6 +173,8 @@ def _url(name, people, tokyo):
         return reverse(name)
     if target in {"xlsx", "letters"}:
         return reverse(name, args=[target])
+    if target == "year":
+        return reverse(name, args=[2011])
     if target == "report":
         appointment = Appointment.objects.get(person__full_name="東京 太郎")
         return reverse(name, args=[appointment.pk, 2026, 10])
