@@ -191,8 +191,10 @@ class Enrolment(models.Model):
             kinds.append(EvidenceKind.E_APPLICATION)
         return kinds
 
-    def evidence_checklist(self) -> list[tuple[str, bool]]:
-        present = set(self.evidence.values_list("kind", flat=True))
+    def evidence_checklist(self, present: set[str] | None = None) -> list[tuple[str, bool]]:
+        """(document, provided) for each document required; ``present`` saves a query when known."""
+        if present is None:
+            present = set(self.evidence.values_list("kind", flat=True))
         return [(EvidenceKind(kind).label, kind in present) for kind in self.required_evidence]
 
     @property

@@ -75,6 +75,11 @@ def home_context(user: User) -> dict:
         mine = access.visible(user, Business.objects.filter(status__in=OPEN_STATUSES)).count()
         stats = [{"label": "担当事業所（未完了）", "value": mine, "unit": "件"}]
         links.append(_link("担当事業所", "worklist", note="割り当てられた事業所の一覧"))
+        links.append(
+            _link(
+                "今月の加入勧奨推進費", "claim_preview", note="調査説明費・成功報酬費の見込みと対象外の理由"
+            )
+        )
     if user.role in ADMIN_ROLES:
         today_start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
         failures = access.visible(

@@ -1,13 +1,19 @@
-"""Pages for fees: the rules of each fiscal year."""
+"""Pages for fees: the rules of each fiscal year, and what a promoter's month would claim."""
+
+import datetime
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
+from fieldwork.services import field_appointment
 from org import access
 from org.models import FiscalYear
-from org.roles import STAFF_ROLES, Role
+from org.roles import FIELD_ROLES, STAFF_ROLES, Role
+from payments import claims
 from payments.forms import FeeRulesForm
 from payments.models import FeeRules
 from people.models import CoordinatorTerms
@@ -50,4 +56,28 @@ def rules_edit(request: HttpRequest, year: int) -> HttpResponse:
         request,
         "payments/rules_form.html",
         {"form": form, "fiscal_year": fiscal_year, "rules": rules, "may_write": may_write},
+    )
+
+
+@access.role_required(*FIELD_ROLES)
+def claim_preview(request: HttpRequest) -> HttpResponse:
+    """What the month's claim would hold: each line with its fee and tax, or why it earns none."""
+    today = timezone.localdate()
+    year, month = today.year, today.month
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})", request.GET.get("month", "")):
+        year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12:
+        raise Http404("月の指定が正しくありません。")
+    appointment = field_appointment(request.user, datetime.date(year, month, 1))
+    preview = claims.month_preview(appointment, year, month) if appointment else None
+    return render(
+        request,
+        "payments/claim_preview.html",
+        {
+            "preview": preview,
+            "appointment": appointment,
+            "year": year,
+            "month": month,
+            "day": datetime.date(year, month, 1),
+        },
     )

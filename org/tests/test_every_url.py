@@ -109,6 +109,7 @@ ROUTES = {
     "outreach_report": ("GET", "report", 404),
     "fee_rules": ("GET", None, 403),
     "fee_rules_edit": ("GET", "year", 403),
+    "claim_preview": ("GET", None, 200),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}

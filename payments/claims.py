@@ -1,0 +1,176 @@
+"""Which of a promoter's records earn a fee, and why the others do not (R-FEE-1, R-FEE-2, R-VIS-2, R-ENR-2 … R-ENR-4).
+
+Plain functions over plain records, so each rule is tested line by line without a database; the
+monthly claim (支給申請書) is assembled from these lines.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from fieldwork.documents import month_range
+from fieldwork.models import KOYOU_KINDS, ROUSAI_KINDS, Enrolment, EnrolmentKind, Method, Visit
+from org.models import FiscalYear
+from payments.models import FeeRules
+
+VISIT_FEE, SUCCESS_FEE = "visit_fee", "success_fee"
+LINE_KINDS = {VISIT_FEE: "調査説明費", SUCCESS_FEE: "成功報酬費"}
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    pk: int
+    business_id: int
+    business: str
+    day: datetime.date
+    method: str
+
+
+@dataclass(frozen=True)
+class EnrolmentRecord:
+    pk: int
+    business_id: int
+    business: str
+    day: datetime.date
+    kind: str
+    bureau_guidance: bool = False
+    ex_officio: bool = False
+    missing_evidence: tuple[str, ...] = ()
+    koyou_unconfirmed: bool = False
+
+
+@dataclass
+class Line:
+    kind: str
+    source_pk: int
+    business_id: int
+    business: str
+    day: datetime.date
+    description: str
+    amount: int = 0  # tax included, whole yen; 0 when not payable
+    tax: int = 0
+    reasons: list[str] = field(default_factory=list)  # why not payable; empty when payable
+
+    @property
+    def payable(self) -> bool:
+        return not self.reasons
+
+
+def visit_lines(rules: FeeRules, visits: list[VisitRecord], paid_before: Counter) -> list[Line]:
+    """A visit fee for each paid contact, at most ``rules.paid_visits_per_business`` per business
+    over its life, counting the visits paid or claimed before (``paid_before``: business → count)."""
+    counted = Counter(paid_before)
+    lines = []
+    for visit in sorted(visits, key=lambda v: (v.day, v.pk)):
+        line = Line(
+            VISIT_FEE, visit.pk, visit.business_id, visit.business, visit.day, Method(visit.method).label
+        )
+        if not rules.pays_visit(visit.method):
+            line.reasons.append(f"{Method(visit.method).label}は調査説明費の対象外です（直接訪問のみ）。")
+        elif counted[visit.business_id] >= rules.paid_visits_per_business:
+            line.reasons.append(
+                f"この事業所の調査説明費は{rules.paid_visits_per_business}回まで（既に{counted[visit.business_id]}回）です。"
+            )
+        else:
+            counted[visit.business_id] += 1
+            line.amount, line.tax = rules.visit_fee, rules.tax(rules.visit_fee)
+        lines.append(line)
+    return lines
+
+
+def insurances(kind: str) -> set[str]:
+    covered = set()
+    if kind in ROUSAI_KINDS:
+        covered.add("rousai")
+    if kind in KOYOU_KINDS:
+        covered.add("koyou")
+    return covered
+
+
+def success_lines(rules: FeeRules, enrolments: list[EnrolmentRecord], paid_before: set) -> list[Line]:
+    """A success fee for each enrolment that meets R-ENR-2 … R-ENR-4, once per business and insurance
+    (``paid_before``: (business, insurance) pairs already paid or claimed)."""
+    paid = set(paid_before)
+    lines = []
+    for enrolment in sorted(enrolments, key=lambda e: (e.day, e.pk)):
+        kind = EnrolmentKind(enrolment.kind)
+        line = Line(
+            SUCCESS_FEE, enrolment.pk, enrolment.business_id, enrolment.business, enrolment.day, kind.label
+        )
+        if enrolment.bureau_guidance:
+            line.reasons.append("労働局の手続指導による成立は成功報酬費の対象外です。")
+        if enrolment.ex_officio:
+            line.reasons.append("職権成立は成功報酬費の対象外です。")
+        if enrolment.missing_evidence:
+            line.reasons.append(f"証拠書類が不足しています：{'、'.join(enrolment.missing_evidence)}。")
+        if enrolment.koyou_unconfirmed:
+            line.reasons.append("雇用保険の手続が支部で確認されていません。")
+        covered = {(enrolment.business_id, insurance) for insurance in insurances(kind)}
+        if covered & paid:
+            line.reasons.append("この事業所・保険の成功報酬費は既に支給（申請）済みです。")
+        if line.payable:
+            paid |= covered
+            fee = rules.success_fee(kind)
+            line.amount, line.tax = fee, rules.tax(fee)
+        lines.append(line)
+    return lines
+
+
+def visit_records(visits) -> list[VisitRecord]:
+    return [
+        VisitRecord(v.pk, v.business_id, v.business.name, v.visited_on, v.method)
+        for v in visits.select_related("business")
+    ]
+
+
+def enrolment_records(enrolments) -> list[EnrolmentRecord]:
+    result = []
+    for e in enrolments.select_related("business").prefetch_related("evidence"):
+        present = {evidence.kind for evidence in e.evidence.all()}
+        missing = tuple(label for label, done in e.evidence_checklist(present) if not done)
+        result.append(
+            EnrolmentRecord(
+                e.pk,
+                e.business_id,
+                e.business.name,
+                e.enrolled_on,
+                e.kind,
+                e.bureau_guidance,
+                e.ex_officio,
+                missing,
+                e.needs_koyou_confirmation,
+            )
+        )
+    return result
+
+
+def month_preview(appointment, year: int, month: int) -> dict | None:
+    """The lines a promoter's claim for the month would hold under its year's rules; None without rules.
+
+    Until claims are kept, visits and enrolments of earlier months count as claimed.
+    """
+    first, last = month_range(year, month)
+    rules = FeeRules.objects.filter(fiscal_year=FiscalYear.for_date(first)).first()
+    if rules is None:
+        return None
+    visits = Visit.objects.filter(appointment=appointment, visited_on__range=(first, last))
+    earlier = Visit.objects.filter(
+        business__in=visits.values("business"), visited_on__lt=first, method__in=rules.paid_methods
+    )
+    paid_before = Counter(dict(earlier.values_list("business").annotate(n=Count("pk"))))
+    lines = visit_lines(rules, visit_records(visits), paid_before) + success_lines(
+        rules,
+        enrolment_records(
+            Enrolment.objects.filter(appointment=appointment, enrolled_on__range=(first, last))
+        ),
+        set(),
+    )
+    payable = [line for line in lines if line.payable]
+    return {
+        "rules": rules,
+        "lines": lines,
+        "total": sum(line.amount for line in payable),
+        "tax": sum(line.tax for line in payable),
+    }
