@@ -77,7 +77,9 @@ def home_context(user: User) -> dict:
         links.append(_link("担当事業所", "worklist", note="割り当てられた事業所の一覧"))
         links.append(
             _link(
-                "今月の加入勧奨推進費", "claim_preview", note="調査説明費・成功報酬費の見込みと対象外の理由"
+                "加入勧奨推進費の支給申請",
+                "claim_list",
+                note="月ごとの申請（調査説明費・成功報酬費）と対象外の理由",
             )
         )
     if user.role in ADMIN_ROLES:

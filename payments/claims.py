@@ -8,11 +8,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-
-from fieldwork.documents import month_range
-from fieldwork.models import KOYOU_KINDS, ROUSAI_KINDS, Enrolment, EnrolmentKind, Method, Visit
-from org.models import FiscalYear
+from fieldwork.models import KOYOU_KINDS, ROUSAI_KINDS, EnrolmentKind, Method
 from payments.models import FeeRules
 
 VISIT_FEE, SUCCESS_FEE = "visit_fee", "success_fee"
@@ -144,33 +140,3 @@ def enrolment_records(enrolments) -> list[EnrolmentRecord]:
             )
         )
     return result
-
-
-def month_preview(appointment, year: int, month: int) -> dict | None:
-    """The lines a promoter's claim for the month would hold under its year's rules; None without rules.
-
-    Until claims are kept, visits and enrolments of earlier months count as claimed.
-    """
-    first, last = month_range(year, month)
-    rules = FeeRules.objects.filter(fiscal_year=FiscalYear.for_date(first)).first()
-    if rules is None:
-        return None
-    visits = Visit.objects.filter(appointment=appointment, visited_on__range=(first, last))
-    earlier = Visit.objects.filter(
-        business__in=visits.values("business"), visited_on__lt=first, method__in=rules.paid_methods
-    )
-    paid_before = Counter(dict(earlier.values_list("business").annotate(n=Count("pk"))))
-    lines = visit_lines(rules, visit_records(visits), paid_before) + success_lines(
-        rules,
-        enrolment_records(
-            Enrolment.objects.filter(appointment=appointment, enrolled_on__range=(first, last))
-        ),
-        set(),
-    )
-    payable = [line for line in lines if line.payable]
-    return {
-        "rules": rules,
-        "lines": lines,
-        "total": sum(line.amount for line in payable),
-        "tax": sum(line.tax for line in payable),
-    }

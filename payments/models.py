@@ -1,8 +1,11 @@
 """The fee rules of each fiscal year (R-FEE-1 … R-FEE-3), set by HQ."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 
 from fieldwork.models import EnrolmentKind, Method
 from org.models import FiscalYear
@@ -67,3 +70,126 @@ class FeeRules(models.Model):
     @property
     def paid_method_labels(self) -> list[str]:
         return [Method(m).label for m in self.paid_methods if m in Method.values]
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", "作成中"
+    SUBMITTED = "submitted", "申請済（支部審査待ち）"
+    SENT = "sent", "支部審査済（本部へ送付）"
+    DECIDED = "decided", "本部審査済"
+
+
+class FeeClaim(models.Model):
+    """A promoter's monthly claim (労働保険調査説明費・成功報酬費支給申請書, R-FEE-4)."""
+
+    appointment = models.ForeignKey(
+        "people.Appointment", on_delete=models.PROTECT, related_name="claims", verbose_name="推進員"
+    )
+    month = models.DateField("対象月")  # the first day of the month
+    rules = models.ForeignKey(
+        FeeRules, on_delete=models.PROTECT, related_name="claims", verbose_name="支給基準"
+    )
+    status = models.CharField("状態", max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
+    submitted_at = models.DateTimeField("申請日時", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    scope = Scope(branch="appointment__branch", assignee="appointment__person__user")
+
+    class Meta:
+        ordering = ["-month", "appointment__person__full_name_kana"]
+        verbose_name = verbose_name_plural = "支給申請"
+        constraints = [models.UniqueConstraint(fields=["appointment", "month"], name="one_claim_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y年%m月} {self.appointment.person}"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.appointment.branch_id}
+
+    @property
+    def submit_by(self) -> datetime.date:
+        """R-FEE-4: a month's claim reaches the branch by the month's last day."""
+        following = datetime.date(self.month.year + self.month.month // 12, self.month.month % 12 + 1, 1)
+        return following - datetime.timedelta(days=1)
+
+    @property
+    def is_late(self) -> bool:
+        submitted = (
+            timezone.localtime(self.submitted_at).date() if self.submitted_at else timezone.localdate()
+        )
+        return submitted > self.submit_by
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines.all())
+
+    @property
+    def tax_total(self) -> int:
+        return sum(line.tax for line in self.lines.all())
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", "未審査"
+    ACCEPTED = "accepted", "承認"
+    REJECTED = "rejected", "差戻し"
+
+
+class ClaimLine(models.Model):
+    """One fee of a claim, or one record that earns none with the reasons why (R-FEE-1, R-FEE-2)."""
+
+    claim = models.ForeignKey(FeeClaim, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(
+        "区分", max_length=20, choices=[("visit_fee", "調査説明費"), ("success_fee", "成功報酬費")]
+    )
+    business = models.ForeignKey("roster.Business", on_delete=models.PROTECT, related_name="+")
+    visit = models.ForeignKey(
+        "fieldwork.Visit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    enrolment = models.ForeignKey(
+        "fieldwork.Enrolment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    day = models.DateField("日付")
+    description = models.CharField("内容", max_length=100)
+    amount = models.IntegerField("金額（税込）", default=0)
+    tax = models.IntegerField("うち消費税", default=0)
+    reasons = models.JSONField("対象外の理由", default=list)
+    branch_decision = models.CharField(
+        "支部審査", max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    branch_reason = models.CharField("支部審査の理由", max_length=200, blank=True)
+    branch_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    branch_at = models.DateTimeField("支部審査日時", null=True, blank=True)
+
+    scope = Scope(branch="claim__appointment__branch", assignee="claim__appointment__person__user")
+
+    class Meta:
+        ordering = ["kind", "day", "pk"]
+        verbose_name = verbose_name_plural = "支給申請の明細"
+        constraints = [
+            # A visit or an enrolment is claimed once while its line stands; a rejected line frees it
+            # to be claimed again when fixed.
+            models.UniqueConstraint(
+                fields=["visit"],
+                condition=models.Q(amount__gt=0) & ~models.Q(branch_decision="rejected"),
+                name="one_live_line_per_visit",
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=models.Q(amount__gt=0) & ~models.Q(branch_decision="rejected"),
+                name="one_live_line_per_enrolment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim} {self.get_kind_display()} {self.description}"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.claim.appointment.branch_id}
+
+    @property
+    def payable(self) -> bool:
+        return not self.reasons

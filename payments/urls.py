@@ -5,5 +5,8 @@ from payments import views
 urlpatterns = [
     path("payments/rules/", views.rules_list, name="fee_rules"),
     path("payments/rules/<int:year>/", views.rules_edit, name="fee_rules_edit"),
-    path("payments/my-month/", views.claim_preview, name="claim_preview"),
+    path("payments/claims/", views.claim_list, name="claim_list"),
+    path("payments/claims/build/", views.claim_build, name="claim_build"),
+    path("payments/claims/<int:pk>/", views.claim_detail, name="claim_detail"),
+    path("payments/claims/<int:pk>/submit/", views.claim_submit, name="claim_submit"),
 ]

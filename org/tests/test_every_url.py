@@ -14,6 +14,7 @@ from conftest import login
 from councils.models import CouncilFile, CouncilMeeting
 from fieldwork.models import Enrolment, Evidence
 from org.models import Block, FiscalYear
+from payments.models import FeeClaim, FeeRules
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person
 from roster.models import Business, ImportJob, MatchReview
 
@@ -109,7 +110,10 @@ ROUTES = {
     "outreach_report": ("GET", "report", 404),
     "fee_rules": ("GET", None, 403),
     "fee_rules_edit": ("GET", "year", 403),
-    "claim_preview": ("GET", None, 200),
+    "claim_list": ("GET", None, 200),
+    "claim_build": ("POST", None, 302),
+    "claim_detail": ("GET", "claim", 404),
+    "claim_submit": ("POST", "claim", 404),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}
@@ -155,6 +159,7 @@ OTHER_BRANCH_STATUS = {
     "enrolment_confirm": 404,
     "evidence_file": 404,
     "outreach_report": 404,
+    "claim_detail": 404,
 }
 
 
@@ -195,6 +200,7 @@ def _url(name, people, tokyo):
         "council_file": lambda: CouncilFile.objects.get(meeting__branch=tokyo).pk,
         "enrolment": lambda: Enrolment.objects.get(business__branch=tokyo).pk,
         "evidence": lambda: Evidence.objects.get(enrolment__business__branch=tokyo).pk,
+        "claim": lambda: FeeClaim.objects.get(appointment__branch=tokyo).pk,
     }[target]()
     return reverse(name, args=[pk])
 
@@ -270,6 +276,11 @@ def tokyo_rows(people, tokyo):
         size=1,
         content_type="application/pdf",
         uploaded_by=people["tokyo_staff"],
+    )
+    FeeClaim.objects.create(
+        appointment=Appointment.objects.get(person__full_name="東京 太郎"),
+        month=datetime.date(2026, 10, 1),
+        rules=FeeRules.objects.get(fiscal_year__year=2011),
     )
     CouncilFile.objects.create(
         meeting=meeting,

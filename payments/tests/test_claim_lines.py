@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import login, make_appointment, make_business, make_person
+from conftest import make_appointment, make_business, make_person
 from fieldwork.models import Enrolment, Evidence, Visit
 from payments import claims
 from payments.models import FeeRules
@@ -132,40 +132,3 @@ def test_records_are_read_from_the_database_with_their_evidence(fy2011, tokyo, p
     assert line.amount == 5250
     (visit,) = claims.visit_records(Visit.objects.all())
     assert claims.visit_lines(fy2011, [visit], Counter())[0].amount == 1260
-
-
-def test_a_promoter_sees_what_the_month_would_claim_and_why_not(client, people, fy2011, tokyo):
-
-    appointment = make_appointment(
-        make_person(tokyo, user=people["tokyo_promoter"]), status="active", year=2011
-    )
-    business = make_business(tokyo, "見込み商事", year=2011)
-    for pk, (day, method) in enumerate([(DAY, "direct"), (DAY, "phone"), (DAY.replace(day=9), "direct")]):
-        Visit.objects.create(
-            business=business,
-            appointment=appointment,
-            visited_on=day,
-            method=method,
-            outcome="explained",
-            client_key=uuid.UUID(int=pk + 1),
-            recorded_by=people["tokyo_promoter"],
-        )
-    # An earlier month's direct visit counts against the cap of two.
-    Visit.objects.create(
-        business=business,
-        appointment=appointment,
-        visited_on=datetime.date(2011, 5, 20),
-        outcome="explained",
-        client_key=uuid.UUID(int=99),
-        recorded_by=people["tokyo_promoter"],
-    )
-    login(client, people["tokyo_promoter"])
-    response = client.get("/payments/my-month/", {"month": "2011-06"})
-    preview = response.context["preview"]
-    assert (preview["total"], preview["tax"]) == (1260, 60)
-    page = response.content.decode()
-    assert "電話は調査説明費の対象外です" in page and "2回まで（既に2回）" in page
-    assert "1,260円" in page
-    assert "委嘱が確認できません" in client.get("/payments/my-month/", {"month": "2030-06"}).content.decode()
-    make_appointment(appointment.person, status="active", year=2012)  # FY2012 has no rules yet
-    assert "支給基準がまだ" in client.get("/payments/my-month/", {"month": "2012-06"}).content.decode()

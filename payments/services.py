@@ -1,0 +1,112 @@
+"""Fee claims: assembling a promoter's month from the records, and submitting it (R-FEE-4)."""
+
+import datetime
+from collections import Counter
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from fieldwork.documents import month_range
+from fieldwork.models import Enrolment, Visit
+from org.models import FiscalYear, User
+from payments import claims
+from payments.models import ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules
+from people.models import Appointment
+
+
+def live_lines():
+    """Lines that stand: paying something and not rejected. A record in one is not claimed again."""
+    return ClaimLine.objects.filter(amount__gt=0).exclude(branch_decision=Decision.REJECTED)
+
+
+def rules_for(day: datetime.date) -> FeeRules:
+    rules = (
+        FeeRules.objects.filter(fiscal_year=FiscalYear.for_date(day)).select_related("fiscal_year").first()
+    )
+    if rules is None:
+        raise ValidationError(
+            f"{FiscalYear.for_date(day).label}の支給基準が設定されていません（本部が設定します）。"
+        )
+    return rules
+
+
+@transaction.atomic
+def claim_assemble(*, appointment: Appointment, year: int, month: int) -> FeeClaim:
+    """Build (or rebuild, while still a draft) the month's claim under its own year's rules.
+
+    The month's visits and enrolments all appear, with why any earns nothing; earlier records of
+    the same person join when they have become payable since (evidence completed, a rejected line
+    fixed) — always with the rules of the claim's year.
+    """
+    first, last = month_range(year, month)
+    rules = rules_for(first)
+    claim, _ = FeeClaim.objects.select_for_update().get_or_create(
+        appointment=appointment, month=first, defaults={"rules": rules}
+    )
+    if claim.status != ClaimStatus.DRAFT:
+        raise ValidationError("この月の支給申請は提出済みのため、作り直せません。")
+    claim.lines.all().delete()
+    live = live_lines()
+    taken_visits = set(live.exclude(visit=None).values_list("visit", flat=True))
+    taken_enrolments = set(live.exclude(enrolment=None).values_list("enrolment", flat=True))
+    since = rules.fiscal_year.start
+    visits = Visit.objects.filter(appointment=appointment, visited_on__range=(since, last)).exclude(
+        pk__in=taken_visits
+    )
+    enrolments = Enrolment.objects.filter(appointment=appointment, enrolled_on__range=(since, last)).exclude(
+        pk__in=taken_enrolments
+    )
+    businesses = set(visits.values_list("business", flat=True)) | set(
+        enrolments.values_list("business", flat=True)
+    )
+    paid_visits = Counter(
+        dict(
+            live.filter(kind=claims.VISIT_FEE, business__in=businesses)
+            .values_list("business")
+            .annotate(n=Count("pk"))
+        )
+    )
+    paid_insurances = {
+        (business, insurance)
+        for business, kind in live.filter(kind=claims.SUCCESS_FEE, business__in=businesses).values_list(
+            "business", "enrolment__kind"
+        )
+        for insurance in claims.insurances(kind)
+    }
+    lines = claims.visit_lines(rules, claims.visit_records(visits), paid_visits) + claims.success_lines(
+        rules, claims.enrolment_records(enrolments), paid_insurances
+    )
+    # Earlier months' records join only when they now pay; this month's show either way.
+    kept = [line for line in lines if line.day >= first or line.payable]
+    ClaimLine.objects.bulk_create(
+        [
+            ClaimLine(
+                claim=claim,
+                kind=line.kind,
+                business_id=line.business_id,
+                visit_id=line.source_pk if line.kind == claims.VISIT_FEE else None,
+                enrolment_id=line.source_pk if line.kind == claims.SUCCESS_FEE else None,
+                day=line.day,
+                description=line.description,
+                amount=line.amount,
+                tax=line.tax,
+                reasons=line.reasons,
+            )
+            for line in kept
+        ]
+    )
+    return claim
+
+
+def claim_submit(*, actor: User, claim: FeeClaim) -> None:
+    """The promoter submits the month's claim to the branch (R-FEE-4: by the last day of the month)."""
+    if claim.appointment.person.user_id != actor.pk:
+        raise ValidationError("本人の支給申請だけを提出できます。")
+    if claim.status != ClaimStatus.DRAFT:
+        raise ValidationError("この支給申請は提出済みです。")
+    if not claim.lines.filter(amount__gt=0).exists():
+        raise ValidationError("支給の対象となる明細がありません。")
+    claim.status, claim.submitted_at, claim.submitted_by = ClaimStatus.SUBMITTED, timezone.now(), actor
+    claim.save(update_fields=["status", "submitted_at", "submitted_by"])
