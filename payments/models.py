@@ -94,6 +94,10 @@ class FeeClaim(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    sent_at = models.DateTimeField("本部への送付日時", null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     scope = Scope(branch="appointment__branch", assignee="appointment__person__user")
 
@@ -113,6 +117,19 @@ class FeeClaim(models.Model):
         """R-FEE-4: a month's claim reaches the branch by the month's last day."""
         following = datetime.date(self.month.year + self.month.month // 12, self.month.month % 12 + 1, 1)
         return following - datetime.timedelta(days=1)
+
+    @property
+    def send_by(self) -> datetime.date:
+        """R-FEE-5: the branch sends a month's claims to HQ by the 7th of the next month; March's by
+        31 March, so that they stay in their own fiscal year."""
+        if self.month.month == 3:
+            return self.month.replace(day=31)
+        return datetime.date(self.month.year + self.month.month // 12, self.month.month % 12 + 1, 7)
+
+    @property
+    def is_overdue_at_branch(self) -> bool:
+        sent = timezone.localtime(self.sent_at).date() if self.sent_at else timezone.localdate()
+        return self.status in (ClaimStatus.SUBMITTED, ClaimStatus.SENT) and sent > self.send_by
 
     @property
     def is_late(self) -> bool:

@@ -110,3 +110,45 @@ def claim_submit(*, actor: User, claim: FeeClaim) -> None:
         raise ValidationError("支給の対象となる明細がありません。")
     claim.status, claim.submitted_at, claim.submitted_by = ClaimStatus.SUBMITTED, timezone.now(), actor
     claim.save(update_fields=["status", "submitted_at", "submitted_by"])
+
+
+def _check_reviewer(actor: User, line: ClaimLine) -> None:
+    # R-FEE-7 (内部牽制): the person who entered a claim does not approve its lines.
+    if line.claim.submitted_by_id == actor.pk:
+        raise ValidationError("申請した本人は、その明細を審査できません。")
+
+
+@transaction.atomic
+def lines_review(*, actor: User, lines, decision: str, reason: str = "") -> int:
+    """The branch accepts or rejects lines of submitted claims (R-FEE-5); a rejection needs a reason."""
+    if decision not in (Decision.ACCEPTED, Decision.REJECTED):
+        raise ValidationError("承認か差戻しを選んでください。")
+    if decision == Decision.REJECTED and not reason.strip():
+        raise ValidationError("差戻しの理由を入力してください。")
+    chosen = list(
+        lines.filter(claim__status=ClaimStatus.SUBMITTED, amount__gt=0)
+        .select_related("claim")
+        .select_for_update(of=("self",))
+    )
+    now = timezone.now()
+    for line in chosen:
+        _check_reviewer(actor, line)
+        line.branch_decision, line.branch_reason = decision, reason.strip()
+        line.branch_by, line.branch_at = actor, now
+    ClaimLine.objects.bulk_update(chosen, ["branch_decision", "branch_reason", "branch_by", "branch_at"])
+    return len(chosen)
+
+
+@transaction.atomic
+def claims_send(*, actor: User, claims_) -> int:
+    """Send reviewed claims to HQ; a claim with a line not yet reviewed stays (R-FEE-5)."""
+    chosen = list(claims_.filter(status=ClaimStatus.SUBMITTED).select_for_update(of=("self",)))
+    pending = [c for c in chosen if c.lines.filter(amount__gt=0, branch_decision=Decision.PENDING).exists()]
+    if pending:
+        names = "、".join(f"{c.appointment.person.full_name}（{c.month:%Y年%m月}）" for c in pending[:5])
+        raise ValidationError(f"審査が終わっていない明細がある申請は送付できません：{names}")
+    now = timezone.now()
+    for claim in chosen:
+        claim.status, claim.sent_at, claim.sent_by = ClaimStatus.SENT, now, actor
+    FeeClaim.objects.bulk_update(chosen, ["status", "sent_at", "sent_by"])
+    return len(chosen)

@@ -5,18 +5,21 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fieldwork.services import field_appointment
 from org import access
 from org.models import FiscalYear
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
+from org.where import where
 from payments import services
 from payments.forms import FeeRulesForm
-from payments.models import FeeClaim, FeeRules
+from payments.models import ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules
 from people.models import CoordinatorTerms
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
@@ -104,6 +107,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "total": sum(line.amount for line in lines),
             "tax": sum(line.tax for line in lines),
             "own": claim.appointment.person.user_id == request.user.pk,
+            "may_review": claim.status == ClaimStatus.SUBMITTED
+            and access.changeable(request.user, FeeClaim.objects.filter(pk=claim.pk)).exists(),
         },
     )
 
@@ -119,3 +124,66 @@ def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{claim.month:%Y年%m月}分の支給申請を支部に提出しました。")
     return redirect("claim_detail", pk=claim.pk)
+
+
+@access.role_required(*STAFF_ROLES)
+def review_list(request: HttpRequest) -> HttpResponse:
+    """The branch's claims waiting for review or sent, with the deadlines of R-FEE-4 and R-FEE-5."""
+    place = where(request)
+    claims_ = (
+        access.visible(request.user, FeeClaim.objects.filter(appointment__branch=place["branch"]))
+        .exclude(status=ClaimStatus.DRAFT)
+        .filter(month__range=(place["fiscal_year"].start, place["fiscal_year"].end))
+        .select_related("appointment__person")
+        .annotate(
+            claimed=Sum("lines__amount"),
+            pending=Count("lines", filter=Q(lines__amount__gt=0, lines__branch_decision=Decision.PENDING)),
+            rejected=Count("lines", filter=Q(lines__branch_decision=Decision.REJECTED)),
+        )
+        .order_by("status", "-month", "appointment__person__full_name_kana")
+    )
+    return render(request, "payments/review_list.html", {**place, "claims": claims_})
+
+
+def _back_to(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    # Only a path on this site: never an address from elsewhere.
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+    return redirect(target if safe else "review_list")
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def lines_review_view(request: HttpRequest) -> HttpResponse:
+    """Accept or reject chosen lines, or every payable line of chosen claims at once."""
+    lines = access.changeable(request.user, ClaimLine.objects.all())
+    line_ids = [int(pk) for pk in request.POST.getlist("line") if pk.isdigit()]
+    claim_ids = [int(pk) for pk in request.POST.getlist("claim") if pk.isdigit()]
+    chosen = lines.filter(Q(pk__in=line_ids) | Q(claim__in=claim_ids, branch_decision=Decision.PENDING))
+    try:
+        done = services.lines_review(
+            actor=request.user,
+            lines=chosen,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        label = Decision(request.POST["decision"]).label
+        messages.success(request, f"{done:,}件の明細を{label}としました。")
+    return _back_to(request)
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def claims_send_view(request: HttpRequest) -> HttpResponse:
+    ids = [int(pk) for pk in request.POST.getlist("claim") if pk.isdigit()]
+    chosen = access.changeable(request.user, FeeClaim.objects.filter(pk__in=ids))
+    try:
+        sent = services.claims_send(actor=request.user, claims_=chosen)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{sent:,}件の支給申請を本部へ送付しました。")
+    return _back_to(request)

@@ -114,6 +114,9 @@ ROUTES = {
     "claim_build": ("POST", None, 302),
     "claim_detail": ("GET", "claim", 404),
     "claim_submit": ("POST", "claim", 404),
+    "review_list": ("GET", None, 403),
+    "lines_review": ("POST", None, 403),
+    "claims_send": ("POST", None, 403),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}

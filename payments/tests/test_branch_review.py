@@ -1,0 +1,122 @@
+"""Branch review of claims (R-FEE-5) with segregation of duties (R-FEE-7), and the deadlines."""
+
+import datetime
+import uuid
+
+import pytest
+
+from conftest import login, make_appointment, make_business, make_person, make_user
+from fieldwork.models import Visit
+from org.roles import Role
+from payments.models import ClaimStatus, Decision, FeeClaim
+
+
+@pytest.fixture
+def submitted(client, people, tokyo):
+    """Alice's June 2011 claim with two paid visits, submitted."""
+    alice = make_appointment(
+        make_person(tokyo, "推進 アリス", user=people["tokyo_promoter"]), status="active", year=2011
+    )
+    for name in ("一番商事", "二番商事"):
+        Visit.objects.create(
+            business=make_business(tokyo, name, year=2011),
+            appointment=alice,
+            visited_on=datetime.date(2011, 6, 3),
+            outcome="explained",
+            client_key=uuid.uuid4(),
+            recorded_by=people["tokyo_promoter"],
+        )
+    login(client, people["tokyo_promoter"])
+    client.post("/payments/claims/build/", {"month": "2011-06"})
+    claim = FeeClaim.objects.get()
+    client.post(f"/payments/claims/{claim.pk}/submit/")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+    return claim
+
+
+def test_the_branch_accepts_one_line_and_rejects_another_with_a_reason(client, people, submitted):
+    first, second = submitted.lines.order_by("pk")
+    login(client, people["tokyo_staff"])
+    client.post("/payments/review/lines/", {"line": first.pk, "decision": "accepted"})
+    response = client.post(
+        "/payments/review/lines/", {"line": second.pk, "decision": "rejected"}, follow=True
+    )
+    assert "差戻しの理由を入力してください。" in response.content.decode()
+    client.post(
+        "/payments/review/lines/", {"line": second.pk, "decision": "rejected", "reason": "訪問日の誤り"}
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.branch_decision, first.branch_by) == (Decision.ACCEPTED, people["tokyo_staff"])
+    assert (second.branch_decision, second.branch_reason) == (Decision.REJECTED, "訪問日の誤り")
+    # The promoter sees the reason; the rejected visit may be claimed again once fixed.
+    login(client, people["tokyo_promoter"])
+    assert "支部が差戻し：訪問日の誤り" in client.get(f"/payments/claims/{submitted.pk}/").content.decode()
+    client.post("/payments/claims/build/", {"month": "2011-07"})
+    july = FeeClaim.objects.get(month=datetime.date(2011, 7, 1))
+    assert [line.visit_id for line in july.lines.all()] == [second.visit_id]
+
+
+def test_many_claims_are_accepted_and_sent_to_hq_at_once(client, people, submitted, tokyo):
+    login(client, people["tokyo_staff"])
+    response = client.post("/payments/review/send/", {"claim": submitted.pk}, follow=True)
+    assert "審査が終わっていない明細がある申請は送付できません" in response.content.decode()
+    client.post("/payments/review/lines/", {"claim": submitted.pk, "decision": "accepted"})
+    assert not submitted.lines.filter(branch_decision=Decision.PENDING).exists()
+    response = client.post("/payments/review/send/", {"claim": submitted.pk}, follow=True)
+    assert "1件の支給申請を本部へ送付しました。" in response.content.decode()
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.sent_by) == (ClaimStatus.SENT, people["tokyo_staff"])
+    assert submitted.is_overdue_at_branch  # sent long after 7 July 2011
+
+
+def test_the_person_who_entered_a_claim_cannot_approve_it_R_FEE_7(client, people, submitted, tokyo):
+    # A coordinator who is also the submitter (the same account) may not approve its lines.
+    FeeClaim.objects.filter(pk=submitted.pk).update(submitted_by=people["tokyo_staff"])
+    login(client, people["tokyo_staff"])
+    response = client.post(
+        "/payments/review/lines/", {"claim": submitted.pk, "decision": "accepted"}, follow=True
+    )
+    assert "申請した本人は、その明細を審査できません。" in response.content.decode()
+    assert not submitted.lines.exclude(branch_decision=Decision.PENDING).exists()
+
+
+def test_another_branch_cannot_review_or_send(client, people, submitted):
+    login(client, people["osaka_staff"])
+    client.post("/payments/review/lines/", {"claim": submitted.pk, "decision": "accepted"})
+    client.post("/payments/review/send/", {"claim": submitted.pk})
+    submitted.refresh_from_db()
+    assert submitted.status == ClaimStatus.SUBMITTED
+    assert not submitted.lines.exclude(branch_decision=Decision.PENDING).exists()
+    assert submitted not in FeeClaim.objects.filter(pk__in=[c.pk for c in _listed(client)])
+
+
+def _listed(client):
+    return client.get("/payments/review/").context["claims"]
+
+
+@pytest.mark.parametrize(
+    ("month", "submit_by", "send_by"),
+    [
+        (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31), datetime.date(2026, 11, 7)),
+        (datetime.date(2026, 12, 1), datetime.date(2026, 12, 31), datetime.date(2027, 1, 7)),
+        (datetime.date(2027, 2, 1), datetime.date(2027, 2, 28), datetime.date(2027, 3, 7)),
+        # March: by 31 March, so the claims stay in their own fiscal year (R-FEE-5).
+        (datetime.date(2027, 3, 1), datetime.date(2027, 3, 31), datetime.date(2027, 3, 31)),
+    ],
+)
+def test_deadlines_of_submission_and_of_sending_to_hq_R_FEE_4_R_FEE_5(month, submit_by, send_by):
+    claim = FeeClaim(month=month)
+    assert (claim.submit_by, claim.send_by) == (submit_by, send_by)
+
+
+def test_viewers_and_promoters_do_not_review(client, people, submitted, tokyo):
+    make_user("tokyo_viewer_2", Role.VIEWER, tokyo)
+    login(client, people["tokyo_viewer"])
+    assert client.get("/payments/review/").status_code == 403
+    login(client, people["tokyo_promoter"])
+    assert (
+        client.post("/payments/review/lines/", {"claim": submitted.pk, "decision": "accepted"}).status_code
+        == 403
+    )
