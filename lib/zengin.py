@@ -1,7 +1,9 @@
-"""Zengin (全銀協) transfer data: the half-width katakana names a bank transfer file can carry."""
+"""Zengin (全銀協) transfers: the half-width katakana names they carry, and the 総合振込 file itself."""
 
+import datetime
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import jaconv
 
@@ -49,3 +51,119 @@ def to_transfer_kana(name: str) -> str:
             f"口座名義は半角{PAYEE_NAME_LENGTH}文字以内にしてください（現在{len(converted)}文字）。"
         )
     return converted
+
+
+RECORD_LENGTH = 120
+TRANSFER_KIND = "7"  # data field 13: telegraphic transfer (電信)
+
+
+@dataclass(frozen=True)
+class Requester:
+    """The federation's own account and its requester code (依頼人), from the header record."""
+
+    code: str
+    name: str
+    bank_code: str
+    bank_name: str
+    branch_code: str
+    branch_name: str
+    account_type: str
+    account_number: str
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One payee and the amount transferred to them (one data record)."""
+
+    bank_code: str
+    bank_name: str
+    branch_code: str
+    branch_name: str
+    account_type: str
+    account_number: str
+    payee: str
+    amount: int
+    customer_code: str = ""
+
+
+class TransferFileError(ValueError):
+    pass
+
+
+def _n(value, width: int, field: str) -> str:
+    """A numeric field: digits, right-aligned and zero-padded."""
+    text = str(value)
+    if not text.isdigit() or len(text) > width:
+        raise TransferFileError(f"{field}は{width}桁以内の数字です（{value}）。")
+    return text.zfill(width)
+
+
+def _c(text: str, width: int, field: str, *, cut: bool = False) -> str:
+    """A character field: half-width transfer characters, left-aligned and space-padded.
+
+    Bank and branch names are only for reading and may be cut to fit; other names may not.
+    """
+    kana = jaconv.z2h(unicodedata.normalize("NFKC", text or ""), kana=True, ascii=True, digit=True).upper()
+    kana = DASHES.sub("-", kana.translate(str.maketrans("ｧｨｩｪｫｬｭｮｯ", "ｱｲｳｴｵﾔﾕﾖﾂ")))
+    bad = "".join(dict.fromkeys(ch for ch in kana if ch not in ALLOWED))
+    if bad:
+        raise TransferFileError(f"{field}に振込に使えない文字があります：{bad}")
+    if len(kana) > width:
+        if not cut:
+            raise TransferFileError(f"{field}は半角{width}文字以内です（{len(kana)}文字）。")
+        kana = kana[:width]
+    return kana.ljust(width)
+
+
+def _record(*fields: str) -> bytes:
+    text = "".join(fields)
+    data = text.encode("cp932")
+    if len(data) != RECORD_LENGTH:  # a guard on the layout itself, never on user data
+        raise TransferFileError(f"レコード長が{len(data)}バイトです（{RECORD_LENGTH}バイトであること）。")
+    return data + b"\r\n"
+
+
+def transfer_file(requester: Requester, transfer_date: datetime.date, payments: list[Payment]) -> bytes:
+    """A 総合振込 file: header, one data record per payment, trailer and end; cp932 bytes, CRLF."""
+    header = _record(
+        "1",
+        "21",
+        "0",
+        _n(requester.code, 10, "依頼人コード"),
+        _c(requester.name, 40, "依頼人名"),
+        transfer_date.strftime("%m%d"),
+        _n(requester.bank_code, 4, "仕向金融機関コード"),
+        _c(requester.bank_name, 15, "仕向金融機関名", cut=True),
+        _n(requester.branch_code, 3, "仕向支店コード"),
+        _c(requester.branch_name, 15, "仕向支店名", cut=True),
+        _n(requester.account_type, 1, "預金種目（依頼人）"),
+        _n(requester.account_number, 7, "口座番号（依頼人）"),
+        " " * 17,
+    )
+    data = []
+    for payment in payments:
+        if payment.amount <= 0:
+            raise TransferFileError(f"{payment.payee}：振込金額は1円以上です（{payment.amount}円）。")
+        data.append(
+            _record(
+                "2",
+                _n(payment.bank_code, 4, "被仕向金融機関コード"),
+                _c(payment.bank_name, 15, "被仕向金融機関名", cut=True),
+                _n(payment.branch_code, 3, "被仕向支店コード"),
+                _c(payment.branch_name, 15, "被仕向支店名", cut=True),
+                "0000",
+                _n(payment.account_type, 1, "預金種目"),
+                _n(payment.account_number, 7, "口座番号"),
+                _c(payment.payee, 30, "受取人名"),
+                _n(payment.amount, 10, "振込金額"),
+                "0",
+                _c(payment.customer_code, 20, "顧客コード"),
+                TRANSFER_KIND,
+                " ",
+                " " * 7,
+            )
+        )
+    total = sum(p.amount for p in payments)
+    trailer = _record("8", _n(len(payments), 6, "合計件数"), _n(total, 12, "合計金額"), " " * 101)
+    end = _record("9", " " * 119)
+    return header + b"".join(data) + trailer + end
