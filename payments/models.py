@@ -180,6 +180,14 @@ class ClaimLine(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     branch_at = models.DateTimeField("支部審査日時", null=True, blank=True)
+    hq_decision = models.CharField(
+        "本部審査", max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    hq_reason = models.CharField("本部審査の理由", max_length=200, blank=True)
+    hq_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    hq_at = models.DateTimeField("本部審査日時", null=True, blank=True)
 
     scope = Scope(branch="claim__appointment__branch", assignee="claim__appointment__person__user")
 
@@ -191,12 +199,16 @@ class ClaimLine(models.Model):
             # to be claimed again when fixed.
             models.UniqueConstraint(
                 fields=["visit"],
-                condition=models.Q(amount__gt=0) & ~models.Q(branch_decision="rejected"),
+                condition=models.Q(amount__gt=0)
+                & ~models.Q(branch_decision="rejected")
+                & ~models.Q(hq_decision="rejected"),
                 name="one_live_line_per_visit",
             ),
             models.UniqueConstraint(
                 fields=["enrolment"],
-                condition=models.Q(amount__gt=0) & ~models.Q(branch_decision="rejected"),
+                condition=models.Q(amount__gt=0)
+                & ~models.Q(branch_decision="rejected")
+                & ~models.Q(hq_decision="rejected"),
                 name="one_live_line_per_enrolment",
             ),
         ]

@@ -18,7 +18,11 @@ from people.models import Appointment
 
 def live_lines():
     """Lines that stand: paying something and not rejected. A record in one is not claimed again."""
-    return ClaimLine.objects.filter(amount__gt=0).exclude(branch_decision=Decision.REJECTED)
+    return (
+        ClaimLine.objects.filter(amount__gt=0)
+        .exclude(branch_decision=Decision.REJECTED)
+        .exclude(hq_decision=Decision.REJECTED)
+    )
 
 
 def rules_for(day: datetime.date) -> FeeRules:
@@ -151,4 +155,34 @@ def claims_send(*, actor: User, claims_) -> int:
     for claim in chosen:
         claim.status, claim.sent_at, claim.sent_by = ClaimStatus.SENT, now, actor
     FeeClaim.objects.bulk_update(chosen, ["status", "sent_at", "sent_by"])
+    return len(chosen)
+
+
+@transaction.atomic
+def lines_decide(*, actor: User, lines, decision: str, reason: str = "") -> int:
+    """HQ reviews the lines the branches accepted and decides payment (R-FEE-6); a rejection needs a
+    reason and sends the line back to the promoter. A claim whose lines are all decided is 本部審査済."""
+    if not actor.is_hq:
+        raise ValidationError("本部の審査は本部の職員が行います。")
+    if decision not in (Decision.ACCEPTED, Decision.REJECTED):
+        raise ValidationError("承認か差戻しを選んでください。")
+    if decision == Decision.REJECTED and not reason.strip():
+        raise ValidationError("差戻しの理由を入力してください。")
+    chosen = list(
+        lines.filter(claim__status=ClaimStatus.SENT, branch_decision=Decision.ACCEPTED, amount__gt=0)
+        .select_related("claim")
+        .select_for_update(of=("self",))
+    )
+    now = timezone.now()
+    for line in chosen:
+        _check_reviewer(actor, line)
+        line.hq_decision, line.hq_reason, line.hq_by, line.hq_at = decision, reason.strip(), actor, now
+    ClaimLine.objects.bulk_update(chosen, ["hq_decision", "hq_reason", "hq_by", "hq_at"])
+    claim_ids = {line.claim_id for line in chosen}
+    undecided = set(
+        ClaimLine.objects.filter(
+            claim__in=claim_ids, branch_decision=Decision.ACCEPTED, hq_decision=Decision.PENDING, amount__gt=0
+        ).values_list("claim", flat=True)
+    )
+    FeeClaim.objects.filter(pk__in=claim_ids - undecided).update(status=ClaimStatus.DECIDED)
     return len(chosen)

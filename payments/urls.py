@@ -12,4 +12,6 @@ urlpatterns = [
     path("payments/review/", views.review_list, name="review_list"),
     path("payments/review/lines/", views.lines_review_view, name="lines_review"),
     path("payments/review/send/", views.claims_send_view, name="claims_send"),
+    path("payments/hq-review/", views.hq_review, name="hq_review"),
+    path("payments/hq-review/lines/", views.lines_decide_view, name="lines_decide"),
 ]

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from fieldwork.services import field_appointment
 from org import access
-from org.models import FiscalYear
-from org.roles import FIELD_ROLES, STAFF_ROLES, Role
+from org.models import Branch, FiscalYear
+from org.roles import FIELD_ROLES, HQ_ROLES, STAFF_ROLES, Role
 from org.where import where
 from payments import services
 from payments.forms import FeeRulesForm
@@ -109,6 +109,9 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own": claim.appointment.person.user_id == request.user.pk,
             "may_review": claim.status == ClaimStatus.SUBMITTED
             and access.changeable(request.user, FeeClaim.objects.filter(pk=claim.pk)).exists(),
+            "may_decide": claim.status == ClaimStatus.SENT
+            and request.user.is_hq
+            and not request.user.is_read_only,
         },
     )
 
@@ -187,3 +190,62 @@ def claims_send_view(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"{sent:,}件の支給申請を本部へ送付しました。")
     return _back_to(request)
+
+
+@access.role_required(*HQ_ROLES)
+def hq_review(request: HttpRequest) -> HttpResponse:
+    """Claims the branches sent, nationwide or for one branch, for HQ's review and payment decision."""
+    claims_ = (
+        FeeClaim.objects.filter(status__in=[ClaimStatus.SENT, ClaimStatus.DECIDED])
+        .select_related("appointment__person", "appointment__branch")
+        .annotate(
+            accepted=Sum("lines__amount", filter=Q(lines__branch_decision=Decision.ACCEPTED)),
+            pending=Count(
+                "lines",
+                filter=Q(
+                    lines__amount__gt=0,
+                    lines__branch_decision=Decision.ACCEPTED,
+                    lines__hq_decision=Decision.PENDING,
+                ),
+            ),
+        )
+        .order_by("status", "appointment__branch__prefecture__code", "-month")
+    )
+    branch = request.GET.get("branch", "")
+    if branch.isdigit():
+        claims_ = claims_.filter(appointment__branch=int(branch))
+    return render(
+        request,
+        "payments/hq_review.html",
+        {
+            "claims": claims_[:500],
+            "branches": access.visible(request.user, Branch.objects.all()),
+            "branch": branch,
+        },
+    )
+
+
+@require_POST
+@access.role_required(*HQ_ROLES)
+def lines_decide_view(request: HttpRequest) -> HttpResponse:
+    line_ids = [int(pk) for pk in request.POST.getlist("line") if pk.isdigit()]
+    claim_ids = [int(pk) for pk in request.POST.getlist("claim") if pk.isdigit()]
+    chosen = ClaimLine.objects.filter(
+        Q(pk__in=line_ids) | Q(claim__in=claim_ids, hq_decision=Decision.PENDING)
+    )
+    try:
+        done = services.lines_decide(
+            actor=request.user,
+            lines=chosen,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"{done:,}件の明細を本部で{Decision(request.POST['decision']).label}としました。"
+        )
+    target = request.POST.get("next", "")
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+    return redirect(target if safe else "hq_review")

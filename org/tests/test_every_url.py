@@ -117,6 +117,8 @@ ROUTES = {
     "review_list": ("GET", None, 403),
     "lines_review": ("POST", None, 403),
     "claims_send": ("POST", None, 403),
+    "hq_review": ("GET", None, 403),
+    "lines_decide": ("POST", None, 403),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}

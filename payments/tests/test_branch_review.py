@@ -120,3 +120,46 @@ def test_viewers_and_promoters_do_not_review(client, people, submitted, tokyo):
         client.post("/payments/review/lines/", {"claim": submitted.pk, "decision": "accepted"}).status_code
         == 403
     )
+
+
+def _sent(client, people, claim):
+    login(client, people["tokyo_staff"])
+    client.post("/payments/review/lines/", {"claim": claim.pk, "decision": "accepted"})
+    client.post("/payments/review/send/", {"claim": claim.pk})
+
+
+def test_hq_decides_payment_and_the_claim_is_decided_R_FEE_6(client, people, submitted):
+    _sent(client, people, submitted)
+    login(client, people["hq_staff"])
+    assert "推進 アリス" in client.get("/payments/hq-review/").content.decode()
+    first, second = submitted.lines.order_by("pk")
+    client.post(
+        "/payments/hq-review/lines/", {"line": second.pk, "decision": "rejected", "reason": "重複の疑い"}
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == ClaimStatus.SENT  # one line still undecided
+    client.post("/payments/hq-review/lines/", {"claim": submitted.pk, "decision": "accepted"})
+    submitted.refresh_from_db()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert submitted.status == ClaimStatus.DECIDED
+    assert (first.hq_decision, first.hq_by) == (Decision.ACCEPTED, people["hq_staff"])
+    assert (second.hq_decision, second.hq_reason) == (Decision.REJECTED, "重複の疑い")
+    # The line HQ sent back can be claimed again.
+    login(client, people["tokyo_promoter"])
+    client.post("/payments/claims/build/", {"month": "2011-08"})
+    assert [line.visit_id for line in FeeClaim.objects.get(month=datetime.date(2011, 8, 1)).lines.all()] == [
+        second.visit_id
+    ]
+
+
+def test_only_hq_decides_payment(client, people, submitted):
+    _sent(client, people, submitted)
+    assert client.get("/payments/hq-review/").status_code == 403  # still the branch's staff
+    assert (
+        client.post("/payments/hq-review/lines/", {"claim": submitted.pk, "decision": "accepted"}).status_code
+        == 403
+    )
+    login(client, people["hq_viewer"])
+    assert client.get("/payments/hq-review/").status_code == 403
+    assert not submitted.lines.exclude(hq_decision=Decision.PENDING).exists()
