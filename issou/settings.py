@@ -222,3 +222,15 @@ LOGGING = {
     # Axes reports every attempt at INFO; our audit trail already records them.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The federation's own account for transfer files (Zengin header record); set per installation.
+ZENGIN_REQUESTER = {
+    "code": os.environ.get("ZENGIN_REQUESTER_CODE", "0000000000"),
+    "name": os.environ.get("ZENGIN_REQUESTER_NAME", "ｾﾞﾝｺｸﾛｳﾎﾚﾝ"),
+    "bank_code": os.environ.get("ZENGIN_BANK_CODE", "0001"),
+    "bank_name": os.environ.get("ZENGIN_BANK_NAME", "ﾐｽﾞﾎ"),
+    "branch_code": os.environ.get("ZENGIN_BRANCH_CODE", "001"),
+    "branch_name": os.environ.get("ZENGIN_BRANCH_NAME", "ﾄｳｷﾖｳｴｲｷﾞﾖｳﾌﾞ"),
+    "account_type": os.environ.get("ZENGIN_ACCOUNT_TYPE", "1"),
+    "account_number": os.environ.get("ZENGIN_ACCOUNT_NUMBER", "0000000"),
+}

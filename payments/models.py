@@ -188,6 +188,15 @@ class ClaimLine(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     hq_at = models.DateTimeField("本部審査日時", null=True, blank=True)
+    # Set when a batch takes the line; the line is paid once that batch is confirmed.
+    batch = models.ForeignKey(
+        "PaymentBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name="支払バッチ",
+    )
 
     scope = Scope(branch="claim__appointment__branch", assignee="claim__appointment__person__user")
 
@@ -222,3 +231,78 @@ class ClaimLine(models.Model):
     @property
     def payable(self) -> bool:
         return not self.reasons
+
+
+# 区分経理 (R-FEE-7): the account each kind of payment is booked to.
+ACCOUNT_CODES = {
+    "visit_fee": ("A1", "未手続事業一掃業務（加入勧奨推進費）"),
+    "success_fee": ("A1", "未手続事業一掃業務（加入勧奨推進費）"),
+    "coordinator": ("B1", "適正加入促進業務（促進員手当）"),
+}
+
+
+class BatchStatus(models.TextChoices):
+    DRAFT = "draft", "作成済（承認待ち）"
+    APPROVED = "approved", "承認済"
+    CONFIRMED = "confirmed", "支払確定"
+
+
+class PaymentBatch(models.Model):
+    """A quarter's payment (R-FEE-6): approved unpaid lines and coordinators' pay, approved by a second
+    person, then confirmed with its Zengin transfer file. A confirmed batch's lines are paid for good."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, verbose_name="年度")
+    quarter = models.PositiveSmallIntegerField("四半期", validators=[MaxValueValidator(4)])
+    transfer_date = models.DateField("振込日")
+    status = models.CharField("状態", max_length=20, choices=BatchStatus.choices, default=BatchStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField("承認日時", null=True, blank=True)
+    confirmed_at = models.DateTimeField("確定日時", null=True, blank=True)
+    transfer_file = models.CharField("振込ファイル", max_length=100, blank=True)
+
+    scope = Scope(branch=None, writers=frozenset({Role.HQ_ADMIN, Role.HQ_STAFF}))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "支払バッチ"
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year.label} 第{self.quarter}四半期（{self.get_status_display()}）"
+
+    @property
+    def months(self) -> tuple[datetime.date, datetime.date]:
+        """The quarter's first and last day: Q1 April–June … Q4 January–March."""
+        first_month = 4 + (self.quarter - 1) * 3
+        year = self.fiscal_year.year + (first_month > 12)
+        first = datetime.date(year, (first_month - 1) % 12 + 1, 1)
+        last_month = first.month + 2
+        following = datetime.date(first.year + (last_month == 12), last_month % 12 + 1, 1)
+        return first, following - datetime.timedelta(days=1)
+
+
+class CoordinatorPay(models.Model):
+    """A coordinator's pay for a month: working days × the year's daily rate (R-PPL-3), paid once."""
+
+    appointment = models.ForeignKey("people.Appointment", on_delete=models.PROTECT, related_name="pay")
+    month = models.DateField("対象月")
+    days = models.PositiveSmallIntegerField("稼動日数")
+    daily_rate = models.PositiveIntegerField("日額")
+    amount = models.PositiveIntegerField("金額")
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="coordinator_pay")
+
+    scope = Scope(branch="appointment__branch", assignee="appointment__person__user")
+
+    class Meta:
+        ordering = ["month", "pk"]
+        verbose_name = verbose_name_plural = "促進員手当"
+        constraints = [models.UniqueConstraint(fields=["appointment", "month"], name="coordinator_paid_once")]
+
+    def __str__(self) -> str:
+        return f"{self.appointment.person} {self.month:%Y年%m月} {self.days}日"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.appointment.branch_id}

@@ -1,0 +1,187 @@
+"""Quarterly payment batches (R-FEE-6): gather, approve by a second person, confirm with the transfer file.
+
+No line is paid twice: a batch takes lines with one UPDATE … WHERE batch IS NULL, so concurrent
+batches never share one (PostgreSQL re-checks the condition on rows another transaction changed),
+and coordinators' pay is unique per person and month. Confirming writes the transfer file under a
+temporary name and renames it only after the batch is committed as confirmed.
+"""
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from lib import zengin
+from org.models import FiscalYear, User
+from payments.models import ACCOUNT_CODES, BatchStatus, ClaimLine, CoordinatorPay, Decision, PaymentBatch
+from people.models import AppointmentRole, BankAccount, WorkDay
+from people.services import terms_for
+
+TRANSFER_DIR = Path(settings.VAR_DIR) / "files" / "transfers"
+
+
+def _require_payer(actor: User) -> None:
+    if not actor.has_payment_permission:
+        raise ValidationError("支払の処理は、支払権限のある本部の職員が行います。")
+
+
+@transaction.atomic
+def batch_create(*, actor: User, fiscal_year: FiscalYear, quarter: int, transfer_date) -> PaymentBatch:
+    """Gather every line HQ decided to pay and no batch holds, up to the quarter's end, and the
+    coordinators' pay of the quarter's months."""
+    _require_payer(actor)
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError("四半期は1〜4です。")
+    batch = PaymentBatch.objects.create(
+        fiscal_year=fiscal_year, quarter=quarter, transfer_date=transfer_date, created_by=actor
+    )
+    first, last = batch.months
+    taken = ClaimLine.objects.filter(
+        batch=None,
+        branch_decision=Decision.ACCEPTED,
+        hq_decision=Decision.ACCEPTED,
+        claim__month__lte=last,
+    ).update(batch=batch)
+    rate = terms_for(fiscal_year).daily_rate
+    paid = set(CoordinatorPay.objects.filter(month__range=(first, last)).values_list("appointment", "month"))
+    worked = (
+        WorkDay.objects.filter(appointment__role=AppointmentRole.COORDINATOR, day__range=(first, last))
+        .values_list("appointment", "day__year", "day__month")
+        .annotate(days=Count("pk"))
+    )
+    pays = []
+    for appointment, year, month, days in worked:
+        month_start = first.replace(year=year, month=month)
+        if (appointment, month_start) not in paid:
+            pays.append(
+                CoordinatorPay(
+                    appointment_id=appointment,
+                    month=month_start,
+                    days=days,
+                    daily_rate=rate,
+                    amount=days * rate,
+                    batch=batch,
+                )
+            )
+    CoordinatorPay.objects.bulk_create(pays, ignore_conflicts=True)
+    if not taken and not batch.coordinator_pay.exists():
+        raise ValidationError(
+            "支払う明細がありません（本部で支給決定された未払の明細・促進員の稼動がありません）。"
+        )
+    return batch
+
+
+def totals(batch: PaymentBatch) -> list[dict]:
+    """Amounts per branch and account code (区分経理, R-FEE-7), tax part included."""
+    table: dict = defaultdict(lambda: {"amount": 0, "tax": 0, "count": 0})
+    for line in batch.lines.select_related("claim__appointment__branch"):
+        code, name = ACCOUNT_CODES[line.kind]
+        row = table[(line.claim.appointment.branch.name, code, name)]
+        row["amount"] += line.amount
+        row["tax"] += line.tax
+        row["count"] += 1
+    for pay in batch.coordinator_pay.select_related("appointment__branch"):
+        code, name = ACCOUNT_CODES["coordinator"]
+        row = table[(pay.appointment.branch.name, code, name)]
+        row["amount"] += pay.amount
+        row["count"] += 1
+    return [{"branch": b, "code": c, "account": n, **v} for (b, c, n), v in sorted(table.items())]
+
+
+def payees(batch: PaymentBatch) -> list[dict]:
+    """One row per person paid: their fees and pay summed, and the account it goes to."""
+    people: dict = {}
+    for line in batch.lines.select_related("claim__appointment__person"):
+        person = line.claim.appointment.person
+        people.setdefault(person.pk, {"person": person, "amount": 0})["amount"] += line.amount
+    for pay in batch.coordinator_pay.select_related("appointment__person"):
+        person = pay.appointment.person
+        people.setdefault(person.pk, {"person": person, "amount": 0})["amount"] += pay.amount
+    accounts = {a.person_id: a for a in BankAccount.objects.filter(person__in=people)}
+    return [{**row, "account": accounts.get(pk)} for pk, row in sorted(people.items())]
+
+
+@transaction.atomic
+def batch_approve(*, actor: User, batch: PaymentBatch) -> None:
+    """A second person with the payment permission approves the totals (内部牽制, R-FEE-7)."""
+    _require_payer(actor)
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.created_by_id == actor.pk:
+        raise ValidationError("バッチを作成した本人は承認できません。別の支払権限者が承認してください。")
+    if batch.status != BatchStatus.DRAFT:
+        raise ValidationError("このバッチは承認待ちではありません。")
+    batch.status, batch.approved_by, batch.approved_at = BatchStatus.APPROVED, actor, timezone.now()
+    batch.save(update_fields=["status", "approved_by", "approved_at"])
+
+
+def batch_confirm(*, actor: User, batch: PaymentBatch) -> Path:
+    """Confirm an approved batch: its transfer file is written, and its lines are paid for good."""
+    _require_payer(actor)
+    rows = payees(batch)
+    missing = [row["person"].full_name for row in rows if row["account"] is None]
+    if missing:
+        raise ValidationError(f"振込口座が登録されていません：{'、'.join(missing[:10])}")
+    requester = zengin.Requester(**settings.ZENGIN_REQUESTER)
+    try:
+        body = zengin.transfer_file(
+            requester,
+            batch.transfer_date,
+            [
+                zengin.Payment(
+                    row["account"].bank_code,
+                    row["account"].bank_name,
+                    row["account"].branch_code,
+                    row["account"].branch_name,
+                    row["account"].account_type,
+                    row["account"].account_number,
+                    row["account"].holder_kana,
+                    row["amount"],
+                    f"{row['person'].pk:010d}",
+                )
+                for row in rows
+                if row["amount"] > 0
+            ],
+        )
+    except zengin.TransferFileError as error:
+        raise ValidationError(str(error)) from None
+    TRANSFER_DIR.mkdir(parents=True, exist_ok=True)
+    name = f"furikomi-{batch.pk:06d}-{batch.transfer_date:%Y%m%d}.txt"
+    temporary = TRANSFER_DIR / f".{name}.partial"
+    temporary.write_bytes(body)
+    try:
+        with transaction.atomic():
+            locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status != BatchStatus.APPROVED:
+                raise ValidationError(
+                    "このバッチは確定済みです。"
+                    if locked.status == BatchStatus.CONFIRMED
+                    else "承認されていません。"
+                )
+            locked.status, locked.confirmed_at, locked.transfer_file = (
+                BatchStatus.CONFIRMED,
+                timezone.now(),
+                name,
+            )
+            locked.save(update_fields=["status", "confirmed_at", "transfer_file"])
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, TRANSFER_DIR / name)
+    return TRANSFER_DIR / name
+
+
+@transaction.atomic
+def batch_cancel(*, actor: User, batch: PaymentBatch) -> None:
+    """Give up a batch not yet confirmed: its lines and pay wait for the next one."""
+    _require_payer(actor)
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == BatchStatus.CONFIRMED:
+        raise ValidationError("確定したバッチは取り消せません（誤りは次のバッチで訂正します）。")
+    batch.lines.update(batch=None)
+    batch.coordinator_pay.all().delete()
+    batch.delete()

@@ -1,0 +1,185 @@
+"""Quarterly payment batches (R-FEE-6): each line paid once, a second approver, the transfer file."""
+
+import datetime
+import threading
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from conftest import make_appointment, make_business, make_person, make_user
+from fieldwork.models import Visit
+from org.models import FiscalYear
+from org.roles import Role
+from payments import batches
+from payments.models import BatchStatus, ClaimLine, ClaimStatus, CoordinatorPay, Decision, FeeClaim, FeeRules
+from people.models import BankAccount, WorkDay
+
+
+@pytest.fixture
+def payers(db):
+    return (
+        make_user("payer_one", Role.HQ_STAFF, can_pay=True),
+        make_user("payer_two", Role.HQ_STAFF, can_pay=True),
+    )
+
+
+@pytest.fixture
+def decided(tokyo, people, tmp_path, monkeypatch):
+    """Two promoters' June 2011 lines decided by HQ, and a coordinator's working days in May."""
+    monkeypatch.setattr(batches, "TRANSFER_DIR", tmp_path / "transfers")
+    rules = FeeRules.objects.get(fiscal_year__year=2011)
+    lines = []
+    for n, kana in enumerate(["ﾔﾏﾀﾞ ﾀﾛｳ", "ｻﾄｳ ﾊﾅｺ"]):
+        appointment = make_appointment(make_person(tokyo, f"推進 {n}"), status="active", year=2011)
+        BankAccount.objects.create(
+            person=appointment.person,
+            bank_code="0005",
+            bank_name="ミツビシユーエフジエイ",
+            branch_code="123",
+            branch_name="シンジユク",
+            account_number=f"{n + 1:07d}",
+            holder_kana=kana,
+        )
+        claim = FeeClaim.objects.create(
+            appointment=appointment, month=datetime.date(2011, 6, 1), rules=rules, status=ClaimStatus.DECIDED
+        )
+        business = make_business(tokyo, f"支払商事{n}", year=2011)
+        for day in (3, 10):
+            visit = Visit.objects.create(
+                business=business,
+                appointment=appointment,
+                visited_on=datetime.date(2011, 6, day),
+                outcome="explained",
+                client_key=uuid.uuid4(),
+                recorded_by=people["tokyo_staff"],
+            )
+            lines.append(
+                ClaimLine.objects.create(
+                    claim=claim,
+                    kind="visit_fee",
+                    business=business,
+                    visit=visit,
+                    day=visit.visited_on,
+                    description="直接訪問",
+                    amount=1260,
+                    tax=60,
+                    branch_decision=Decision.ACCEPTED,
+                    hq_decision=Decision.ACCEPTED,
+                )
+            )
+    coordinator = make_appointment(
+        make_person(tokyo, "促進 花子"), role="coordinator", status="active", year=2011
+    )
+    BankAccount.objects.create(
+        person=coordinator.person,
+        bank_code="0001",
+        bank_name="ミズホ",
+        branch_code="001",
+        branch_name="トウキヨウ",
+        account_number="7777777",
+        holder_kana="ｿｸｼﾝ ﾊﾅｺ",
+    )
+    for day in (9, 10, 11):
+        WorkDay.objects.create(
+            appointment=coordinator, day=datetime.date(2011, 5, day), recorded_by=people["tokyo_staff"]
+        )
+    return lines
+
+
+def _create(payer):
+    return batches.batch_create(
+        actor=payer,
+        fiscal_year=FiscalYear.objects.get(year=2011),
+        quarter=1,
+        transfer_date=datetime.date(2011, 7, 15),
+    )
+
+
+def test_a_batch_gathers_decided_lines_and_coordinators_pay_with_totals_per_account(payers, decided):
+    batch = _create(payers[0])
+    assert batch.lines.count() == 4
+    pay = CoordinatorPay.objects.get()
+    assert (pay.days, pay.daily_rate, pay.amount) == (3, 9200, 27600)  # R-PPL-3
+    rows = {(r["code"], r["branch"]): r for r in batches.totals(batch)}
+    assert (rows[("A1", "東京支部")]["amount"], rows[("A1", "東京支部")]["tax"]) == (5040, 240)
+    assert rows[("B1", "東京支部")]["amount"] == 27600
+    # A second batch finds nothing left to pay.
+    with pytest.raises(ValidationError, match="支払う明細がありません"):
+        _create(payers[1])
+
+
+def test_the_creator_cannot_approve_and_only_payers_act_R_FEE_7(payers, decided, people):
+    batch = _create(payers[0])
+    with pytest.raises(ValidationError, match="作成した本人は承認できません"):
+        batches.batch_approve(actor=payers[0], batch=batch)
+    with pytest.raises(ValidationError, match="支払権限"):
+        batches.batch_approve(actor=people["hq_staff"], batch=batch)
+    batches.batch_approve(actor=payers[1], batch=batch)
+    batch.refresh_from_db()
+    assert (batch.status, batch.approved_by) == (BatchStatus.APPROVED, payers[1])
+
+
+def test_confirming_writes_one_transfer_record_per_payee_and_pays_once(payers, decided):
+    batch = _create(payers[0])
+    with pytest.raises(ValidationError, match="承認されていません"):
+        batches.batch_confirm(actor=payers[1], batch=batch)
+    batches.batch_approve(actor=payers[1], batch=batch)
+    path = batches.batch_confirm(actor=payers[1], batch=batch)
+    records = path.read_bytes().split(b"\r\n")[:-1]
+    assert [r[:1] for r in records] == [b"1", b"2", b"2", b"2", b"8", b"9"]
+    amounts = sorted(int(r[80:90]) for r in records if r[:1] == b"2")
+    assert amounts == [2520, 2520, 27600]
+    assert int(records[-2][7:19]) == 32640
+    assert not list(path.parent.glob(".*.partial"))
+    # Confirming again, as a double click would, pays nothing more.
+    with pytest.raises(ValidationError, match="確定済み"):
+        batches.batch_confirm(actor=payers[1], batch=batch)
+    with pytest.raises(ValidationError, match="取り消せません"):
+        batches.batch_cancel(actor=payers[0], batch=batch)
+
+
+def test_a_payee_without_an_account_stops_the_batch_and_nothing_is_paid(payers, decided):
+    BankAccount.objects.filter(holder_kana="ｻﾄｳ ﾊﾅｺ").delete()
+    batch = _create(payers[0])
+    batches.batch_approve(actor=payers[1], batch=batch)
+    with pytest.raises(ValidationError, match="振込口座が登録されていません：推進 1"):
+        batches.batch_confirm(actor=payers[1], batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.APPROVED
+    assert not batches.TRANSFER_DIR.exists() or not any(batches.TRANSFER_DIR.iterdir())
+
+
+def test_a_cancelled_batch_releases_its_lines_for_the_next(payers, decided):
+    batch = _create(payers[0])
+    batches.batch_cancel(actor=payers[0], batch=batch)
+    assert not ClaimLine.objects.exclude(batch=None).exists() and not CoordinatorPay.objects.exists()
+    assert _create(payers[1]).lines.count() == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite cannot test row locks")
+@pytest.mark.django_db(transaction=True)
+def test_twenty_batches_started_at_once_pay_each_line_once(payers, decided):
+    errors, made = [], []
+
+    def start():
+        try:
+            made.append(_create(payers[0]).pk)
+        except ValidationError:
+            errors.append(1)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) + len(errors) == 20
+    assert ClaimLine.objects.filter(batch__isnull=False).count() == 4
+    assert CoordinatorPay.objects.count() == 1
+    holders = set(ClaimLine.objects.values_list("batch", flat=True)) | set(
+        CoordinatorPay.objects.values_list("batch", flat=True)
+    )
+    assert holders <= set(made)
