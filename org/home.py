@@ -66,6 +66,9 @@ def home_context(user: User) -> dict:
         links.append(_link("委嘱", "appointment_list", note="申請・誓約書・決定・更新・委嘱状と推進員証"))
         links.append(_link("促進員の配置と手当", "allocation", note="配置人数・代表促進員・稼動日"))
         if user.is_hq:
+            links.append(_link("支給申請の本部審査", "hq_review", note="支部から送付された申請の支給決定"))
+            if user.has_payment_permission:
+                links.append(_link("支払バッチ", "batch_list", note="四半期ごとの支払・全銀振込ファイル"))
             links.append(_link("支部一覧", "branch_list", note="全国47支部の体制"))
         else:
             links.append(_link("自支部の情報", "branch_detail", user.branch_id))

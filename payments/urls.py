@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from payments import views
 
@@ -14,4 +14,13 @@ urlpatterns = [
     path("payments/review/send/", views.claims_send_view, name="claims_send"),
     path("payments/hq-review/", views.hq_review, name="hq_review"),
     path("payments/hq-review/lines/", views.lines_decide_view, name="lines_decide"),
+    path("payments/batches/", views.batch_list, name="batch_list"),
+    path("payments/batches/new/", views.batch_create, name="batch_create"),
+    path("payments/batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    re_path(
+        r"^payments/batches/(?P<pk>\d+)/(?P<action>approve|confirm|cancel)/$",
+        views.batch_action,
+        name="batch_action",
+    ),
+    path("payments/batches/<int:pk>/transfer.txt", views.batch_file, name="batch_file"),
 ]

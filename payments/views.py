@@ -6,7 +6,7 @@ import re
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,9 +17,9 @@ from org import access
 from org.models import Branch, FiscalYear
 from org.roles import FIELD_ROLES, HQ_ROLES, STAFF_ROLES, Role
 from org.where import where
-from payments import services
+from payments import batches, services
 from payments.forms import FeeRulesForm
-from payments.models import ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules
+from payments.models import BatchStatus, ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules, PaymentBatch
 from people.models import CoordinatorTerms
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
@@ -249,3 +249,98 @@ def lines_decide_view(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("next", "")
     safe = target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
     return redirect(target if safe else "hq_review")
+
+
+def _require_payer(request: HttpRequest) -> None:
+    if not request.user.has_payment_permission:
+        raise PermissionDenied("支払権限のある本部の職員だけが利用できます。")
+
+
+@access.role_required(*HQ_ROLES)
+def batch_list(request: HttpRequest) -> HttpResponse:
+    _require_payer(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "payments/batch_list.html",
+        {
+            "batches": PaymentBatch.objects.select_related("fiscal_year", "created_by", "approved_by")[:50],
+            "years": FiscalYear.objects.order_by("-year"),
+            "current": FiscalYear.for_date(today),
+            "today": today,
+        },
+    )
+
+
+@require_POST
+@access.role_required(*HQ_ROLES)
+def batch_create(request: HttpRequest) -> HttpResponse:
+    _require_payer(request)
+    fiscal_year = FiscalYear.chosen(request.POST.get("year"))
+    try:
+        quarter = int(request.POST.get("quarter", ""))
+        transfer_date = datetime.date.fromisoformat(request.POST.get("transfer_date", ""))
+        batch = batches.batch_create(
+            actor=request.user, fiscal_year=fiscal_year, quarter=quarter, transfer_date=transfer_date
+        )
+    except ValueError:
+        messages.error(request, "四半期と振込日を入力してください。")
+        return redirect("batch_list")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("batch_list")
+    messages.success(request, f"{batch}を作成しました。別の支払権限者が承認してください。")
+    return redirect("batch_detail", pk=batch.pk)
+
+
+@access.role_required(*HQ_ROLES)
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_payer(request)
+    batch = get_object_or_404(
+        PaymentBatch.objects.select_related("fiscal_year", "created_by", "approved_by"), pk=pk
+    )
+    rows = batches.totals(batch)
+    return render(
+        request,
+        "payments/batch_detail.html",
+        {
+            "batch": batch,
+            "totals": rows,
+            "total": sum(r["amount"] for r in rows),
+            "tax": sum(r["tax"] for r in rows),
+            "payees": batches.payees(batch),
+        },
+    )
+
+
+@require_POST
+@access.role_required(*HQ_ROLES)
+def batch_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Approve, confirm or cancel a batch; each step re-checks who may take it."""
+    _require_payer(request)
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    steps = {
+        "approve": (batches.batch_approve, "承認しました。"),
+        "confirm": (batches.batch_confirm, "確定しました。振込ファイルをダウンロードできます。"),
+        "cancel": (batches.batch_cancel, "取り消しました。明細は次のバッチで支払います。"),
+    }
+    step, done = steps[action]
+    try:
+        step(actor=request.user, batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("batch_detail", pk=pk)
+    messages.success(request, f"支払バッチを{done}")
+    return redirect("batch_list") if action == "cancel" else redirect("batch_detail", pk=pk)
+
+
+@access.role_required(*HQ_ROLES)
+def batch_file(request: HttpRequest, pk: int) -> FileResponse:
+    _require_payer(request)
+    batch = get_object_or_404(PaymentBatch, pk=pk, status=BatchStatus.CONFIRMED)
+    return FileResponse(
+        (batches.TRANSFER_DIR / batch.transfer_file).open("rb"),
+        as_attachment=True,
+        filename=batch.transfer_file,
+        content_type="text/plain; charset=shift_jis",
+    )

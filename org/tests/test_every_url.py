@@ -14,7 +14,7 @@ from conftest import login
 from councils.models import CouncilFile, CouncilMeeting
 from fieldwork.models import Enrolment, Evidence
 from org.models import Block, FiscalYear
-from payments.models import FeeClaim, FeeRules
+from payments.models import FeeClaim, FeeRules, PaymentBatch
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person
 from roster.models import Business, ImportJob, MatchReview
 
@@ -119,6 +119,11 @@ ROUTES = {
     "claims_send": ("POST", None, 403),
     "hq_review": ("GET", None, 403),
     "lines_decide": ("POST", None, 403),
+    "batch_list": ("GET", None, 403),
+    "batch_create": ("POST", None, 403),
+    "batch_detail": ("GET", "batch", 403),
+    "batch_action": ("POST", "batch_approve", 403),
+    "batch_file": ("GET", "batch", 403),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}
@@ -184,6 +189,9 @@ def _url(name, people, tokyo):
         return reverse(name)
     if target in {"xlsx", "letters"}:
         return reverse(name, args=[target])
+    if target in {"batch", "batch_approve"}:
+        batch = PaymentBatch.objects.get()
+        return reverse(name, args=[batch.pk, "approve"] if target == "batch_approve" else [batch.pk])
     if target == "year":
         return reverse(name, args=[2011])
     if target == "report":
@@ -281,6 +289,12 @@ def tokyo_rows(people, tokyo):
         size=1,
         content_type="application/pdf",
         uploaded_by=people["tokyo_staff"],
+    )
+    PaymentBatch.objects.create(
+        fiscal_year=job.fiscal_year,
+        quarter=1,
+        transfer_date=datetime.date.today(),
+        created_by=people["hq_admin"],
     )
     FeeClaim.objects.create(
         appointment=Appointment.objects.get(person__full_name="東京 太郎"),

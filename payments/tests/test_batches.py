@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from conftest import make_appointment, make_business, make_person, make_user
+from conftest import login, make_appointment, make_business, make_person, make_user
 from fieldwork.models import Visit
 from org.models import FiscalYear
 from org.roles import Role
@@ -183,3 +183,25 @@ def test_twenty_batches_started_at_once_pay_each_line_once(payers, decided):
         CoordinatorPay.objects.values_list("batch", flat=True)
     )
     assert holders <= set(made)
+
+
+def test_the_batch_pages_take_a_quarter_from_creation_to_the_transfer_file(client, payers, decided, people):
+
+    login(client, payers[0])
+    data = {"year": 2011, "quarter": 1, "transfer_date": "2011-07-15"}
+    response = client.post("/payments/batches/new/", data, follow=True)
+    assert "別の支払権限者が承認してください" in response.content.decode()
+    batch = response.context["batch"]
+    assert "5,040円" in response.content.decode() and "27,600円" in response.content.decode()
+    response = client.post(f"/payments/batches/{batch.pk}/approve/", follow=True)
+    assert "作成した本人は承認できません" in response.content.decode()
+    login(client, payers[1])
+    client.post(f"/payments/batches/{batch.pk}/approve/")
+    client.post(f"/payments/batches/{batch.pk}/confirm/")
+    response = client.post(f"/payments/batches/{batch.pk}/confirm/", follow=True)  # a double click
+    assert "このバッチは確定済みです。" in response.content.decode()
+    body = b"".join(client.get(f"/payments/batches/{batch.pk}/transfer.txt").streaming_content)
+    assert body.count(b"\r\n") == 6 and body.split(b"\r\n")[4][:1] == b"8"
+    login(client, people["hq_staff"])  # HQ, but without the payment permission
+    assert client.get("/payments/batches/").status_code == 403
+    assert client.get(f"/payments/batches/{batch.pk}/transfer.txt").status_code == 403
