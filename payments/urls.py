@@ -23,4 +23,9 @@ urlpatterns = [
         name="batch_action",
     ),
     path("payments/batches/<int:pk>/transfer.txt", views.batch_file, name="batch_file"),
+    re_path(
+        r"^payments/batches/(?P<pk>\d+)/documents\.(?P<fmt>pdf|xlsx)$",
+        views.batch_document,
+        name="batch_document",
+    ),
 ]

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from org import access
 from org.models import Branch, FiscalYear
 from org.roles import FIELD_ROLES, HQ_ROLES, STAFF_ROLES, Role
 from org.where import where
-from payments import batches, services
+from payments import batches, documents, services
 from payments.forms import FeeRulesForm
 from payments.models import BatchStatus, ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules, PaymentBatch
 from people.models import CoordinatorTerms
@@ -344,3 +345,21 @@ def batch_file(request: HttpRequest, pk: int) -> FileResponse:
         filename=batch.transfer_file,
         content_type="text/plain; charset=shift_jis",
     )
+
+
+@access.role_required(*HQ_ROLES)
+def batch_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The batch's payment statements (PDF) or its summary for accounting (Excel)."""
+    _require_payer(request)
+    batch = get_object_or_404(PaymentBatch.objects.select_related("fiscal_year"), pk=pk)
+    if fmt == "pdf":
+        response = HttpResponse(documents.statements(batch), content_type="application/pdf")
+        name = f"支払明細書_{batch.pk}.pdf"
+    else:
+        response = HttpResponse(
+            documents.summary_workbook(batch),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"支払集計_{batch.pk}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

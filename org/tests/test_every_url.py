@@ -124,6 +124,7 @@ ROUTES = {
     "batch_detail": ("GET", "batch", 403),
     "batch_action": ("POST", "batch_approve", 403),
     "batch_file": ("GET", "batch", 403),
+    "batch_document": ("GET", "batch_pdf", 403),
 }
 PUBLIC = {"login", "logout"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}
@@ -189,9 +190,10 @@ def _url(name, people, tokyo):
         return reverse(name)
     if target in {"xlsx", "letters"}:
         return reverse(name, args=[target])
-    if target in {"batch", "batch_approve"}:
+    if target in {"batch", "batch_approve", "batch_pdf"}:
         batch = PaymentBatch.objects.get()
-        return reverse(name, args=[batch.pk, "approve"] if target == "batch_approve" else [batch.pk])
+        extra = {"batch": [], "batch_approve": ["approve"], "batch_pdf": ["pdf"]}[target]
+        return reverse(name, args=[batch.pk, *extra])
     if target == "year":
         return reverse(name, args=[2011])
     if target == "report":

@@ -1,9 +1,12 @@
 """Quarterly payment batches (R-FEE-6): each line paid once, a second approver, the transfer file."""
 
 import datetime
+import io
+import re
 import threading
 import uuid
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -202,6 +205,17 @@ def test_the_batch_pages_take_a_quarter_from_creation_to_the_transfer_file(clien
     assert "このバッチは確定済みです。" in response.content.decode()
     body = b"".join(client.get(f"/payments/batches/{batch.pk}/transfer.txt").streaming_content)
     assert body.count(b"\r\n") == 6 and body.split(b"\r\n")[4][:1] == b"8"
+    statements = client.get(f"/payments/batches/{batch.pk}/documents.pdf").content
+    assert len(re.findall(rb"/Type /Page\b(?!s)", statements)) == 3  # one page per payee
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/payments/batches/{batch.pk}/documents.xlsx").content)
+    )
+    assert book.sheetnames == ["支部・区分経理別", "受取人別", "明細"]
+    rows = list(book["支部・区分経理別"].iter_rows(min_row=2, values_only=True))
+    assert rows == [
+        ("東京支部", "A1", "未手続事業一掃業務（加入勧奨推進費）", 4, 5040, 240),
+        ("東京支部", "B1", "適正加入促進業務（促進員手当）", 1, 27600, 0),
+    ]
     login(client, people["hq_staff"])  # HQ, but without the payment permission
     assert client.get("/payments/batches/").status_code == 403
     assert client.get(f"/payments/batches/{batch.pk}/transfer.txt").status_code == 403

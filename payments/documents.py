@@ -1,0 +1,107 @@
+"""Payment statements (支払明細書) per payee as PDF, and the batch's Excel summary for accounting."""
+
+import io
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+
+from lib import pdf, tables, wareki
+from payments.batches import payees, totals
+from payments.models import PaymentBatch
+
+FEDERATION = "全国労働保険事務組合連合会"
+
+
+def _person_lines(batch: PaymentBatch) -> dict:
+    lines: dict = {}
+    for line in batch.lines.select_related("claim__appointment__person", "business").order_by("day", "pk"):
+        lines.setdefault(line.claim.appointment.person_id, []).append(
+            [f"{line.day:%Y/%m/%d}", line.business.name, line.get_kind_display(), line.amount, line.tax]
+        )
+    for pay in batch.coordinator_pay.select_related("appointment__person"):
+        lines.setdefault(pay.appointment.person_id, []).append(
+            [f"{pay.month:%Y/%m}", f"{pay.days}日 × {pay.daily_rate:,}円", "促進員手当", pay.amount, 0]
+        )
+    return lines
+
+
+def statements(batch: PaymentBatch) -> bytes:
+    """One page (or more) per payee: every line with its tax part, and the total transferred."""
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, title="支払明細書", leftMargin=15 * mm, rightMargin=15 * mm
+    )
+    lines = _person_lines(batch)
+    people = payees(batch)
+    story = []
+    for index, row in enumerate(people):
+        person = row["person"]
+        rows = lines.get(person.pk, [])
+        tax = sum(r[4] for r in rows)
+        story += [
+            Paragraph("支払明細書", pdf.TITLE),
+            Paragraph(f"{person.full_name} 様", pdf.HEADING),
+            Paragraph(
+                f"{batch.fiscal_year.label} 第{batch.quarter}四半期分　振込日 {wareki.format_date(batch.transfer_date)}"
+                f"　振込先 {row['account'] or '未登録'}",
+                pdf.BODY,
+            ),
+            Spacer(1, 3 * mm),
+            pdf.table(["日付", "事業所・内容", "区分", "金額（税込）", "うち消費税"], rows, numeric_from=3),
+            Spacer(1, 3 * mm),
+            Paragraph(f"お支払額 {row['amount']:,}円（うち消費税 {tax:,}円）", pdf.HEADING),
+            Paragraph(FEDERATION, pdf.BODY),
+        ]
+        if index < len(people) - 1:
+            story.append(PageBreak())
+    if not story:
+        story = [Paragraph("支払明細書（対象者なし）", pdf.TITLE)]
+    document.build(story)
+    return buffer.getvalue()
+
+
+def summary_workbook(batch: PaymentBatch) -> bytes:
+    """Totals per branch and account code, the payees, and every line, for accounting (区分経理)."""
+    people = payees(batch)
+    detail = []
+    for line in batch.lines.select_related(
+        "claim__appointment__person", "claim__appointment__branch", "business"
+    ):
+        detail.append(
+            [
+                line.claim.appointment.branch.name,
+                line.claim.appointment.person.full_name,
+                line.day,
+                line.business.name,
+                line.get_kind_display(),
+                line.amount,
+                line.tax,
+            ]
+        )
+    for pay in batch.coordinator_pay.select_related("appointment__person", "appointment__branch"):
+        detail.append(
+            [
+                pay.appointment.branch.name,
+                pay.appointment.person.full_name,
+                pay.month,
+                f"{pay.days}日",
+                "促進員手当",
+                pay.amount,
+                0,
+            ]
+        )
+    return tables.write_workbook(
+        [
+            (
+                "支部・区分経理別",
+                ["支部", "区分コード", "区分", "件数", "金額（税込）", "うち消費税"],
+                [
+                    [r["branch"], r["code"], r["account"], r["count"], r["amount"], r["tax"]]
+                    for r in totals(batch)
+                ],
+            ),
+            ("受取人別", ["氏名", "支払額"], [[r["person"].full_name, r["amount"]] for r in people]),
+            ("明細", ["支部", "氏名", "日付", "事業所・内容", "区分", "金額（税込）", "うち消費税"], detail),
+        ]
+    )
