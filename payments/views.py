@@ -149,11 +149,11 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(request, "payments/review_list.html", {**place, "claims": claims_})
 
 
-def _back_to(request: HttpRequest) -> HttpResponse:
+def _back_to(request: HttpRequest, default: str = "review_list") -> HttpResponse:
     target = request.POST.get("next", "")
     # Only a path on this site: never an address from elsewhere.
     safe = target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
-    return redirect(target if safe else "review_list")
+    return redirect(target if safe else default)
 
 
 @require_POST
@@ -247,9 +247,7 @@ def lines_decide_view(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, f"{done:,}件の明細を本部で{Decision(request.POST['decision']).label}としました。"
         )
-    target = request.POST.get("next", "")
-    safe = target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
-    return redirect(target if safe else "hq_review")
+    return _back_to(request, "hq_review")
 
 
 def _require_payer(request: HttpRequest) -> None:
