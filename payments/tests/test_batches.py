@@ -16,7 +16,16 @@ from fieldwork.models import Visit
 from org.models import FiscalYear
 from org.roles import Role
 from payments import batches
-from payments.models import BatchStatus, ClaimLine, ClaimStatus, CoordinatorPay, Decision, FeeClaim, FeeRules
+from payments.models import (
+    BatchStatus,
+    ClaimLine,
+    ClaimStatus,
+    CoordinatorPay,
+    Decision,
+    FeeClaim,
+    FeeRules,
+    PaymentBatch,
+)
 from people.models import BankAccount, WorkDay
 
 
@@ -219,3 +228,25 @@ def test_the_batch_pages_take_a_quarter_from_creation_to_the_transfer_file(clien
     login(client, people["hq_staff"])  # HQ, but without the payment permission
     assert client.get("/payments/batches/").status_code == 403
     assert client.get(f"/payments/batches/{batch.pk}/transfer.txt").status_code == 403
+
+
+def test_running_the_batch_a_hundred_times_pays_each_line_once(payers, decided):
+    made = []
+    for _ in range(100):
+        try:
+            made.append(_create(payers[0]))
+        except ValidationError:
+            pass
+    assert len(made) == 1
+    assert set(ClaimLine.objects.values_list("batch", flat=True)) == {made[0].pk}
+
+
+def test_a_failure_halfway_leaves_nothing_half_taken(payers, decided, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(CoordinatorPay.objects, "bulk_create", broken)
+    with pytest.raises(RuntimeError):
+        _create(payers[0])
+    assert not ClaimLine.objects.exclude(batch=None).exists()
+    assert not PaymentBatch.objects.exists()
