@@ -24,6 +24,20 @@ def month_range(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 def outreach_report(appointment: Appointment, year: int, month: int) -> bytes:
     """Every contact the person recorded in the month, with the direct visits and enrolments counted."""
+    return landscape_pdf("労働保険加入勧奨状況報告書", outreach_story(appointment, year, month))
+
+
+def landscape_pdf(title: str, story: list) -> bytes:
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=landscape(A4), title=title, leftMargin=12 * mm, rightMargin=12 * mm
+    )
+    document.build(story)
+    return buffer.getvalue()
+
+
+def outreach_story(appointment: Appointment, year: int, month: int, copies=COPIES) -> list:
+    """The report's pages as flowables, one set per copy (正・副), to print alone or after a claim."""
     first, last = month_range(year, month)
     visits = list(
         Visit.objects.filter(appointment=appointment, visited_on__range=(first, last))
@@ -47,11 +61,8 @@ def outreach_report(appointment: Appointment, year: int, month: int) -> bytes:
     direct = sum(1 for v in visits if v.is_outreach)
     title = "労働保険加入勧奨状況報告書"
     period = f"{wareki.year_month(first)}分"
-    buffer = io.BytesIO()
-    size = landscape(A4)
-    document = SimpleDocTemplate(buffer, pagesize=size, title=title, leftMargin=12 * mm, rightMargin=12 * mm)
     story = []
-    for copy in COPIES:
+    for copy in copies:
         story += [
             Paragraph(f"{title}（{copy}）", pdf.TITLE),
             Paragraph(
@@ -76,7 +87,6 @@ def outreach_report(appointment: Appointment, year: int, month: int) -> bytes:
                 "上記のとおり報告します。　　　　年　　月　　日　　　氏名　　　　　　　　　　　　印", pdf.BODY
             ),
         ]
-        if copy != COPIES[-1]:
+        if copy != copies[-1]:
             story.append(PageBreak())
-    document.build(story)
-    return buffer.getvalue()
+    return story

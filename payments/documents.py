@@ -1,4 +1,5 @@
-"""Payment statements (支払明細書) per payee as PDF, and the batch's Excel summary for accounting."""
+"""Printed fees: the monthly claim form with its outreach report, payment statements per payee, and the
+batch's Excel summary for accounting."""
 
 import io
 
@@ -6,9 +7,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
+from fieldwork.documents import landscape_pdf, outreach_story
 from lib import pdf, tables, wareki
 from payments.batches import payees, totals
-from payments.models import PaymentBatch
+from payments.models import FeeClaim, PaymentBatch
 
 FEDERATION = "全国労働保険事務組合連合会"
 
@@ -105,3 +107,46 @@ def summary_workbook(batch: PaymentBatch) -> bytes:
             ("明細", ["支部", "氏名", "日付", "事業所・内容", "区分", "金額（税込）", "うち消費税"], detail),
         ]
     )
+
+
+def claim_form(claim: FeeClaim) -> bytes:
+    """The claim (労働保険調査説明費・成功報酬費支給申請書) with the month's outreach report attached (R-FEE-4)."""
+    appointment = claim.appointment
+    lines = list(claim.lines.filter(amount__gt=0).select_related("business"))
+    rows = [
+        [
+            f"{line.day:%Y/%m/%d}",
+            line.business.name,
+            line.get_kind_display(),
+            line.description,
+            line.amount,
+            line.tax,
+        ]
+        for line in lines
+    ]
+    story = [
+        Paragraph("労働保険調査説明費・成功報酬費支給申請書", pdf.TITLE),
+        Paragraph(
+            f"{wareki.year_month(claim.month)}分　{appointment.branch.name}　{appointment.get_role_display()} "
+            f"{appointment.person.full_name}（番号 {appointment.number}）　{claim.rules.fiscal_year.label}の支給基準",
+            pdf.BODY,
+        ),
+        Spacer(1, 3 * mm),
+        pdf.table(
+            ["日付", "事業所", "区分", "内容", "金額（税込）", "うち消費税"],
+            rows or [["", "支給の対象となる明細はありません。", "", "", "", ""]],
+            numeric_from=4,
+        ),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            f"申請額 {sum(line.amount for line in lines):,}円（うち消費税 {sum(line.tax for line in lines):,}円）",
+            pdf.HEADING,
+        ),
+        Paragraph(
+            "上記のとおり申請します。　　　　年　　月　　日　　　氏名　　　　　　　　　　　　印", pdf.BODY
+        ),
+        Paragraph(f"{FEDERATION} {appointment.branch.name}長 殿", pdf.BODY),
+        PageBreak(),
+        *outreach_story(appointment, claim.month.year, claim.month.month, copies=("正",)),
+    ]
+    return landscape_pdf("支給申請書", story)

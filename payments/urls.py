@@ -9,6 +9,7 @@ urlpatterns = [
     path("payments/claims/build/", views.claim_build, name="claim_build"),
     path("payments/claims/<int:pk>/", views.claim_detail, name="claim_detail"),
     path("payments/claims/<int:pk>/submit/", views.claim_submit, name="claim_submit"),
+    path("payments/claims/<int:pk>/form.pdf", views.claim_pdf, name="claim_pdf"),
     path("payments/review/", views.review_list, name="review_list"),
     path("payments/review/lines/", views.lines_review_view, name="lines_review"),
     path("payments/review/send/", views.claims_send_view, name="claims_send"),

@@ -361,3 +361,16 @@ def batch_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         name = f"支払集計_{batch.pk}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
+
+
+@access.role_required(*READERS, *FIELD_ROLES)
+def claim_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = access.get_for_user(
+        request.user,
+        FeeClaim.objects.select_related("appointment__person", "appointment__branch", "rules"),
+        pk,
+    )
+    response = HttpResponse(documents.claim_form(claim), content_type="application/pdf")
+    name = f"支給申請書_{claim.appointment.person.full_name}_{claim.month:%Y%m}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    return response

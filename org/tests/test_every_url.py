@@ -114,6 +114,7 @@ ROUTES = {
     "claim_build": ("POST", None, 302),
     "claim_detail": ("GET", "claim", 404),
     "claim_submit": ("POST", "claim", 404),
+    "claim_pdf": ("GET", "claim", 404),
     "review_list": ("GET", None, 403),
     "lines_review": ("POST", None, 403),
     "claims_send": ("POST", None, 403),
@@ -171,6 +172,7 @@ OTHER_BRANCH_STATUS = {
     "evidence_file": 404,
     "outreach_report": 404,
     "claim_detail": 404,
+    "claim_pdf": 404,
 }
 
 

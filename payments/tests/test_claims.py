@@ -1,6 +1,7 @@
 """A promoter's monthly claim, assembled from the month's records under its own year's rules (R-FEE-1 … R-FEE-4)."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -52,6 +53,10 @@ def test_the_month_is_assembled_with_a_reason_for_every_record_that_earns_nothin
     page = response.content.decode()
     assert "電話は調査説明費の対象外です" in page and "2回まで（既に2回）" in page
     assert "申請額 <strong>1,260円</strong>（うち消費税 60円）" in page
+    form = client.get(f"/payments/claims/{claim.pk}/form.pdf")
+    assert form["Content-Type"] == "application/pdf"
+    # The claim page, then the month's outreach report (the original) attached.
+    assert len(re.findall(rb"/Type /Page\b(?!s)", form.content)) == 2
 
 
 def test_a_submitted_claim_is_not_rebuilt_and_its_records_are_not_claimed_twice(client, people, alice, tokyo):
