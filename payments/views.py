@@ -156,18 +156,18 @@ def _back_to(request: HttpRequest, default: str = "review_list") -> HttpResponse
     return redirect(target if safe else default)
 
 
-@require_POST
-@access.role_required(*STAFF_ROLES)
-def lines_review_view(request: HttpRequest) -> HttpResponse:
-    """Accept or reject chosen lines, or every payable line of chosen claims at once."""
-    lines = access.changeable(request.user, ClaimLine.objects.all())
+def _chosen_lines(request: HttpRequest, lines, pending: dict):
+    """The lines ticked one by one, and the undecided ones of the claims ticked as a whole."""
     line_ids = [int(pk) for pk in request.POST.getlist("line") if pk.isdigit()]
     claim_ids = [int(pk) for pk in request.POST.getlist("claim") if pk.isdigit()]
-    chosen = lines.filter(Q(pk__in=line_ids) | Q(claim__in=claim_ids, branch_decision=Decision.PENDING))
+    return lines.filter(Q(pk__in=line_ids) | Q(claim__in=claim_ids, **pending))
+
+
+def _decide(request: HttpRequest, decide, lines, done_label: str, default: str) -> HttpResponse:
     try:
-        done = services.lines_review(
+        done = decide(
             actor=request.user,
-            lines=chosen,
+            lines=lines,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
         )
@@ -175,8 +175,17 @@ def lines_review_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         label = Decision(request.POST["decision"]).label
-        messages.success(request, f"{done:,}件の明細を{label}としました。")
-    return _back_to(request)
+        messages.success(request, f"{done:,}件の明細を{done_label}{label}としました。")
+    return _back_to(request, default)
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def lines_review_view(request: HttpRequest) -> HttpResponse:
+    """The branch accepts or rejects chosen lines, or every payable line of chosen claims at once."""
+    lines = access.changeable(request.user, ClaimLine.objects.all())
+    chosen = _chosen_lines(request, lines, {"branch_decision": Decision.PENDING})
+    return _decide(request, services.lines_review, chosen, "", "review_list")
 
 
 @require_POST
@@ -229,25 +238,8 @@ def hq_review(request: HttpRequest) -> HttpResponse:
 @require_POST
 @access.role_required(*HQ_ROLES)
 def lines_decide_view(request: HttpRequest) -> HttpResponse:
-    line_ids = [int(pk) for pk in request.POST.getlist("line") if pk.isdigit()]
-    claim_ids = [int(pk) for pk in request.POST.getlist("claim") if pk.isdigit()]
-    chosen = ClaimLine.objects.filter(
-        Q(pk__in=line_ids) | Q(claim__in=claim_ids, hq_decision=Decision.PENDING)
-    )
-    try:
-        done = services.lines_decide(
-            actor=request.user,
-            lines=chosen,
-            decision=request.POST.get("decision", ""),
-            reason=request.POST.get("reason", ""),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, f"{done:,}件の明細を本部で{Decision(request.POST['decision']).label}としました。"
-        )
-    return _back_to(request, "hq_review")
+    chosen = _chosen_lines(request, ClaimLine.objects.all(), {"hq_decision": Decision.PENDING})
+    return _decide(request, services.lines_decide, chosen, "本部で", "hq_review")
 
 
 def _require_payer(request: HttpRequest) -> None:
