@@ -185,3 +185,36 @@ def batch_cancel(*, actor: User, batch: PaymentBatch) -> None:
     batch.lines.update(batch=None)
     batch.coordinator_pay.all().delete()
     batch.delete()
+
+
+@transaction.atomic
+def line_reverse(*, actor: User, line: ClaimLine, reason: str) -> ClaimLine:
+    """Correct a paid line by a negative line paid in a later batch; the paid line is never edited."""
+    _require_payer(actor)
+    if not reason.strip():
+        raise ValidationError("訂正の理由を入力してください。")
+    line = ClaimLine.objects.select_for_update(of=("self",)).select_related("batch").get(pk=line.pk)
+    if line.batch is None or line.batch.status != BatchStatus.CONFIRMED:
+        raise ValidationError("支払済みの明細だけを訂正できます（未払の明細は審査で差し戻します）。")
+    if line.amount <= 0:
+        raise ValidationError("訂正の明細は訂正できません。")
+    if ClaimLine.objects.filter(reversal_of=line).exists():
+        raise ValidationError("この明細は既に訂正されています。")
+    now = timezone.now()
+    return ClaimLine.objects.create(
+        claim=line.claim,
+        kind=line.kind,
+        business=line.business,
+        day=line.day,
+        description=f"訂正（{reason.strip()}）"[:100],
+        amount=-line.amount,
+        tax=-line.tax,
+        branch_decision=Decision.ACCEPTED,
+        branch_by=actor,
+        branch_at=now,
+        hq_decision=Decision.ACCEPTED,
+        hq_reason=reason.strip()[:200],
+        hq_by=actor,
+        hq_at=now,
+        reversal_of=line,
+    )

@@ -188,6 +188,15 @@ class ClaimLine(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     hq_at = models.DateTimeField("本部審査日時", null=True, blank=True)
+    # A correction: the negative copy of a paid line, paid (deducted) in a later batch (issue 7, 5).
+    reversal_of = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+        verbose_name="訂正元",
+    )
     # Set when a batch takes the line; the line is paid once that batch is confirmed.
     batch = models.ForeignKey(
         "PaymentBatch",

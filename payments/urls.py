@@ -15,6 +15,7 @@ urlpatterns = [
     path("payments/review/send/", views.claims_send_view, name="claims_send"),
     path("payments/hq-review/", views.hq_review, name="hq_review"),
     path("payments/hq-review/lines/", views.lines_decide_view, name="lines_decide"),
+    path("payments/lines/<int:pk>/reverse/", views.line_reverse_view, name="line_reverse"),
     path("payments/batches/", views.batch_list, name="batch_list"),
     path("payments/batches/new/", views.batch_create, name="batch_create"),
     path("payments/batches/<int:pk>/", views.batch_detail, name="batch_detail"),

@@ -98,7 +98,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         FeeClaim.objects.select_related("appointment__person", "appointment__branch", "rules"),
         pk,
     )
-    lines = list(claim.lines.select_related("business"))
+    lines = list(claim.lines.select_related("business", "batch", "reversal"))
     return render(
         request,
         "payments/claim_detail.html",
@@ -366,3 +366,18 @@ def claim_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     name = f"支給申請書_{claim.appointment.person.full_name}_{claim.month:%Y%m}.pdf"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
     return response
+
+
+@require_POST
+@access.role_required(*HQ_ROLES)
+def line_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a paid line: a negative line joins the next batch (R-FEE-6, correction)."""
+    _require_payer(request)
+    line = get_object_or_404(ClaimLine, pk=pk)
+    try:
+        batches.line_reverse(actor=request.user, line=line, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "訂正の明細を作成しました。次の支払バッチで差し引かれます。")
+    return redirect("claim_detail", pk=line.claim_id)

@@ -120,6 +120,7 @@ ROUTES = {
     "claims_send": ("POST", None, 403),
     "hq_review": ("GET", None, 403),
     "lines_decide": ("POST", None, 403),
+    "line_reverse": ("POST", "line", 403),
     "batch_list": ("GET", None, 403),
     "batch_create": ("POST", None, 403),
     "batch_detail": ("GET", "batch", 403),
@@ -192,6 +193,8 @@ def _url(name, people, tokyo):
         return reverse(name)
     if target in {"xlsx", "letters"}:
         return reverse(name, args=[target])
+    if target == "line":
+        return reverse(name, args=[1])
     if target in {"batch", "batch_approve", "batch_pdf"}:
         batch = PaymentBatch.objects.get()
         extra = {"batch": [], "batch_approve": ["approve"], "batch_pdf": ["pdf"]}[target]

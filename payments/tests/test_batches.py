@@ -252,3 +252,41 @@ def test_a_failure_halfway_leaves_nothing_half_taken(payers, decided, monkeypatc
         _create(payers[0])
     assert not ClaimLine.objects.exclude(batch=None).exists()
     assert not PaymentBatch.objects.exists()
+
+
+def test_a_paid_line_is_corrected_by_a_negative_line_in_the_next_batch(client, payers, decided):
+    batch = _create(payers[0])
+    line = decided[0]
+    login(client, payers[1])
+    response = client.post(f"/payments/lines/{line.pk}/reverse/", {"reason": "二重訪問"}, follow=True)
+    assert "支払済みの明細だけを訂正できます" in response.content.decode()  # not paid yet
+    batches.batch_approve(actor=payers[1], batch=batch)
+    batches.batch_confirm(actor=payers[1], batch=batch)
+    response = client.post(f"/payments/lines/{line.pk}/reverse/", {"reason": "二重訪問"}, follow=True)
+    assert "次の支払バッチで差し引かれます" in response.content.decode()
+    correction = ClaimLine.objects.get(reversal_of=line)
+    assert (correction.amount, correction.tax, correction.batch) == (-1260, -60, None)
+    line.refresh_from_db()
+    assert (line.amount, line.batch) == (1260, batch)  # the paid line itself is never edited
+    response = client.post(f"/payments/lines/{line.pk}/reverse/", {"reason": "再度"}, follow=True)
+    assert "既に訂正されています" in response.content.decode()
+    # The next quarter's batch deducts it from that person's next payment.
+    more = ClaimLine.objects.create(
+        claim=line.claim,
+        kind="visit_fee",
+        business=line.business,
+        day=line.day,
+        description="直接訪問",
+        amount=1260,
+        tax=60,
+        branch_decision=Decision.ACCEPTED,
+        hq_decision=Decision.ACCEPTED,
+    )
+    following = batches.batch_create(
+        actor=payers[0],
+        fiscal_year=FiscalYear.objects.get(year=2011),
+        quarter=2,
+        transfer_date=datetime.date(2011, 10, 14),
+    )
+    assert set(following.lines.values_list("pk", flat=True)) == {correction.pk, more.pk}
+    assert [row["amount"] for row in batches.payees(following)] == [0]
