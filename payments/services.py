@@ -5,9 +5,10 @@ from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from fieldwork.documents import month_range
 from fieldwork.models import Enrolment, Visit
 from org.models import FiscalYear, User
@@ -38,56 +39,85 @@ def rules_for(day: datetime.date) -> FeeRules:
 
 @transaction.atomic
 def claim_assemble(*, appointment: Appointment, year: int, month: int) -> FeeClaim:
-    """Build (or rebuild, while still a draft) the month's claim under its own year's rules.
+    """Build (or rebuild, while still a draft) one person's claim for the month."""
+    first = datetime.date(year, month, 1)
+    claim = FeeClaim.objects.filter(appointment=appointment, month=first).first()
+    if claim is not None and claim.status != ClaimStatus.DRAFT:
+        raise ValidationError("この月の支給申請は提出済みのため、作り直せません。")
+    claims_assemble(year=year, month=month, appointments=Appointment.objects.filter(pk=appointment.pk))
+    return FeeClaim.objects.get_or_create(
+        appointment=appointment, month=first, defaults={"rules": rules_for(first)}
+    )[0]
+
+
+@transaction.atomic
+def claims_assemble(*, year: int, month: int, appointments=None) -> int:
+    """Build (or rebuild, while still drafts) the month's claims of ``appointments`` — everyone when
+    None, as the national month-end run does — under the rules of the claim's own year.
 
     The month's visits and enrolments all appear, with why any earns nothing; earlier records of
     the same person join when they have become payable since (evidence completed, a rejected line
-    fixed) — always with the rules of the claim's year.
+    fixed). A submitted claim is left alone. The caps (R-FEE-1: paid visits per business; R-FEE-2:
+    once per business and insurance) count across people, in date order, so the whole month is
+    computed at once. Returns the number of claims holding lines.
     """
     first, last = month_range(year, month)
     rules = rules_for(first)
-    claim, _ = FeeClaim.objects.select_for_update().get_or_create(
-        appointment=appointment, month=first, defaults={"rules": rules}
-    )
-    if claim.status != ClaimStatus.DRAFT:
-        raise ValidationError("この月の支給申請は提出済みのため、作り直せません。")
-    claim.lines.all().delete()
-    live = live_lines()
-    taken_visits = set(live.exclude(visit=None).values_list("visit", flat=True))
-    taken_enrolments = set(live.exclude(enrolment=None).values_list("enrolment", flat=True))
     since = rules.fiscal_year.start
-    visits = Visit.objects.filter(appointment=appointment, visited_on__range=(since, last)).exclude(
-        pk__in=taken_visits
+    claims_ = FeeClaim.objects.filter(month=first)
+    if appointments is not None:
+        claims_ = claims_.filter(appointment__in=appointments)
+    drafts = dict(
+        claims_.filter(status=ClaimStatus.DRAFT).select_for_update().values_list("appointment_id", "pk")
     )
-    enrolments = Enrolment.objects.filter(appointment=appointment, enrolled_on__range=(since, last)).exclude(
-        pk__in=taken_enrolments
+    ClaimLine.objects.filter(claim__in=drafts.values()).delete()
+    closed = set(claims_.exclude(status=ClaimStatus.DRAFT).values_list("appointment_id", flat=True))
+
+    live = live_lines()
+    visits = Visit.objects.filter(visited_on__range=(since, last)).exclude(
+        Exists(live.filter(visit=OuterRef("pk")))
     )
-    businesses = set(visits.values_list("business", flat=True)) | set(
-        enrolments.values_list("business", flat=True)
-    )
+    # An enrolment credited to no promoter pays no one.
+    enrolments = Enrolment.objects.filter(
+        enrolled_on__range=(since, last), appointment__isnull=False
+    ).exclude(Exists(live.filter(enrolment=OuterRef("pk"))))
+    if appointments is not None:
+        visits, enrolments = (
+            visits.filter(appointment__in=appointments),
+            enrolments.filter(appointment__in=appointments),
+        )
+    visits, enrolments = visits.exclude(appointment__in=closed), enrolments.exclude(appointment__in=closed)
     paid_visits = Counter(
         dict(
-            live.filter(kind=claims.VISIT_FEE, business__in=businesses)
+            live.filter(kind=claims.VISIT_FEE, business__in=visits.values("business"))
             .values_list("business")
             .annotate(n=Count("pk"))
         )
     )
     paid_insurances = {
         (business, insurance)
-        for business, kind in live.filter(kind=claims.SUCCESS_FEE, business__in=businesses).values_list(
-            "business", "enrolment__kind"
-        )
+        for business, kind in live.filter(
+            kind=claims.SUCCESS_FEE, business__in=enrolments.values("business")
+        ).values_list("business", "enrolment__kind")
         for insurance in claims.insurances(kind)
     }
-    lines = claims.visit_lines(rules, claims.visit_records(visits), paid_visits) + claims.success_lines(
-        rules, claims.enrolment_records(enrolments), paid_insurances
+    visit_records, enrolment_records = claims.visit_records(visits), claims.enrolment_records(enrolments)
+    owner = {(claims.VISIT_FEE, r.pk): r.appointment_id for r in visit_records}
+    owner |= {(claims.SUCCESS_FEE, r.pk): r.appointment_id for r in enrolment_records}
+    lines = claims.visit_lines(rules, visit_records, paid_visits) + claims.success_lines(
+        rules, enrolment_records, paid_insurances
     )
     # Earlier months' records join only when they now pay; this month's show either way.
-    kept = [line for line in lines if line.day >= first or line.payable]
+    kept = [(owner[line.kind, line.source_pk], line) for line in lines if line.day >= first or line.payable]
+    missing = {appointment for appointment, _ in kept} - drafts.keys()
+    FeeClaim.objects.bulk_create([FeeClaim(appointment_id=a, month=first, rules=rules) for a in missing])
+    drafts |= dict(
+        FeeClaim.objects.filter(month=first, appointment__in=missing).values_list("appointment_id", "pk")
+    )
     ClaimLine.objects.bulk_create(
         [
             ClaimLine(
-                claim=claim,
+                claim_id=drafts[appointment],
                 kind=line.kind,
                 business_id=line.business_id,
                 visit_id=line.source_pk if line.kind == claims.VISIT_FEE else None,
@@ -98,10 +128,11 @@ def claim_assemble(*, appointment: Appointment, year: int, month: int) -> FeeCla
                 tax=line.tax,
                 reasons=line.reasons,
             )
-            for line in kept
-        ]
+            for appointment, line in kept
+        ],
+        batch_size=5000,
     )
-    return claim
+    return len({appointment for appointment, _ in kept})
 
 
 def claim_submit(*, actor: User, claim: FeeClaim) -> None:
@@ -114,6 +145,18 @@ def claim_submit(*, actor: User, claim: FeeClaim) -> None:
         raise ValidationError("支給の対象となる明細がありません。")
     claim.status, claim.submitted_at, claim.submitted_by = ClaimStatus.SUBMITTED, timezone.now(), actor
     claim.save(update_fields=["status", "submitted_at", "submitted_by"])
+
+
+def _record(actor: User, what: str, lines: list[ClaimLine]) -> None:
+    """One audit row per branch for a bulk decision; each line keeps who and when as well."""
+    for branch_id, count in Counter(line.claim.appointment.branch_id for line in lines).items():
+        AuditEntry.record_event(
+            "bulk_change",
+            target=ClaimLine,
+            target_repr=f"{what} {count:,}件",
+            actor=actor,
+            branch_id=branch_id,
+        )
 
 
 def _check_reviewer(actor: User, line: ClaimLine) -> None:
@@ -131,7 +174,7 @@ def lines_review(*, actor: User, lines, decision: str, reason: str = "") -> int:
         raise ValidationError("差戻しの理由を入力してください。")
     chosen = list(
         lines.filter(claim__status=ClaimStatus.SUBMITTED, amount__gt=0)
-        .select_related("claim")
+        .select_related("claim__appointment")
         .select_for_update(of=("self",))
     )
     now = timezone.now()
@@ -140,6 +183,7 @@ def lines_review(*, actor: User, lines, decision: str, reason: str = "") -> int:
         line.branch_decision, line.branch_reason = decision, reason.strip()
         line.branch_by, line.branch_at = actor, now
     ClaimLine.objects.bulk_update(chosen, ["branch_decision", "branch_reason", "branch_by", "branch_at"])
+    _record(actor, f"支部審査（{Decision(decision).label}）", chosen)
     return len(chosen)
 
 
@@ -170,7 +214,7 @@ def lines_decide(*, actor: User, lines, decision: str, reason: str = "") -> int:
         raise ValidationError("差戻しの理由を入力してください。")
     chosen = list(
         lines.filter(claim__status=ClaimStatus.SENT, branch_decision=Decision.ACCEPTED, amount__gt=0)
-        .select_related("claim")
+        .select_related("claim__appointment")
         .select_for_update(of=("self",))
     )
     now = timezone.now()
@@ -178,6 +222,7 @@ def lines_decide(*, actor: User, lines, decision: str, reason: str = "") -> int:
         _check_reviewer(actor, line)
         line.hq_decision, line.hq_reason, line.hq_by, line.hq_at = decision, reason.strip(), actor, now
     ClaimLine.objects.bulk_update(chosen, ["hq_decision", "hq_reason", "hq_by", "hq_at"])
+    _record(actor, f"本部審査（{Decision(decision).label}）", chosen)
     claim_ids = {line.claim_id for line in chosen}
     undecided = set(
         ClaimLine.objects.filter(

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from audit.models import AuditEntry
 from conftest import login, make_appointment, make_business, make_person, make_user
 from fieldwork.models import Visit
 from org.roles import Role
@@ -64,6 +65,13 @@ def test_many_claims_are_accepted_and_sent_to_hq_at_once(client, people, submitt
     assert "審査が終わっていない明細がある申請は送付できません" in response.content.decode()
     client.post("/payments/review/lines/", {"claim": submitted.pk, "decision": "accepted"})
     assert not submitted.lines.filter(branch_decision=Decision.PENDING).exists()
+    # One audit row for the bulk decision, in the branch's trail.
+    entry = AuditEntry.objects.get(event="bulk_change")
+    assert (entry.object_repr, entry.actor, entry.branch) == (
+        "支部審査（承認） 2件",
+        people["tokyo_staff"],
+        tokyo,
+    )
     response = client.post("/payments/review/send/", {"claim": submitted.pk}, follow=True)
     assert "1件の支給申請を本部へ送付しました。" in response.content.decode()
     submitted.refresh_from_db()
