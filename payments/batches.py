@@ -7,19 +7,19 @@ temporary name and renames it only after the batch is committed as confirmed.
 """
 
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from lib import zengin
 from org.models import FiscalYear, User
 from payments.models import ACCOUNT_CODES, BatchStatus, ClaimLine, CoordinatorPay, Decision, PaymentBatch
-from people.models import AppointmentRole, BankAccount, WorkDay
+from people.models import AppointmentRole, BankAccount, Person, WorkDay
 from people.services import terms_for
 
 TRANSFER_DIR = Path(settings.VAR_DIR) / "files" / "transfers"
@@ -79,31 +79,46 @@ def batch_create(*, actor: User, fiscal_year: FiscalYear, quarter: int, transfer
 def totals(batch: PaymentBatch) -> list[dict]:
     """Amounts per branch and account code (区分経理, R-FEE-7), tax part included."""
     table: dict = defaultdict(lambda: {"amount": 0, "tax": 0, "count": 0})
-    for line in batch.lines.select_related("claim__appointment__branch"):
-        code, name = ACCOUNT_CODES[line.kind]
-        row = table[(line.claim.appointment.branch.name, code, name)]
-        row["amount"] += line.amount
-        row["tax"] += line.tax
-        row["count"] += 1
-    for pay in batch.coordinator_pay.select_related("appointment__branch"):
-        code, name = ACCOUNT_CODES["coordinator"]
-        row = table[(pay.appointment.branch.name, code, name)]
-        row["amount"] += pay.amount
-        row["count"] += 1
+    fees = (
+        batch.lines.values_list("claim__appointment__branch__name", "kind")
+        .annotate(amount=Sum("amount"), tax=Sum("tax"), count=Count("pk"))
+        .order_by()
+    )
+    pay = (
+        batch.coordinator_pay.values_list("appointment__branch__name")
+        .annotate(amount=Sum("amount"), count=Count("pk"))
+        .order_by()
+    )
+    for branch, kind, amount, tax, count in fees:
+        _add(table[(branch, *ACCOUNT_CODES[kind])], amount, tax, count)
+    for branch, amount, count in pay:
+        _add(table[(branch, *ACCOUNT_CODES["coordinator"])], amount, 0, count)
     return [{"branch": b, "code": c, "account": n, **v} for (b, c, n), v in sorted(table.items())]
+
+
+def _add(row: dict, amount: int, tax: int, count: int) -> None:
+    row["amount"] += amount
+    row["tax"] += tax
+    row["count"] += count
 
 
 def payees(batch: PaymentBatch) -> list[dict]:
     """One row per person paid: their fees and pay summed, and the account it goes to."""
-    people: dict = {}
-    for line in batch.lines.select_related("claim__appointment__person"):
-        person = line.claim.appointment.person
-        people.setdefault(person.pk, {"person": person, "amount": 0})["amount"] += line.amount
-    for pay in batch.coordinator_pay.select_related("appointment__person"):
-        person = pay.appointment.person
-        people.setdefault(person.pk, {"person": person, "amount": 0})["amount"] += pay.amount
-    accounts = {a.person_id: a for a in BankAccount.objects.filter(person__in=people)}
-    return [{**row, "account": accounts.get(pk)} for pk, row in sorted(people.items())]
+    amounts: Counter = Counter()
+    for person, amount in (
+        batch.lines.values_list("claim__appointment__person").annotate(amount=Sum("amount")).order_by()
+    ):
+        amounts[person] += amount
+    for person, amount in (
+        batch.coordinator_pay.values_list("appointment__person").annotate(amount=Sum("amount")).order_by()
+    ):
+        amounts[person] += amount
+    people = Person.objects.in_bulk(amounts)
+    accounts = {a.person_id: a for a in BankAccount.objects.filter(person__in=amounts)}
+    return [
+        {"person": people[pk], "amount": amount, "account": accounts.get(pk)}
+        for pk, amount in sorted(amounts.items())
+    ]
 
 
 @transaction.atomic
