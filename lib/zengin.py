@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import jaconv
+from zengin_code import Bank
 
 PAYEE_NAME_LENGTH = 30  # data record field 9, C30
 
@@ -88,6 +89,15 @@ class Payment:
 
 class TransferFileError(ValueError):
     pass
+
+
+def transfer_names(bank_code: str, branch_code: str) -> tuple[str, str]:
+    """The bank's and branch's names as a transfer file carries them: the kana of the Zengin code
+    data, not the kanji shown on screens. A code the data no longer lists (a merged bank) leaves
+    the names blank; the codes alone route the transfer."""
+    bank = Bank.all.get(bank_code)
+    branch = bank.branches.get(branch_code) if bank else None
+    return (bank.kana if bank else "", branch.kana if branch else "")
 
 
 def _n(value, width: int, field: str) -> str:

@@ -149,9 +149,9 @@ def batch_confirm(*, actor: User, batch: PaymentBatch) -> Path:
             [
                 zengin.Payment(
                     row["account"].bank_code,
-                    row["account"].bank_name,
+                    names[0],
                     row["account"].branch_code,
-                    row["account"].branch_name,
+                    names[1],
                     row["account"].account_type,
                     row["account"].account_number,
                     row["account"].holder_kana,
@@ -160,6 +160,7 @@ def batch_confirm(*, actor: User, batch: PaymentBatch) -> Path:
                 )
                 for row in rows
                 if row["amount"] > 0
+                for names in [zengin.transfer_names(row["account"].bank_code, row["account"].branch_code)]
             ],
         )
     except zengin.TransferFileError as error:

@@ -27,6 +27,7 @@ from payments.models import (
     PaymentBatch,
 )
 from people.models import BankAccount, WorkDay
+from people.services import clean_bank_account
 
 
 @pytest.fixture
@@ -45,14 +46,16 @@ def decided(tokyo, people, tmp_path, monkeypatch):
     lines = []
     for n, kana in enumerate(["ﾔﾏﾀﾞ ﾀﾛｳ", "ｻﾄｳ ﾊﾅｺ"]):
         appointment = make_appointment(make_person(tokyo, f"推進 {n}"), status="active", year=2011)
+        # Stored as the account form stores it: the bank's and branch's names in kanji.
         BankAccount.objects.create(
             person=appointment.person,
-            bank_code="0005",
-            bank_name="ミツビシユーエフジエイ",
-            branch_code="123",
-            branch_name="シンジユク",
-            account_number=f"{n + 1:07d}",
-            holder_kana=kana,
+            **clean_bank_account(
+                bank_code="0005",
+                branch_code="123",
+                account_type="1",
+                account_number=f"{n + 1}",
+                holder_name=kana,
+            ),
         )
         claim = FeeClaim.objects.create(
             appointment=appointment, month=datetime.date(2011, 6, 1), rules=rules, status=ClaimStatus.DECIDED
@@ -86,12 +89,13 @@ def decided(tokyo, people, tmp_path, monkeypatch):
     )
     BankAccount.objects.create(
         person=coordinator.person,
-        bank_code="0001",
-        bank_name="ミズホ",
-        branch_code="001",
-        branch_name="トウキヨウ",
-        account_number="7777777",
-        holder_kana="ｿｸｼﾝ ﾊﾅｺ",
+        **clean_bank_account(
+            bank_code="0001",
+            branch_code="001",
+            account_type="1",
+            account_number="7777777",
+            holder_name="ソクシン ハナコ",
+        ),
     )
     for day in (9, 10, 11):
         WorkDay.objects.create(
@@ -143,6 +147,10 @@ def test_confirming_writes_one_transfer_record_per_payee_and_pays_once(payers, d
     assert [r[:1] for r in records] == [b"1", b"2", b"2", b"2", b"8", b"9"]
     amounts = sorted(int(r[80:90]) for r in records if r[:1] == b"2")
     assert amounts == [2520, 2520, 27600]
+    # Bank and branch names in the half-width kana of the Zengin code data, not the kanji on screen.
+    mizuho = next(r for r in records if r[:1] == b"2" and r[1:5] == b"0001")
+    assert mizuho[5:20].decode("cp932") == "ﾐｽﾞﾎ".ljust(15)
+    assert mizuho[23:38].decode("cp932") == "ﾄｳｷﾖｳ".ljust(15)
     assert int(records[-2][7:19]) == 32640
     assert not list(path.parent.glob(".*.partial"))
     # Confirming again, as a double click would, pays nothing more.
