@@ -117,6 +117,16 @@ class EvidenceKind(models.TextChoices):
     E_APPLICATION = "e_application", "電子申請の到達通知等（印刷）"
 
 
+def required_evidence(covers_koyou: bool, filed_electronically: bool) -> list[str]:
+    """R-ENR-2: the notice always; for employment insurance its notices; the e-filing print if filed online."""
+    kinds = [EvidenceKind.ENROLMENT_NOTICE]
+    if covers_koyou:
+        kinds += [EvidenceKind.ESTABLISHMENT_NOTICE, EvidenceKind.INSURED_CONFIRMATION]
+    if filed_electronically:
+        kinds.append(EvidenceKind.E_APPLICATION)
+    return kinds
+
+
 class Enrolment(models.Model):
     """An enrolment (保険関係成立) of a business in one or both insurances (R-ENR-1 … R-ENR-4)."""
 
@@ -183,13 +193,7 @@ class Enrolment(models.Model):
 
     @property
     def required_evidence(self) -> list[str]:
-        """R-ENR-2: the notice always; for employment insurance its notices; the e-filing print if filed online."""
-        kinds = [EvidenceKind.ENROLMENT_NOTICE]
-        if self.covers_koyou:
-            kinds += [EvidenceKind.ESTABLISHMENT_NOTICE, EvidenceKind.INSURED_CONFIRMATION]
-        if self.filed_electronically:
-            kinds.append(EvidenceKind.E_APPLICATION)
-        return kinds
+        return required_evidence(self.covers_koyou, self.filed_electronically)
 
     def evidence_checklist(self, present: set[str] | None = None) -> list[tuple[str, bool]]:
         """(document, provided) for each document required; ``present`` saves a query when known."""

@@ -12,6 +12,8 @@ from lib import wareki
 from org import access
 from org.models import Branch, FiscalYear, User
 from org.roles import ADMIN_ROLES, FIELD_ROLES, Role
+from payments import services as payment_services
+from payments.models import ClaimStatus, FeeClaim
 from roster.models import OPEN_STATUSES, Business
 
 ROLE_INTROS = {
@@ -102,7 +104,24 @@ def home_context(user: User) -> dict:
         "stats": stats,
         "links": links,
         "overdue_councils": _overdue_by_branch(user, today) if user.role not in FIELD_ROLES else [],
+        **_claims_behind(user, today),
     }
+
+
+def _claims_behind(user: User, today: datetime.date) -> dict:
+    """Staff: claims past the branch's sending deadline, per branch (R-FEE-5). Promoters and
+    instructors: their claims of past months not yet submitted (R-FEE-4)."""
+    claims_ = access.visible(user, FeeClaim.objects.all())
+    if user.role in FIELD_ROLES:
+        months = claims_.filter(status=ClaimStatus.DRAFT, month__lt=today.replace(day=1), lines__amount__gt=0)
+        return {"unsubmitted_claims": sorted(set(months.values_list("month", flat=True)))}
+    overdue = (
+        payment_services.overdue_at_branch(claims_, today)
+        .values_list("appointment__branch__name")
+        .annotate(n=Count("pk"))
+        .order_by("appointment__branch__prefecture__code")
+    )
+    return {"overdue_claims": list(overdue)}
 
 
 def _overdue_by_branch(user: User, today: datetime.date) -> list[dict]:

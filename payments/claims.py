@@ -8,7 +8,15 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from fieldwork.models import KOYOU_KINDS, ROUSAI_KINDS, EnrolmentKind, Evidence, Method
+from fieldwork.models import (
+    KOYOU_KINDS,
+    ROUSAI_KINDS,
+    EnrolmentKind,
+    Evidence,
+    EvidenceKind,
+    Method,
+    required_evidence,
+)
 from payments.models import FeeRules
 
 VISIT_FEE, SUCCESS_FEE = "visit_fee", "success_fee"
@@ -118,12 +126,8 @@ def success_lines(rules: FeeRules, enrolments: list[EnrolmentRecord], paid_befor
 
 def visit_records(visits) -> list[VisitRecord]:
     # Plain values, not model instances: a national month holds over 100,000 visits.
-    return [
-        VisitRecord(*row)
-        for row in visits.values_list(
-            "pk", "business_id", "business__name", "visited_on", "method", "appointment_id"
-        )
-    ]
+    fields = ("pk", "business_id", "business__name", "visited_on", "method", "appointment_id")
+    return [VisitRecord(*row) for row in visits.order_by().values_list(*fields)]
 
 
 def enrolment_records(enrolments) -> list[EnrolmentRecord]:
@@ -132,33 +136,43 @@ def enrolment_records(enrolments) -> list[EnrolmentRecord]:
         "enrolment_id", "kind"
     ):
         present[enrolment_id].add(kind)
-    result = []
-    for e in enrolments.select_related("business").only(
+    fields = (
         "pk",
-        "business",
+        "business_id",
         "business__name",
         "enrolled_on",
         "kind",
-        "covers_koyou",
-        "filed_electronically",
         "bureau_guidance",
         "ex_officio",
+        "covers_koyou",
+        "filed_electronically",
         "koyou_confirmed_at",
         "appointment_id",
-    ):
-        missing = tuple(label for label, done in e.evidence_checklist(present[e.pk]) if not done)
+    )
+    result = []
+    for (
+        pk,
+        business,
+        name,
+        day,
+        kind,
+        guidance,
+        ex_officio,
+        koyou,
+        online,
+        confirmed,
+        appointment,
+    ) in enrolments.order_by().values_list(*fields):
+        missing = tuple(
+            EvidenceKind(required).label
+            for required in required_evidence(koyou, online)
+            if required not in present[pk]
+        )
+        # R-ENR-3: employment insurance is confirmed by the branch before a success fee.
+        unconfirmed = koyou and confirmed is None
         result.append(
             EnrolmentRecord(
-                e.pk,
-                e.business_id,
-                e.business.name,
-                e.enrolled_on,
-                e.kind,
-                e.bureau_guidance,
-                e.ex_officio,
-                missing,
-                e.needs_koyou_confirmation,
-                e.appointment_id,
+                pk, business, name, day, kind, guidance, ex_officio, missing, unconfirmed, appointment
             )
         )
     return result

@@ -5,12 +5,13 @@ from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from fieldwork.documents import month_range
 from fieldwork.models import Enrolment, Visit
+from lib import bulk
 from org.models import FiscalYear, User
 from payments import claims
 from payments.models import ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules
@@ -24,6 +25,19 @@ def live_lines():
         .exclude(branch_decision=Decision.REJECTED)
         .exclude(hq_decision=Decision.REJECTED)
     )
+
+
+def last_overdue_month(today: datetime.date) -> datetime.date:
+    """The latest claim month whose sending to HQ (R-FEE-5) is past; every earlier month is too."""
+    month = today.replace(day=1)
+    while FeeClaim(month=month).send_by >= today:
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return month
+
+
+def overdue_at_branch(claims_, today: datetime.date):
+    """Submitted claims the branch has not sent to HQ by the deadline (R-FEE-5)."""
+    return claims_.filter(status=ClaimStatus.SUBMITTED, month__lte=last_overdue_month(today))
 
 
 def rules_for(day: datetime.date) -> FeeRules:
@@ -74,8 +88,19 @@ def claims_assemble(*, year: int, month: int, appointments=None) -> int:
     closed = set(claims_.exclude(status=ClaimStatus.DRAFT).values_list("appointment_id", flat=True))
 
     live = live_lines()
-    visits = Visit.objects.filter(visited_on__range=(since, last)).exclude(
-        Exists(live.filter(visit=OuterRef("pk")))
+    # An earlier visit can pay now only by a paid method, at a business still under the cap; the
+    # others are left unread (by March they outnumber the month's own visits).
+    at_cap = (
+        live.filter(kind=claims.VISIT_FEE)
+        .values("business")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=rules.paid_visits_per_business)
+        .values("business")
+    )
+    visits = (
+        Visit.objects.filter(visited_on__range=(since, last))
+        .filter(Q(visited_on__gte=first) | Q(method__in=rules.paid_methods) & ~Q(business__in=at_cap))
+        .exclude(Exists(live.filter(visit=OuterRef("pk"))))
     )
     # An enrolment credited to no promoter pays no one.
     enrolments = Enrolment.objects.filter(
@@ -114,23 +139,23 @@ def claims_assemble(*, year: int, month: int, appointments=None) -> int:
     drafts |= dict(
         FeeClaim.objects.filter(month=first, appointment__in=missing).values_list("appointment_id", "pk")
     )
-    ClaimLine.objects.bulk_create(
+    bulk.insert(
+        ClaimLine,
         [
-            ClaimLine(
-                claim_id=drafts[appointment],
-                kind=line.kind,
-                business_id=line.business_id,
-                visit_id=line.source_pk if line.kind == claims.VISIT_FEE else None,
-                enrolment_id=line.source_pk if line.kind == claims.SUCCESS_FEE else None,
-                day=line.day,
-                description=line.description,
-                amount=line.amount,
-                tax=line.tax,
-                reasons=line.reasons,
-            )
+            {
+                "claim_id": drafts[appointment],
+                "kind": line.kind,
+                "business_id": line.business_id,
+                "visit_id": line.source_pk if line.kind == claims.VISIT_FEE else None,
+                "enrolment_id": line.source_pk if line.kind == claims.SUCCESS_FEE else None,
+                "day": line.day,
+                "description": line.description,
+                "amount": line.amount,
+                "tax": line.tax,
+                "reasons": line.reasons,
+            }
             for appointment, line in kept
         ],
-        batch_size=5000,
     )
     return len({appointment for appointment, _ in kept})
 

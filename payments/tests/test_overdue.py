@@ -1,0 +1,79 @@
+"""Claims behind their deadlines are flagged on the home pages (R-FEE-4, R-FEE-5)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from conftest import login, make_appointment, make_business, make_person
+from payments.models import ClaimLine, ClaimStatus, FeeClaim, FeeRules
+from payments.services import last_overdue_month
+
+
+@pytest.mark.parametrize(
+    "today, month",
+    [
+        (datetime.date(2011, 11, 7), datetime.date(2011, 9, 1)),  # October's may still be sent today
+        (datetime.date(2011, 11, 8), datetime.date(2011, 10, 1)),
+        (datetime.date(2012, 3, 31), datetime.date(2012, 2, 1)),  # March's may be sent until the 31st
+        (datetime.date(2012, 4, 1), datetime.date(2012, 3, 1)),  # … and not after
+    ],
+)
+def test_the_last_month_past_its_sending_deadline(today, month):
+    assert last_overdue_month(today) == month
+
+
+def _on(monkeypatch, day: datetime.date, hour: int) -> None:
+    # Late one evening, then early the next morning: within one session (12 hours at most).
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+@pytest.fixture
+def claim(people, tokyo):
+    appointment = make_appointment(
+        make_person(tokyo, "推進 アリス", user=people["tokyo_promoter"]), status="active", year=2011
+    )
+    claim = FeeClaim.objects.create(
+        appointment=appointment,
+        month=datetime.date(2011, 10, 1),
+        rules=FeeRules.objects.get(fiscal_year__year=2011),
+    )
+    ClaimLine.objects.create(
+        claim=claim,
+        kind="visit_fee",
+        business=make_business(tokyo, "期限商事", year=2011),
+        day=datetime.date(2011, 10, 3),
+        description="直接訪問",
+        amount=1260,
+        tax=60,
+    )
+    return claim
+
+
+def test_a_promoter_is_reminded_of_a_past_months_claim_not_submitted_R_FEE_4(
+    client, people, claim, monkeypatch
+):
+    _on(monkeypatch, datetime.date(2011, 10, 31), 22)
+    login(client, people["tokyo_promoter"])
+    assert 'data-testid="unsubmitted-claims"' not in client.get("/").content.decode()
+    _on(monkeypatch, datetime.date(2011, 11, 1), 7)
+    page = client.get("/").content.decode()
+    assert "まだ提出していない支給申請があります：2011年10月分" in page
+
+
+def test_the_branch_and_hq_see_claims_not_sent_by_the_7th_R_FEE_5(client, people, claim, monkeypatch):
+    FeeClaim.objects.filter(pk=claim.pk).update(status=ClaimStatus.SUBMITTED)
+    _on(monkeypatch, datetime.date(2011, 11, 7), 22)
+    login(client, people["tokyo_staff"])
+    assert 'data-testid="overdue-claims"' not in client.get("/").content.decode()
+    _on(monkeypatch, datetime.date(2011, 11, 8), 7)
+    assert "東京支部：1件" in client.get("/").content.decode()
+    login(client, people["hq_staff"])
+    assert "東京支部：1件" in client.get("/").content.decode()
+    login(client, people["osaka_staff"])
+    assert 'data-testid="overdue-claims"' not in client.get("/").content.decode()
+    # Sent to HQ: no longer behind at the branch.
+    FeeClaim.objects.filter(pk=claim.pk).update(status=ClaimStatus.SENT)
+    login(client, people["tokyo_staff"])
+    assert 'data-testid="overdue-claims"' not in client.get("/").content.decode()
