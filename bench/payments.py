@@ -2,7 +2,7 @@
 
     python bench/payments.py [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 
-Creates a throw-away database and loads the national demo as if on 31 March, so the year's visits
+Creates a throw-away database and loads the national demo as if on 31 March (then ANALYZE), so the year's visits
 and enrolments span all twelve months (7,700 promoters). The demo keeps no evidence files for the
 national size, so each enrolment is given its evidence rows and its employment-insurance
 confirmation here, to let success fees be paid. Then it times the same service calls the pages
@@ -102,6 +102,7 @@ def run() -> dict:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     from bench.machine import machine
     from fieldwork.models import Enrolment, Visit
@@ -116,6 +117,9 @@ def run() -> dict:
         call_command("seed_demo", size="national", verbosity=0)
     seeded = round(time.monotonic() - started, 1)
     evidence = _complete_evidence()
+    # A production database has its planner statistics; a freshly filled one has none yet.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     fiscal_year = FiscalYear.objects.get(year=2026)
 
     month_seconds = []

@@ -11,17 +11,17 @@ ADAPTED = (models.DateField, models.JSONField)
 def insert(model: type[models.Model], rows: list[dict]) -> int:
     """Insert ``rows`` (attribute name → value) into ``model``'s table; returns how many."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-
-    def value(field, row):
-        given = row[field.attname] if field.attname in row else defaults[field.attname]
-        if given is None or not isinstance(field, ADAPTED):
-            return given
-        return field.get_db_prep_save(given, connection)
-
+    plan = [(f.attname, f.get_default(), f if isinstance(f, ADAPTED) else None) for f in fields]
+    values = [
+        [
+            adapt.get_db_prep_save(given, connection) if adapt and given is not None else given
+            for name, default, adapt in plan
+            for given in [row.get(name, default)]
+        ]
+        for row in rows
+    ]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    values = [[value(f, row) for f in fields] for row in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:

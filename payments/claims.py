@@ -27,7 +27,6 @@ LINE_KINDS = {VISIT_FEE: "調査説明費", SUCCESS_FEE: "成功報酬費"}
 class VisitRecord:
     pk: int
     business_id: int
-    business: str
     day: datetime.date
     method: str
     appointment_id: int = 0
@@ -37,7 +36,6 @@ class VisitRecord:
 class EnrolmentRecord:
     pk: int
     business_id: int
-    business: str
     day: datetime.date
     kind: str
     bureau_guidance: bool = False
@@ -52,7 +50,6 @@ class Line:
     kind: str
     source_pk: int
     business_id: int
-    business: str
     day: datetime.date
     description: str
     amount: int = 0  # tax included, whole yen; 0 when not payable
@@ -70,9 +67,7 @@ def visit_lines(rules: FeeRules, visits: list[VisitRecord], paid_before: Counter
     counted = Counter(paid_before)
     lines = []
     for visit in sorted(visits, key=lambda v: (v.day, v.pk)):
-        line = Line(
-            VISIT_FEE, visit.pk, visit.business_id, visit.business, visit.day, Method(visit.method).label
-        )
+        line = Line(VISIT_FEE, visit.pk, visit.business_id, visit.day, Method(visit.method).label)
         if not rules.pays_visit(visit.method):
             line.reasons.append(f"{Method(visit.method).label}は調査説明費の対象外です（直接訪問のみ）。")
         elif counted[visit.business_id] >= rules.paid_visits_per_business:
@@ -102,9 +97,7 @@ def success_lines(rules: FeeRules, enrolments: list[EnrolmentRecord], paid_befor
     lines = []
     for enrolment in sorted(enrolments, key=lambda e: (e.day, e.pk)):
         kind = EnrolmentKind(enrolment.kind)
-        line = Line(
-            SUCCESS_FEE, enrolment.pk, enrolment.business_id, enrolment.business, enrolment.day, kind.label
-        )
+        line = Line(SUCCESS_FEE, enrolment.pk, enrolment.business_id, enrolment.day, kind.label)
         if enrolment.bureau_guidance:
             line.reasons.append("労働局の手続指導による成立は成功報酬費の対象外です。")
         if enrolment.ex_officio:
@@ -126,7 +119,7 @@ def success_lines(rules: FeeRules, enrolments: list[EnrolmentRecord], paid_befor
 
 def visit_records(visits) -> list[VisitRecord]:
     # Plain values, not model instances: a national month holds over 100,000 visits.
-    fields = ("pk", "business_id", "business__name", "visited_on", "method", "appointment_id")
+    fields = ("pk", "business_id", "visited_on", "method", "appointment_id")
     return [VisitRecord(*row) for row in visits.order_by().values_list(*fields)]
 
 
@@ -139,7 +132,6 @@ def enrolment_records(enrolments) -> list[EnrolmentRecord]:
     fields = (
         "pk",
         "business_id",
-        "business__name",
         "enrolled_on",
         "kind",
         "bureau_guidance",
@@ -153,7 +145,6 @@ def enrolment_records(enrolments) -> list[EnrolmentRecord]:
     for (
         pk,
         business,
-        name,
         day,
         kind,
         guidance,
@@ -171,8 +162,6 @@ def enrolment_records(enrolments) -> list[EnrolmentRecord]:
         # R-ENR-3: employment insurance is confirmed by the branch before a success fee.
         unconfirmed = koyou and confirmed is None
         result.append(
-            EnrolmentRecord(
-                pk, business, name, day, kind, guidance, ex_officio, missing, unconfirmed, appointment
-            )
+            EnrolmentRecord(pk, business, day, kind, guidance, ex_officio, missing, unconfirmed, appointment)
         )
     return result

@@ -112,25 +112,28 @@ def claims_assemble(*, year: int, month: int, appointments=None) -> int:
             enrolments.filter(appointment__in=appointments),
         )
     visits, enrolments = visits.exclude(appointment__in=closed), enrolments.exclude(appointment__in=closed)
+
     paid_visits = Counter(
         dict(
-            live.filter(kind=claims.VISIT_FEE, business__in=visits.values("business"))
+            # The businesses visited this year: a plain superset of those read above, cheaper for
+            # the database than repeating their conditions.
+            live.filter(
+                kind=claims.VISIT_FEE,
+                business__in=Visit.objects.filter(visited_on__range=(since, last)).values("business"),
+            )
             .values_list("business")
             .annotate(n=Count("pk"))
         )
     )
-    paid_insurances = {
-        (business, insurance)
-        for business, kind in live.filter(
-            kind=claims.SUCCESS_FEE, business__in=enrolments.values("business")
-        ).values_list("business", "enrolment__kind")
-        for insurance in claims.insurances(kind)
-    }
     visit_records, enrolment_records = claims.visit_records(visits), claims.enrolment_records(enrolments)
     owner = {(claims.VISIT_FEE, r.pk): r.appointment_id for r in visit_records}
     owner |= {(claims.SUCCESS_FEE, r.pk): r.appointment_id for r in enrolment_records}
     lines = claims.visit_lines(rules, visit_records, paid_visits) + claims.success_lines(
-        rules, enrolment_records, paid_insurances
+        # Once per business and insurance (R-FEE-2) needs no lookup here: the database allows one
+        # enrolment per business and insurance, and one standing line per enrolment.
+        rules,
+        enrolment_records,
+        set(),
     )
     # Earlier months' records join only when they now pay; this month's show either way.
     kept = [(owner[line.kind, line.source_pk], line) for line in lines if line.day >= first or line.payable]

@@ -20,11 +20,11 @@ def fy2011(db) -> FeeRules:
 
 
 def _visit(pk, business=1, method="direct", day=DAY):
-    return claims.VisitRecord(pk, business, f"事業所{business}", day, method)
+    return claims.VisitRecord(pk, business, day, method)
 
 
 def _enrolment(pk, business=1, kind="unified_both", **fields):
-    return claims.EnrolmentRecord(pk, business, f"事業所{business}", DAY, kind, **fields)
+    return claims.EnrolmentRecord(pk, business, DAY, kind, **fields)
 
 
 def test_each_direct_visit_earns_1260_yen_with_60_yen_tax_R_FEE_1(fy2011):
