@@ -74,6 +74,7 @@ def people(tokyo, osaka) -> dict[str, User]:
         "tokyo_promoter": make_user("tokyo_promoter_t", Role.PROMOTER, tokyo),
         "tokyo_instructor": make_user("tokyo_instructor_t", Role.INSTRUCTOR, tokyo),
         "tokyo_viewer": make_user("tokyo_viewer_t", Role.VIEWER, tokyo),
+        "tokyo_lecturer": make_user("tokyo_lecturer_t", Role.LECTURER, tokyo),
         "osaka_admin": make_user("osaka_admin_t", Role.BRANCH_ADMIN, osaka),
         "osaka_staff": make_user("osaka_staff_t", Role.BRANCH_STAFF, osaka),
         "osaka_promoter": make_user("osaka_promoter_t", Role.PROMOTER, osaka),

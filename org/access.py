@@ -13,7 +13,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from org.models import Branch
-from org.roles import FIELD_ROLES
+from org.roles import ASSIGNEE_ROLES
 
 
 def visible(user, queryset: QuerySet) -> QuerySet:
@@ -23,7 +23,7 @@ def visible(user, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     if scope.branch is None or user.is_hq:
         return queryset
-    if user.role in FIELD_ROLES:
+    if user.role in ASSIGNEE_ROLES:
         if scope.assignee is None:
             return queryset.none()
         return queryset.filter(**{scope.assignee: user.pk})

@@ -40,6 +40,7 @@ DEMO_LOGINS = [
     DemoLogin("tokyo_staff", "東京 促進美咲", "トウキョウ ソクシンミサキ", Role.BRANCH_STAFF, "13"),
     DemoLogin("tokyo_promoter", "東京 推進健一", "トウキョウ スイシンケンイチ", Role.PROMOTER, "13"),
     DemoLogin("tokyo_instructor", "東京 指導誠", "トウキョウ シドウマコト", Role.INSTRUCTOR, "13"),
+    DemoLogin("tokyo_lecturer", "東京 講師恵子", "トウキョウ コウシケイコ", Role.LECTURER, "13"),
     DemoLogin("tokyo_viewer", "東京 閲覧愛", "トウキョウ エツランアイ", Role.VIEWER, "13"),
     DemoLogin("osaka_staff", "大阪 促進翔太", "オオサカ ソクシンショウタ", Role.BRANCH_STAFF, "27"),
 ]

@@ -23,6 +23,7 @@ ROLE_INTROS = {
     Role.BRANCH_STAFF: "支部の名簿・協議会・担当割当・審査を行います。",
     Role.PROMOTER: "担当事業所を訪問し、訪問と成立を記録します。",
     Role.INSTRUCTOR: "推進員に同行し、または単独で訪問を行います。",
+    Role.LECTURER: "派遣されたセミナー・相談会の実施報告書を作成します。",
     Role.VIEWER: "進捗を閲覧します（変更はできません）。",
 }
 

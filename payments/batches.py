@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from lib import zengin
@@ -32,8 +32,8 @@ def _require_payer(actor: User) -> None:
 
 @transaction.atomic
 def batch_create(*, actor: User, fiscal_year: FiscalYear, quarter: int, transfer_date) -> PaymentBatch:
-    """Gather every line HQ decided to pay and no batch holds, up to the quarter's end, and the
-    coordinators' pay of the quarter's months."""
+    """Gather every line of the year HQ decided to pay and no batch holds, up to the quarter's end,
+    and the coordinators' pay of the quarter's months."""
     _require_payer(actor)
     if quarter not in (1, 2, 3, 4):
         raise ValidationError("四半期は1〜4です。")
@@ -41,12 +41,13 @@ def batch_create(*, actor: User, fiscal_year: FiscalYear, quarter: int, transfer
         fiscal_year=fiscal_year, quarter=quarter, transfer_date=transfer_date, created_by=actor
     )
     first, last = batch.months
-    taken = ClaimLine.objects.filter(
-        batch=None,
-        branch_decision=Decision.ACCEPTED,
-        hq_decision=Decision.ACCEPTED,
-        claim__month__lte=last,
-    ).update(batch=batch)
+    # A claim is paid from its own fiscal year (R-FEE-5: March's claims stay in their year), so a
+    # batch takes only its year's claims; a correction is deducted from the next payment, whatever year.
+    taken = (
+        ClaimLine.objects.filter(batch=None, branch_decision=Decision.ACCEPTED, hq_decision=Decision.ACCEPTED)
+        .filter(Q(claim__month__range=(fiscal_year.start, last)) | Q(reversal_of__isnull=False))
+        .update(batch=batch)
+    )
     rate = terms_for(fiscal_year).daily_rate
     paid = set(CoordinatorPay.objects.filter(month__range=(first, last)).values_list("appointment", "month"))
     worked = (

@@ -23,6 +23,7 @@ APPOINTED_ROLES = {
     Role.BRANCH_STAFF: AppointmentRole.COORDINATOR,
     Role.PROMOTER: AppointmentRole.PROMOTER,
     Role.INSTRUCTOR: AppointmentRole.INSTRUCTOR,
+    Role.LECTURER: AppointmentRole.LECTURER,
 }
 # Banks many payees use; a random branch of each is drawn from the Zengin data.
 DEMO_BANKS = ["0001", "0005", "0009", "0010", "9900"]

@@ -11,8 +11,8 @@ from org.models import Association, Branch, FiscalYear, User
 from org.roles import Role
 from people.models import AccountType, AppointmentRole, AppointmentStatus, Person, RevokeReason
 
-# Roles whose users are also people of the registry (appointed as promoter, instructor or coordinator).
-PERSON_ROLES = (Role.PROMOTER, Role.INSTRUCTOR, Role.BRANCH_STAFF)
+# Roles whose users are also people of the registry (appointed as promoter, instructor, coordinator or lecturer).
+PERSON_ROLES = (Role.PROMOTER, Role.INSTRUCTOR, Role.BRANCH_STAFF, Role.LECTURER)
 
 
 class DateInput(forms.DateInput):

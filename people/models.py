@@ -94,6 +94,7 @@ USER_ROLES = {
     AppointmentRole.COORDINATOR: Role.BRANCH_STAFF,
     AppointmentRole.PROMOTER: Role.PROMOTER,
     AppointmentRole.INSTRUCTOR: Role.INSTRUCTOR,
+    AppointmentRole.LECTURER: Role.LECTURER,
 }
 
 

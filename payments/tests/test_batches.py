@@ -298,3 +298,32 @@ def test_a_paid_line_is_corrected_by_a_negative_line_in_the_next_batch(client, p
     )
     assert set(following.lines.values_list("pk", flat=True)) == {correction.pk, more.pk}
     assert [row["amount"] for row in batches.payees(following)] == [0]
+
+
+def test_a_late_march_claim_is_paid_by_its_own_year_not_the_next_R_FEE_5(payers, decided):
+    """March 2012's claim decided in April: FY2012's first batch leaves it; FY2011's takes it."""
+    rules = FeeRules.objects.get(fiscal_year__year=2011)
+    march = decided[0].claim
+    late = FeeClaim.objects.create(
+        appointment=march.appointment,
+        month=datetime.date(2012, 3, 1),
+        rules=rules,
+        status=ClaimStatus.DECIDED,
+    )
+    ClaimLine.objects.filter(pk__in=[line.pk for line in decided]).update(claim=late)
+    CoordinatorPay.objects.all().delete()
+    WorkDay.objects.all().delete()
+    with pytest.raises(ValidationError, match="支払う明細がありません"):
+        batches.batch_create(
+            actor=payers[0],
+            fiscal_year=FiscalYear.objects.get(year=2012),
+            quarter=1,
+            transfer_date=datetime.date(2012, 7, 13),
+        )
+    fourth = batches.batch_create(
+        actor=payers[0],
+        fiscal_year=FiscalYear.objects.get(year=2011),
+        quarter=4,
+        transfer_date=datetime.date(2012, 4, 13),
+    )
+    assert fourth.lines.count() == 4
