@@ -4,24 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('org', '0006_default_identification_target'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("org", "0006_default_identification_target"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='user',
-            name='user_role_matches_branch',
+            model_name="user",
+            name="user_role_matches_branch",
         ),
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('hq_admin', '本部管理者'), ('hq_staff', '本部職員'), ('branch_admin', '支部管理者'), ('branch_staff', '支部職員（促進員）'), ('promoter', '推進員'), ('instructor', '指導員'), ('lecturer', '講師'), ('viewer', '閲覧者')], max_length=20, verbose_name='役割'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("hq_admin", "本部管理者"),
+                    ("hq_staff", "本部職員"),
+                    ("branch_admin", "支部管理者"),
+                    ("branch_staff", "支部職員（促進員）"),
+                    ("promoter", "推進員"),
+                    ("instructor", "指導員"),
+                    ("lecturer", "講師"),
+                    ("viewer", "閲覧者"),
+                ],
+                max_length=20,
+                verbose_name="役割",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('branch__isnull', True), ('role__in', ['hq_admin', 'hq_staff'])), models.Q(('branch__isnull', False), ('role__in', ['branch_admin', 'branch_staff', 'instructor', 'lecturer', 'promoter'])), ('role', 'viewer'), _connector='OR'), name='user_role_matches_branch'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("branch__isnull", True), ("role__in", ["hq_admin", "hq_staff"])),
+                    models.Q(
+                        ("branch__isnull", False),
+                        ("role__in", ["branch_admin", "branch_staff", "instructor", "lecturer", "promoter"]),
+                    ),
+                    ("role", "viewer"),
+                    _connector="OR",
+                ),
+                name="user_role_matches_branch",
+            ),
         ),
     ]
