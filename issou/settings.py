@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "assignments",
     "fieldwork",
     "payments",
+    "events",
+    "django_ratelimit",
 ]
 
 # Background work (large imports, national runs): django-tasks with its database backend; a
@@ -172,6 +174,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "otp_totp",  # device rows hold the TOTP secret and change on every verification
     "audit",
     "django_tasks_db",  # the queue's own bookkeeping
+    "events.response",  # anonymous questionnaire answers: no one to name, and no personal data
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 # Account numbers are masked in the trail as on screen; who unmasked one is audited separately.
@@ -234,3 +237,18 @@ ZENGIN_REQUESTER = {
     "account_type": os.environ.get("ZENGIN_ACCOUNT_TYPE", "1"),
     "account_number": os.environ.get("ZENGIN_ACCOUNT_NUMBER", "0000000"),
 }
+
+# The cache holds the public questionnaire's rate counters (django-ratelimit). With several server
+# processes they must share it: set REDIS_URL. Alone (`make run`), one process's memory is enough.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # django-ratelimit warns that process memory is not shared; true, and said above.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_IP_META_KEY = "audit.middleware.client_ip"

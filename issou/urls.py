@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("assignments.urls")),
     path("", include("fieldwork.urls")),
     path("", include("payments.urls")),
+    path("", include("events.urls")),
     path("", include("org.urls")),
 ]

@@ -208,6 +208,9 @@ def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "handover": getattr(business, "handover", None),
             "visits": business.visits.select_related("appointment__person", "companion__person"),
             "enrolments": business.enrolments.all(),
+            "briefings": business.briefings_attended.select_related("briefing").order_by(
+                "briefing__planned_on"
+            ),
             "may_write": access.changeable(request.user, Business.objects.filter(pk=business.pk)).exists(),
             "open": business.status in OPEN_STATUSES,
         },

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from audit.models import AuditEntry
 from conftest import login
 from councils.models import CouncilFile, CouncilMeeting
+from events.models import Briefing, BriefingAttendance, Dispatch, Meeting, MeetingIssue, Question, Training
 from fieldwork.models import Enrolment, Evidence
 from org.models import Block, FiscalYear
 from payments.models import FeeClaim, FeeRules, PaymentBatch
@@ -127,8 +128,38 @@ ROUTES = {
     "batch_action": ("POST", "batch_approve", 403),
     "batch_file": ("GET", "batch", 403),
     "batch_document": ("GET", "batch_pdf", 403),
+    "events_home": ("GET", None, 403),
+    "event_settings": ("GET", "year", 403),
+    "briefing_list": ("GET", None, 403),
+    "briefing_create": ("GET", None, 403),
+    "briefing_detail": ("GET", "briefing", 403),
+    "briefing_edit": ("GET", "briefing", 403),
+    "attendee_search": ("GET", "briefing", 403),
+    "attendee_add": ("POST", "briefing", 403),
+    "attendee_remove": ("POST", "attendee", 403),
+    "training_list": ("GET", None, 403),
+    "training_create": ("GET", None, 403),
+    "training_report": ("GET", None, 403),
+    "training_summary": ("GET", None, 403),
+    "training_detail": ("GET", "training", 403),
+    "training_edit": ("GET", "training", 403),
+    "dispatch_list": ("GET", None, 403),
+    "dispatch_create": ("GET", None, 403),
+    "seminar_results": ("GET", None, 403),
+    "question_list": ("GET", None, 403),
+    "question_delete": ("POST", "question", 403),
+    "dispatch_detail": ("GET", "dispatch", 403),
+    "dispatch_edit": ("GET", "dispatch", 403),
+    "dispatch_poster": ("GET", "dispatch", 403),
+    "dispatch_report": ("GET", "dispatch", 403),
+    "meeting_list": ("GET", None, 403),
+    "meeting_create": ("GET", None, 403),
+    "meeting_detail": ("GET", "event_meeting", 403),
+    "meeting_edit": ("GET", "event_meeting", 403),
+    # The seminar questionnaire is public: it shows the seminar's name and date, nothing else.
+    "questionnaire": ("GET", "token", 200),
 }
-PUBLIC = {"login", "logout"}
+PUBLIC = {"login", "logout", "questionnaire"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}
 
 # What an administrator of another branch gets for a Tokyo object: 404 where the page is theirs
@@ -174,6 +205,21 @@ OTHER_BRANCH_STATUS = {
     "outreach_report": 404,
     "claim_detail": 404,
     "claim_pdf": 404,
+    "briefing_detail": 404,
+    "briefing_edit": 404,
+    "attendee_search": 404,
+    "attendee_add": 404,
+    "attendee_remove": 404,
+    "training_detail": 404,
+    "training_edit": 404,
+    "dispatch_detail": 404,
+    "dispatch_edit": 404,
+    "dispatch_poster": 404,
+    "dispatch_report": 404,
+    "question_delete": 403,
+    # Meetings are shared by every branch; another branch's issues raised there are not.
+    "meeting_detail": 200,
+    "meeting_edit": 403,
 }
 
 
@@ -201,6 +247,8 @@ def _url(name, people, tokyo):
         return reverse(name, args=[batch.pk, *extra])
     if target == "year":
         return reverse(name, args=[2011])
+    if target == "token":
+        return reverse(name, args=[Dispatch.objects.get(branch=tokyo).token])
     if target == "report":
         appointment = Appointment.objects.get(person__full_name="東京 太郎")
         return reverse(name, args=[appointment.pk, 2026, 10])
@@ -221,6 +269,12 @@ def _url(name, people, tokyo):
         "enrolment": lambda: Enrolment.objects.get(business__branch=tokyo).pk,
         "evidence": lambda: Evidence.objects.get(enrolment__business__branch=tokyo).pk,
         "claim": lambda: FeeClaim.objects.get(appointment__branch=tokyo).pk,
+        "briefing": lambda: Briefing.objects.get(branch=tokyo).pk,
+        "attendee": lambda: BriefingAttendance.objects.get(briefing__branch=tokyo).pk,
+        "training": lambda: Training.objects.get(branch=tokyo).pk,
+        "dispatch": lambda: Dispatch.objects.get(branch=tokyo).pk,
+        "question": lambda: Question.objects.get().pk,
+        "event_meeting": lambda: Meeting.objects.get().pk,
     }[target]()
     return reverse(name, args=[pk])
 
@@ -316,7 +370,65 @@ def tokyo_rows(people, tokyo):
         content_type="application/pdf",
         uploaded_by=people["tokyo_staff"],
     )
+    _event_rows(people, tokyo, job.fiscal_year, business)
     return AuditEntry.objects.filter(branch=tokyo).latest("pk")
+
+
+def _event_rows(people, tokyo, fiscal_year, business):
+    staff = people["tokyo_staff"]
+    briefing = Briefing.objects.create(
+        branch=tokyo,
+        fiscal_year=fiscal_year,
+        title="東京 太郎説明会",
+        planned_on=fiscal_year.start,
+        venue="会館",
+        presenter="支部",
+        created_by=staff,
+    )
+    BriefingAttendance.objects.create(briefing=briefing, business=business, name=business.name)
+    Training.objects.create(
+        branch=tokyo,
+        fiscal_year=fiscal_year,
+        held_on=fiscal_year.start,
+        venue="東京 太郎会館",
+        formats=["lecture"],
+        lecturers="労働局",
+        topics="加入勧奨",
+        created_by=staff,
+    )
+    lecturer = Appointment.objects.create(
+        person=Person.objects.create(branch=tokyo, full_name="講師 一郎", full_name_kana="コウシ イチロウ"),
+        branch=tokyo,
+        fiscal_year=fiscal_year,
+        role=AppointmentRole.LECTURER,
+        status=AppointmentStatus.ACTIVE,
+        requested_by=staff,
+    )
+    # The public questionnaire shows the title and organiser, so those do not carry the name.
+    Dispatch.objects.create(
+        branch=tokyo,
+        fiscal_year=fiscal_year,
+        title="創業セミナー",
+        organiser="商工会議所",
+        held_on=fiscal_year.start,
+        place="東京 太郎ホール",
+        lecturer=lecturer,
+        created_by=staff,
+    )
+    Question.objects.create(fiscal_year=fiscal_year, text="参考になりましたか", choices=["はい", "いいえ"])
+    meeting = Meeting.objects.create(
+        kind="block",
+        fiscal_year=fiscal_year,
+        block=tokyo.block,
+        held_on=fiscal_year.start,
+        venue="会場",
+        participants="各支部",
+        agenda="未手続事業の一掃",
+        created_by=people["hq_admin"],
+    )
+    MeetingIssue.objects.create(
+        meeting=meeting, branch=tokyo, issue="東京 太郎の課題", updated_by=people["hq_admin"]
+    )
 
 
 def test_every_route_is_listed():

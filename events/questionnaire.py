@@ -1,0 +1,49 @@
+"""The seminar questionnaire that participants answer on their own phones: the one page without login.
+
+It shows only the seminar's name, date and organiser, accepts answers only while the seminar's
+questionnaire is open, refuses oversized or malformed posts, limits the posts per address, and keeps
+one answer per device (a random id the browser keeps, stored hashed). No personal data is asked.
+"""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_ratelimit.core import is_ratelimited
+
+from events import services
+from events.models import Dispatch
+
+DEVICE_COOKIE = "issou_q"
+RATE = "10/10m"  # posts per address: a seminar room shares one address, a phone posts once
+
+
+def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
+    dispatch = Dispatch.objects.select_related("fiscal_year").filter(token=token).first()
+    if dispatch is None:
+        raise Http404("アンケートが見つかりません。")
+    context = {"dispatch": dispatch, "questions": services.questions(dispatch.fiscal_year)}
+    if not dispatch.questionnaire_open or not context["questions"]:
+        return render(request, "events/questionnaire_closed.html", context, status=410)
+    device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
+    status = 200
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > services.MAX_ANSWER_BYTES:
+            return render(
+                request, "events/questionnaire_closed.html", {**context, "too_large": True}, status=413
+            )
+        if is_ratelimited(request, group="questionnaire", key="ip", rate=RATE, increment=True):
+            context["errors"] = ["送信が多すぎます。しばらくしてからもう一度お試しください。"]
+            return render(request, "events/questionnaire.html", context, status=429)
+        try:
+            answers = services.answers_from(request.POST, context["questions"])
+            services.response_record(dispatch=dispatch, device=device, answers=answers)
+        except ValidationError as error:
+            context["errors"] = error.messages
+            status = 400
+        else:
+            context["thanks"] = True
+    response = render(request, "events/questionnaire.html", context, status=status)
+    response.set_cookie(DEVICE_COOKIE, device, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+    return response

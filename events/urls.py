@@ -1,0 +1,35 @@
+from django.urls import path
+
+from events import questionnaire, views
+
+urlpatterns = [
+    path("events/", views.events_home, name="events_home"),
+    path("events/settings/<int:year>/", views.settings_edit, name="event_settings"),
+    path("events/briefings/", views.briefing_list, name="briefing_list"),
+    path("events/briefings/new/", views.briefing_edit, name="briefing_create"),
+    path("events/briefings/<int:pk>/", views.briefing_detail, name="briefing_detail"),
+    path("events/briefings/<int:pk>/edit/", views.briefing_edit, name="briefing_edit"),
+    path("events/briefings/<int:pk>/search/", views.attendee_search, name="attendee_search"),
+    path("events/briefings/<int:pk>/attendees/", views.attendee_add, name="attendee_add"),
+    path("events/attendees/<int:pk>/remove/", views.attendee_remove, name="attendee_remove"),
+    path("events/trainings/", views.training_list, name="training_list"),
+    path("events/trainings/new/", views.training_edit, name="training_create"),
+    path("events/trainings/report.xlsx", views.training_report, name="training_report"),
+    path("events/trainings/summary/", views.training_summary, name="training_summary"),
+    path("events/trainings/<int:pk>/", views.training_detail, name="training_detail"),
+    path("events/trainings/<int:pk>/edit/", views.training_edit, name="training_edit"),
+    path("events/seminars/", views.dispatch_list, name="dispatch_list"),
+    path("events/seminars/new/", views.dispatch_edit, name="dispatch_create"),
+    path("events/seminars/results/", views.seminar_results, name="seminar_results"),
+    path("events/seminars/questions/", views.question_list, name="question_list"),
+    path("events/seminars/questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
+    path("events/seminars/<int:pk>/", views.dispatch_detail, name="dispatch_detail"),
+    path("events/seminars/<int:pk>/edit/", views.dispatch_edit, name="dispatch_edit"),
+    path("events/seminars/<int:pk>/poster/", views.dispatch_poster, name="dispatch_poster"),
+    path("events/seminars/<int:pk>/report/", views.dispatch_report, name="dispatch_report"),
+    path("events/meetings/", views.meeting_list, name="meeting_list"),
+    path("events/meetings/new/", views.meeting_edit, name="meeting_create"),
+    path("events/meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("events/meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("q/<str:token>/", questionnaire.questionnaire, name="questionnaire"),
+]
