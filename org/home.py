@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from councils.services import overdue
+from events.models import Dispatch
 from lib import wareki
 from org import access
 from org.models import Branch, FiscalYear, User
-from org.roles import ADMIN_ROLES, FIELD_ROLES, Role
+from org.roles import ADMIN_ROLES, ASSIGNEE_ROLES, FIELD_ROLES, Role
 from payments import services as payment_services
 from payments.models import ClaimStatus, FeeClaim
 from roster.models import OPEN_STATUSES, Business
@@ -44,7 +45,17 @@ def home_context(user: User) -> dict:
     )
     stats = []
     links = []
-    if user.role not in FIELD_ROLES:
+    if user.role == Role.LECTURER:
+        mine = access.visible(user, Dispatch.objects.filter(report__isnull=True)).count()
+        stats = [{"label": "実施報告書が未提出の派遣", "value": mine, "unit": "件"}]
+        links.append(
+            _link(
+                "担当のセミナー・相談会",
+                "dispatch_list",
+                note="派遣の予定、実施報告書の作成、アンケートのQRコード",
+            )
+        )
+    elif user.role not in FIELD_ROLES:
         branches = access.visible(user, Branch.objects.all())
         stats = [
             {"label": "支部", "value": branches.count(), "unit": "支部"},
@@ -64,6 +75,13 @@ def home_context(user: User) -> dict:
         )
         links.append(
             _link("加入勧奨推進費の支給基準", "fee_rules", note="年度ごとの調査説明費・成功報酬費・税率")
+        )
+        links.append(
+            _link(
+                "説明会・研修・セミナー",
+                "events_home",
+                note="事業主説明会・推進員研修・起業者向けセミナー・ブロック会議",
+            )
         )
         links.append(_link("人員名簿", "person_list", note="推進員・促進員・指導員・講師と振込口座"))
         links.append(_link("委嘱", "appointment_list", note="申請・誓約書・決定・更新・委嘱状と推進員証"))
@@ -104,8 +122,8 @@ def home_context(user: User) -> dict:
         "fiscal_year": fiscal_year.first(),
         "stats": stats,
         "links": links,
-        "overdue_councils": _overdue_by_branch(user, today) if user.role not in FIELD_ROLES else [],
-        **_claims_behind(user, today),
+        "overdue_councils": _overdue_by_branch(user, today) if user.role not in ASSIGNEE_ROLES else [],
+        **(_claims_behind(user, today) if user.role != Role.LECTURER else {}),
     }
 
 

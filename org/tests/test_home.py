@@ -56,3 +56,12 @@ def test_home_pages_need_few_queries(client, people, who):
         assert client.get("/").status_code == 200
     # 12 for the page, two for the alert on councils overdue (years, meetings held), one for claims.
     assert len(queries) <= 15, [q["sql"] for q in queries]
+
+
+def test_a_lecturer_home_leads_to_their_seminars_only(client, people):
+    login(client, people["tokyo_lecturer"])
+    response = client.get("/")
+    assert "講師のホーム" in response.content.decode()
+    work = links(response)
+    assert "担当のセミナー・相談会" in work and "パスワード変更" in work
+    assert "名簿" not in work and "担当事業所" not in work and "支給申請" not in work
