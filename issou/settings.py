@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fieldwork",
     "payments",
     "events",
+    "targets",
     "django_ratelimit",
 ]
 

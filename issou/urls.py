@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("fieldwork.urls")),
     path("", include("payments.urls")),
     path("", include("events.urls")),
+    path("", include("targets.urls")),
     path("", include("org.urls")),
 ]

@@ -63,6 +63,7 @@ def home_context(user: User) -> dict:
             {"label": "推進員", "value": counts["promoters"], "unit": "人"},
             {"label": "指導員", "value": counts["instructors"], "unit": "人"},
         ]
+        links.append(_link("目標管理", "dashboard", note="目標と実績・年度末見込み・進捗管理様式"))
         links.append(_link("未手続事業名簿", "roster_business_list", note="一覧表・本省リストの取込と名寄せ"))
         links.append(_link("協議会", "council_list", note="労働局との協議会（第1回〜第3回）・困難事案の移管"))
         links.append(

@@ -156,6 +156,12 @@ ROUTES = {
     "meeting_create": ("GET", None, 403),
     "meeting_detail": ("GET", "event_meeting", 403),
     "meeting_edit": ("GET", "event_meeting", 403),
+    "dashboard": ("GET", None, 403),
+    "branch_dashboard": ("GET", None, 403),
+    "targets_edit": ("GET", None, 403),
+    "targets_import": ("POST", None, 403),
+    "targets_split": ("POST", None, 403),
+    "progress_form": ("GET", None, 403),
     # The seminar questionnaire is public: it shows the seminar's name and date, nothing else.
     "questionnaire": ("GET", "token", 200),
 }

@@ -1,0 +1,65 @@
+"""Targets per fiscal year, branch and measure (目標管理, R-TGT-1, R-TGT-2, R-ROS-2)."""
+
+from django.conf import settings
+from django.db import models
+
+from org.models import Branch, FiscalYear
+from org.roles import HQ_ROLES
+from org.scope import Scope
+
+
+class Measure(models.TextChoices):
+    IDENTIFIED = "identified", "未手続事業の把握"
+    VISITED = "visited", "訪問（加入勧奨）事業所"
+    ENROLLED = "enrolled", "保険関係成立"
+    BRIEFING = "briefing", "事業主説明会の参加事業所"
+    TRAINED = "trained", "研修を受講した推進員"
+    COUNCILS = "councils", "協議会の開催"
+
+
+UNITS = {
+    Measure.IDENTIFIED: "件",
+    Measure.VISITED: "件",
+    Measure.ENROLLED: "件",
+    Measure.BRIEFING: "件",
+    Measure.TRAINED: "人",
+    Measure.COUNCILS: "回",
+}
+
+
+class Target(models.Model):
+    """One target figure: a branch's, or the national one HQ sets (branch empty) to split."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, verbose_name="年度")
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="支部"
+    )
+    measure = models.CharField("指標", max_length=20, choices=Measure.choices)
+    value = models.PositiveIntegerField("目標")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    # Every branch reads its own targets (and HQ's national ones); HQ sets them.
+    scope = Scope(branch="branch", writers=HQ_ROLES)
+
+    class Meta:
+        ordering = ["fiscal_year", "measure", "branch__prefecture__code"]
+        verbose_name = verbose_name_plural = "目標"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "branch", "measure"],
+                condition=models.Q(branch__isnull=False),
+                name="one_target_per_branch_and_measure",
+            ),
+            models.UniqueConstraint(
+                fields=["fiscal_year", "measure"],
+                condition=models.Q(branch__isnull=True),
+                name="one_national_target_per_measure",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year.label} {self.branch or '全国'} {self.get_measure_display()} {self.value}"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.branch_id}

@@ -1,0 +1,184 @@
+"""Targets and progress: the tables every dashboard, the progress form and the PDF are built from."""
+
+import datetime
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from audit.models import AuditEntry
+from councils.models import OutreachPlan
+from org.models import Branch, FiscalYear, User
+from people.models import Appointment, AppointmentRole, AppointmentStatus
+from targets import measures
+from targets.models import UNITS, Measure, Target
+
+MEASURES = list(Measure)
+
+
+def targets_of(fiscal_year: FiscalYear) -> tuple[dict, dict]:
+    """({(branch id, measure): value}, {measure: HQ's national value})."""
+    branch_targets, national = {}, {}
+    for branch, measure, value in Target.objects.filter(fiscal_year=fiscal_year).values_list(
+        "branch", "measure", "value"
+    ):
+        if branch is None:
+            national[measure] = value
+        else:
+            branch_targets[(branch, measure)] = value
+    return branch_targets, national
+
+
+def elapsed_share(fiscal_year: FiscalYear, today: datetime.date) -> float:
+    """How much of the year has passed (0–1), counting today."""
+    if today < fiscal_year.start:
+        return 0.0
+    total = (fiscal_year.end - fiscal_year.start).days + 1
+    return min((min(today, fiscal_year.end) - fiscal_year.start).days + 1, total) / total
+
+
+def projection(actual: int, share: float) -> int:
+    """Where the year ends at the pace so far (to 31 March); nothing to project before it starts."""
+    return round(actual / share) if share else 0
+
+
+def rate(actual: int, target: int) -> float | None:
+    return round(actual * 100 / target, 1) if target else None
+
+
+def progress(fiscal_year: FiscalYear, branches, today: datetime.date) -> dict:
+    """Per measure: each branch's monthly and year-to-date actuals, target, rate and projection, and
+    the national row (HQ's figure, the sum of the branches' targets, and their difference)."""
+    share = elapsed_share(fiscal_year, today)
+    branch_targets, national = targets_of(fiscal_year)
+    result = {}
+    for measure in MEASURES:
+        monthly = measures.monthly(fiscal_year, measure)
+        rows = []
+        for branch in branches:
+            months = monthly.get(branch.pk, [0] * 12)
+            actual, target = sum(months), branch_targets.get((branch.pk, measure), 0)
+            rows.append(
+                {
+                    "branch": branch,
+                    "months": months,
+                    "cumulative": measures.cumulative(months),
+                    "actual": actual,
+                    "target": target,
+                    "rate": rate(actual, target),
+                    "projection": projection(actual, share),
+                }
+            )
+        branch_sum = sum(r["target"] for r in rows)
+        actual = sum(r["actual"] for r in rows)
+        hq = national.get(measure)
+        target = hq if hq is not None else branch_sum
+        result[measure] = {
+            "measure": Measure(measure),
+            "unit": UNITS[Measure(measure)],
+            "rows": rows,
+            "months": [sum(r["months"][i] for r in rows) for i in range(12)],
+            "actual": actual,
+            "target": target,
+            "national_set": hq,
+            "branch_sum": branch_sum,
+            "difference": (hq - branch_sum) if hq is not None else 0,
+            "rate": rate(actual, target),
+            "projection": projection(actual, share),
+        }
+    return result
+
+
+def ranking(table: dict) -> list[dict]:
+    """Branches ordered by achievement rate of one measure's table (no target: last)."""
+    return sorted(table["rows"], key=lambda r: (r["rate"] is None, -(r["rate"] or 0), r["branch"].code))
+
+
+def plan_months(branch: Branch, fiscal_year: FiscalYear) -> dict[str, list[int]]:
+    """The branch's monthly plan (outreach plan, issue 5) for the measures it plans."""
+    visits, enrolments = [0] * 12, [0] * 12
+    plan = OutreachPlan.objects.filter(branch=branch, fiscal_year=fiscal_year).first()
+    if plan is not None:
+        for row in plan.months.all():
+            visits[measures.MONTH_INDEX[row.month]] = row.visits
+            enrolments[measures.MONTH_INDEX[row.month]] = row.enrolments
+    return {Measure.VISITED: visits, Measure.ENROLLED: enrolments}
+
+
+@transaction.atomic
+def targets_save(*, actor: User, fiscal_year: FiscalYear, values: dict) -> int:
+    """Set targets from {(branch id or None, measure): value or None}; None removes one. Audited as one row."""
+    changed = 0
+    for (branch_id, measure), value in values.items():
+        if value is not None and value < 0:
+            raise ValidationError("目標は0以上の整数で入力してください。")
+        current = Target.objects.filter(fiscal_year=fiscal_year, branch_id=branch_id, measure=measure)
+        if value is None:
+            changed += current.delete()[0]
+        elif not current.filter(value=value).exists():
+            current.delete()
+            Target.objects.create(
+                fiscal_year=fiscal_year, branch_id=branch_id, measure=measure, value=value, updated_by=actor
+            )
+            changed += 1
+    if changed:
+        AuditEntry.record_event(
+            "bulk_change",
+            target=Target,
+            target_repr=f"目標の設定 {fiscal_year.label} {changed}件",
+            actor=actor,
+        )
+    return changed
+
+
+def split_national(*, actor: User, fiscal_year: FiscalYear, measure: str) -> dict[int, int]:
+    """Split HQ's national target to the branches in proportion to their active promoters, by the
+    largest remainder so the parts add up exactly."""
+    national = Target.objects.filter(fiscal_year=fiscal_year, branch=None, measure=measure).first()
+    if national is None:
+        raise ValidationError("全国の目標が設定されていません。")
+    weights = defaultdict(int)
+    for branch in Appointment.objects.filter(
+        fiscal_year=fiscal_year, role=AppointmentRole.PROMOTER, status=AppointmentStatus.ACTIVE
+    ).values_list("branch", flat=True):
+        weights[branch] += 1
+    total = sum(weights.values())
+    if not total:
+        raise ValidationError("この年度に委嘱中の推進員がいないため、配分できません。")
+    exact = {branch: national.value * w / total for branch, w in weights.items()}
+    parts = {branch: int(x) for branch, x in exact.items()}
+    for branch in sorted(exact, key=lambda b: exact[b] - parts[b], reverse=True)[
+        : national.value - sum(parts.values())
+    ]:
+        parts[branch] += 1
+    targets_save(actor=actor, fiscal_year=fiscal_year, values={(b, measure): v for b, v in parts.items()})
+    return parts
+
+
+def targets_from_table(headers: list[str], rows: list[list]) -> dict:
+    """Targets read from the exported sheet (or a CSV of the same columns); every error names its
+    row and column, and nothing is taken unless every cell is right."""
+    labels = {m.label: m for m in MEASURES}
+    if not headers or headers[0] != "支部コード":
+        raise ValidationError("1列目の見出しは「支部コード」にしてください（出力した様式をお使いください）。")
+    columns = {i: labels[h] for i, h in enumerate(headers) if h in labels}
+    if not columns:
+        raise ValidationError("指標の列（" + "、".join(labels) + "）が見つかりません。")
+    branches = dict(Branch.objects.values_list("prefecture__code", "pk"))
+    values, errors = {}, []
+    for number, row in enumerate(rows, start=2):
+        code = str(row[0]).strip().zfill(2) if row and str(row[0]).strip() else ""
+        if code != "00" and code not in branches:
+            errors.append(f"{number}行目「支部コード」：{row[0] if row else ''} は支部コードではありません。")
+            continue
+        for i, measure in columns.items():
+            cell = str(row[i]).strip() if i < len(row) else ""
+            if cell.endswith(".0"):
+                cell = cell[:-2]  # Excel stores whole numbers as floats
+            if cell and not cell.isdigit():
+                errors.append(f"{number}行目「{measure.label}」：{cell} は0以上の整数ではありません。")
+                continue
+            values[(None if code == "00" else branches[code], measure)] = int(cell) if cell else None
+    if errors:
+        raise ValidationError(errors[:20])
+    return values

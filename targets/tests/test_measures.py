@@ -1,0 +1,97 @@
+"""Each measure counted by its rule, and the same numbers wherever they appear (R-TGT-1, R-VIS-2, R-VIS-5)."""
+
+import datetime
+import io
+import uuid
+from io import StringIO
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from conftest import make_appointment, make_business, make_person
+from councils import services as councils
+from events import measures as event_measures
+from fieldwork import activity
+from fieldwork.models import Enrolment, Visit
+from org.models import Branch, FiscalYear, User
+from targets import measures, services
+from targets.models import Measure
+
+YEAR = 2026
+
+
+def _visit(promoter, business, day, method="direct", staff=None):
+    Visit.objects.create(
+        business=business,
+        appointment=promoter,
+        visited_on=day,
+        method=method,
+        outcome="explained",
+        client_key=uuid.uuid4(),
+        recorded_by=staff,
+    )
+
+
+def test_a_business_counts_once_at_its_first_direct_visit_and_koyou_only_is_left_out(people, tokyo):
+    promoter = make_appointment(make_person(tokyo), status="active")
+    staff = people["tokyo_staff"]
+    first, second = make_business(tokyo, "一商事"), make_business(tokyo, "二商事")
+    _visit(promoter, first, datetime.date(2026, 5, 10), staff=staff)
+    _visit(promoter, first, datetime.date(2026, 6, 10), staff=staff)  # the same business again
+    _visit(promoter, second, datetime.date(2026, 6, 1), method="phone", staff=staff)  # not outreach
+    for business, kind, day in [(first, "unified_both", 7), (second, "unified_koyou", 8)]:
+        Enrolment.objects.create(
+            business=business,
+            kind=kind,
+            insurance_number="13101123456000",
+            enrolled_on=datetime.date(2026, day, 1),
+            recorded_by=staff,
+        )
+    fiscal_year = FiscalYear.objects.get(year=YEAR)
+    visited = measures.monthly(fiscal_year, Measure.VISITED)[tokyo.pk]
+    assert visited == [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]  # May only
+    enrolled = measures.monthly(fiscal_year, Measure.ENROLLED)[tokyo.pk]
+    assert enrolled == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]  # July; August's is employment insurance only
+    assert measures.cumulative([1, 0, 2]) == [1, 1, 3]
+
+
+@pytest.mark.parametrize(
+    ("today", "share", "projected"),
+    [
+        (datetime.date(2026, 3, 31), 0.0, 0),  # before the year
+        (datetime.date(2026, 9, 30), 183 / 365, 199),  # 183 of 365 days: 100 so far, 199 by March
+        (datetime.date(2027, 6, 1), 1.0, 100),  # after it: the actual
+    ],
+)
+def test_the_projection_to_31_march_follows_the_pace_so_far(db, today, share, projected):
+    fiscal_year = FiscalYear.objects.get(year=YEAR)
+    assert services.elapsed_share(fiscal_year, today) == pytest.approx(share)
+    assert services.projection(100, services.elapsed_share(fiscal_year, today)) == projected
+
+
+def test_every_count_agrees_with_the_pages_that_show_it_on_the_demo(client, db):
+    call_command("seed_demo", size="small", seed=5, stdout=StringIO())
+    fiscal_year = FiscalYear.for_date(timezone.localdate())
+    tokyo = Branch.objects.get(prefecture__code="13")
+    visited = sum(measures.monthly(fiscal_year, Measure.VISITED).get(tokyo.pk, []))
+    enrolled = sum(measures.monthly(fiscal_year, Measure.ENROLLED).get(tokyo.pk, []))
+    assert visited > 0 and enrolled > 0
+    # The outreach plan's actuals (issue 5) count the same businesses and enrolments.
+    march = councils.plan_against_actuals(tokyo, fiscal_year)[-1]
+    assert (march["visits_actual_total"], march["enrolments_actual_total"]) == (visited, enrolled)
+    assert activity.activity(tokyo, fiscal_year)["totals"]["counted"] == enrolled
+    trained = sum(measures.monthly(fiscal_year, Measure.TRAINED).get(tokyo.pk, []))
+    assert trained == event_measures.promoters_trained(fiscal_year).get(tokyo.pk, 0) > 0
+    briefing = sum(measures.monthly(fiscal_year, Measure.BRIEFING).get(tokyo.pk, []))
+    assert briefing == event_measures.briefing_attendance(fiscal_year).get(tokyo.pk, 0)
+    # The progress form holds the same numbers as the dashboard.
+    staff = User.objects.get(username="tokyo_staff")
+    client.force_login(staff)
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/targets/progress.xlsx").content))
+    assert [row[0].value for row in book["保険関係成立"].iter_rows(min_row=2)] == ["東京支部"]
+    assert book["保険関係成立"]["O2"].value == enrolled
+    assert book["訪問（加入勧奨）事業所"]["O2"].value == visited
+    page = client.get("/targets/branch/").content.decode()
+    assert f'href="/field/activity/?branch={tokyo.pk}&amp;year={fiscal_year.year}">{enrolled}</a>' in page

@@ -1,0 +1,95 @@
+"""Targets per branch and year: set by HQ on the page or from Excel, split from a national figure (R-TGT-1)."""
+
+import io
+
+import openpyxl
+import pytest
+
+from conftest import login, make_appointment, make_person
+from targets.models import Target
+
+
+def _xlsx(rows) -> io.BytesIO:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "目標.xlsx"
+    return buffer
+
+
+def test_hq_sets_targets_and_a_branch_reads_only_its_own(client, people, tokyo, osaka):
+    login(client, people["hq_staff"])
+    client.post(
+        "/targets/edit/",
+        {
+            "year": 2026,
+            f"t-{tokyo.pk}-enrolled": "120",
+            f"t-{osaka.pk}-enrolled": "80",
+            "t-0-enrolled": "250",
+        },
+    )
+    assert dict(Target.objects.values_list("branch", "value")) == {tokyo.pk: 120, osaka.pk: 80, None: 250}
+    page = client.get("/targets/edit/", {"year": 2026}).content.decode()
+    assert "支部計 200・差 50" in page  # HQ's national figure against the branches' sum
+    bad = client.post("/targets/edit/", {"year": 2026, f"t-{tokyo.pk}-enrolled": "-3"}, follow=True)
+    assert "-3 は0以上の整数ではありません。" in bad.content.decode()
+    assert Target.objects.get(branch=tokyo).value == 120
+    login(client, people["tokyo_staff"])
+    page = client.get("/targets/edit/", {"year": 2026}).content.decode()
+    assert "東京支部" in page and "大阪支部" not in page and "全国（本部設定）" not in page
+    assert client.post("/targets/edit/", {"year": 2026, f"t-{tokyo.pk}-enrolled": "999"}).status_code == 403
+    assert client.get("/targets/", follow=True).redirect_chain[-1][0] == "/targets/branch/"
+    assert client.get("/targets/branch/", {"branch": osaka.pk}).status_code == 404
+
+
+def test_targets_come_back_from_the_exported_sheet_and_a_bad_cell_changes_nothing(client, people, tokyo):
+    login(client, people["hq_staff"])
+    exported = openpyxl.load_workbook(
+        io.BytesIO(client.get("/targets/edit/", {"year": 2026, "format": "xlsx"}).content)
+    )
+    headers = [c.value for c in exported.active[1]]
+    assert headers[:3] == ["支部コード", "支部", "未手続事業の把握"]
+    response = client.post(
+        "/targets/import/",
+        {
+            "year": 2026,
+            "file": _xlsx([headers, ["13", "東京支部", 500, 1000, "たくさん"], ["99", "架空", 1]]),
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "2行目「保険関係成立」：たくさん は0以上の整数ではありません。" in page
+    assert "3行目「支部コード」：99 は支部コードではありません。" in page
+    assert not Target.objects.exists()
+    client.post(
+        "/targets/import/", {"year": 2026, "file": _xlsx([headers, ["13", "東京支部", 500, 1000, 120]])}
+    )
+    assert dict(Target.objects.values_list("measure", "value")) == {
+        "identified": 500,
+        "visited": 1000,
+        "enrolled": 120,
+    }
+
+
+def test_a_national_target_is_split_by_promoters_and_adds_up(client, people, tokyo, osaka):
+    for n in range(2):
+        make_appointment(make_person(tokyo, f"推進 東{n}"), status="active")
+    make_appointment(make_person(osaka, "推進 西"), status="active")
+    login(client, people["hq_staff"])
+    page = client.post("/targets/split/", {"year": 2026, "measure": "visited"}, follow=True).content.decode()
+    assert "全国の目標が設定されていません。" in page
+    client.post("/targets/edit/", {"year": 2026, "t-0-visited": "100"})
+    client.post("/targets/split/", {"year": 2026, "measure": "visited"})
+    assert dict(Target.objects.filter(branch__isnull=False).values_list("branch", "value")) == {
+        tokyo.pk: 67,
+        osaka.pk: 33,
+    }
+
+
+@pytest.mark.parametrize("path", ["/targets/", "/targets/branch/", "/targets/edit/"])
+def test_the_pages_open_for_hq(client, people, path):
+    login(client, people["hq_staff"])
+    assert client.get(path).status_code == 200

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from targets import views
+
+urlpatterns = [
+    path("targets/", views.dashboard, name="dashboard"),
+    path("targets/branch/", views.branch_dashboard, name="branch_dashboard"),
+    path("targets/edit/", views.targets_edit, name="targets_edit"),
+    path("targets/import/", views.targets_import, name="targets_import"),
+    path("targets/split/", views.targets_split, name="targets_split"),
+    path("targets/progress.xlsx", views.progress_form, name="progress_form"),
+]

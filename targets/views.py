@@ -1,0 +1,225 @@
+"""Target management pages: the national and block picture, a branch's progress, targets and the form."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from fieldwork import activity
+from lib import tables
+from org import access
+from org.models import Block, Branch, FiscalYear
+from org.roles import HQ_ROLES, STAFF_ROLES, Role
+from org.where import where
+from people.models import Appointment
+from targets import charts, documents, measures, services
+from targets.models import Measure, Target
+
+READERS = (*STAFF_ROLES, Role.VIEWER)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COLOURS = {"actual": "#0d6efd", "plan": "#6c757d"}
+
+# Where the records behind each measure are listed, for the links on every number.
+RECORDS = {
+    Measure.IDENTIFIED: "roster_business_list",
+    Measure.VISITED: "field_activity",
+    Measure.ENROLLED: "field_activity",
+    Measure.BRIEFING: "briefing_list",
+    Measure.TRAINED: "training_list",
+    Measure.COUNCILS: "council_list",
+}
+
+
+def _download(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _links(table: dict, fiscal_year: FiscalYear) -> None:
+    url = reverse(RECORDS[table["measure"]])
+    for row in table["rows"]:
+        row["url"] = f"{url}?branch={row['branch'].pk}&year={fiscal_year.year}"
+
+
+@access.role_required(*READERS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """HQ: the nation, by block and branch, with a ranking; a branch user is taken to their branch."""
+    if not request.user.is_hq:
+        return redirect("branch_dashboard")
+    fiscal_year = FiscalYear.chosen(request.GET.get("year"))
+    branches = list(Branch.objects.select_related("prefecture", "block"))
+    progress = services.progress(fiscal_year, branches, timezone.localdate())
+    chosen = Measure(request.GET.get("measure") or Measure.ENROLLED)
+    for table in progress.values():
+        _links(table, fiscal_year)
+    table = progress[chosen]
+    blocks = []
+    for block in Block.objects.all():
+        rows = [r for r in table["rows"] if r["branch"].block_id == block.pk]
+        actual, target = sum(r["actual"] for r in rows), sum(r["target"] for r in rows)
+        blocks.append(
+            {"block": block, "actual": actual, "target": target, "rate": services.rate(actual, target)}
+        )
+    chart = charts.line_chart(
+        [("実績（累計）", measures.cumulative(table["months"]), COLOURS["actual"])], target=table["target"]
+    )
+    return render(
+        request,
+        "targets/dashboard.html",
+        {
+            "fiscal_year": fiscal_year,
+            "years": FiscalYear.objects.order_by("-year"),
+            "progress": progress.values(),
+            "chosen": chosen,
+            "measures": list(Measure),
+            "table": table,
+            "ranking": services.ranking(table),
+            "blocks": blocks,
+            "chart": chart,
+        },
+    )
+
+
+@access.role_required(*READERS)
+def branch_dashboard(request: HttpRequest) -> HttpResponse:
+    """A branch: each measure by month against its target and plan, with the year-end projection,
+    and its promoters' visits and enrolments."""
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
+    progress = services.progress(fiscal_year, [branch], timezone.localdate())
+    plans = services.plan_months(branch, fiscal_year)
+    cards = []
+    for measure, table in progress.items():
+        _links(table, fiscal_year)
+        row = table["rows"][0]
+        series = [("実績（累計）", row["cumulative"], COLOURS["actual"])]
+        if measure in plans:
+            series.append(("計画（累計）", measures.cumulative(plans[measure]), COLOURS["plan"]))
+        cards.append(
+            {
+                "table": table,
+                "row": row,
+                "plan": plans.get(measure),
+                "chart": charts.line_chart(series, target=row["target"]),
+            }
+        )
+    people = activity.activity(branch, fiscal_year)["people"]
+    return render(
+        request,
+        "targets/branch.html",
+        {**place, "cards": cards, "people": _people(people)},
+    )
+
+
+def _people(table: dict) -> list[dict]:
+    names = dict(Appointment.objects.filter(pk__in=table).values_list("pk", "person__full_name"))
+    rows = [{"name": names.get(pk, "—"), **counts} for pk, counts in table.items()]
+    return sorted(rows, key=lambda r: -r.get("counted", 0))
+
+
+@access.role_required(*READERS)
+def targets_edit(request: HttpRequest) -> HttpResponse:
+    """HQ sets each branch's targets (or a national one, split by promoters); branches read theirs."""
+    fiscal_year = FiscalYear.chosen(request.GET.get("year") or request.POST.get("year"))
+    branches = access.visible(request.user, Branch.objects.select_related("prefecture"))
+    may_write = access.may_write(request.user, Target)
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied("目標は本部が設定します。")
+        values, errors = {}, []
+        for key in [(None, m) for m in Measure] + [(b.pk, m) for b in branches for m in Measure]:
+            raw = request.POST.get(f"t-{key[0] or 0}-{key[1]}", "").strip()
+            if raw and not raw.isdigit():
+                errors.append(f"{raw} は0以上の整数ではありません。")
+            values[key] = int(raw) if raw.isdigit() else None
+        try:
+            if errors:
+                raise ValidationError(errors[:10])
+            changed = services.targets_save(actor=request.user, fiscal_year=fiscal_year, values=values)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"目標を保存しました（{changed}件の変更）。")
+        return redirect(f"{reverse('targets_edit')}?year={fiscal_year.year}")
+    values, national = services.targets_of(fiscal_year)
+    if request.GET.get("format") == "xlsx":
+        body = documents.targets_workbook(
+            branches, list(Measure), values, national if request.user.is_hq else {}
+        )
+        return _download(body, f"目標_{fiscal_year.year}.xlsx")
+    rows = [{"branch": b, "cells": [(m, values.get((b.pk, m))) for m in Measure]} for b in branches]
+    sums = {m: sum(values.get((b.pk, m), 0) for b in branches) for m in Measure}
+    return render(
+        request,
+        "targets/targets.html",
+        {
+            "fiscal_year": fiscal_year,
+            "years": FiscalYear.objects.order_by("-year"),
+            "measures": list(Measure),
+            "rows": rows,
+            "national": [
+                (m, national.get(m), sums[m], (national[m] - sums[m]) if m in national else None)
+                for m in Measure
+            ]
+            if request.user.is_hq
+            else [],
+            "may_write": may_write,
+        },
+    )
+
+
+@require_POST
+@access.role_required(*HQ_ROLES)
+def targets_import(request: HttpRequest) -> HttpResponse:
+    fiscal_year = FiscalYear.chosen(request.POST.get("year"))
+    if not access.may_write(request.user, Target):
+        raise PermissionDenied("目標は本部が設定します。")
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError("ファイルを選んでください。")
+        headers, rows = tables.read_table(upload.name, upload.read())
+        values = services.targets_from_table(headers, rows)
+        changed = services.targets_save(actor=request.user, fiscal_year=fiscal_year, values=values)
+    except tables.TableError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, "取り込めませんでした（何も変更していません）：" + " ".join(error.messages))
+    else:
+        messages.success(request, f"目標を取り込みました（{changed}件の変更）。")
+    return redirect(f"{reverse('targets_edit')}?year={fiscal_year.year}")
+
+
+@require_POST
+@access.role_required(*HQ_ROLES)
+def targets_split(request: HttpRequest) -> HttpResponse:
+    fiscal_year = FiscalYear.chosen(request.POST.get("year"))
+    if not access.may_write(request.user, Target):
+        raise PermissionDenied("目標は本部が設定します。")
+    try:
+        measure = Measure(request.POST.get("measure"))
+        parts = services.split_national(actor=request.user, fiscal_year=fiscal_year, measure=measure)
+    except ValueError:
+        messages.error(request, "指標を選んでください。")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"{measure.label}の全国目標を{len(parts)}支部に配分しました（推進員数に比例）。"
+        )
+    return redirect(f"{reverse('targets_edit')}?year={fiscal_year.year}")
+
+
+@access.role_required(*READERS)
+def progress_form(request: HttpRequest) -> HttpResponse:
+    """The progress management form as Excel: HQ all branches with the national row, a branch its own."""
+    fiscal_year = FiscalYear.chosen(request.GET.get("year"))
+    branches = list(access.visible(request.user, Branch.objects.select_related("prefecture")))
+    progress = services.progress(fiscal_year, branches, timezone.localdate())
+    body = documents.progress_workbook(progress, national=request.user.is_hq)
+    who = "全国" if request.user.is_hq else branches[0].name
+    return _download(body, f"進捗管理様式_{who}_{fiscal_year.year}.xlsx")
