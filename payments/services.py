@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from fieldwork.documents import month_range
 from fieldwork.models import Enrolment, Visit
-from lib import bulk
+from lib.rows import insert_rows
 from org.models import FiscalYear, User
 from payments import claims
 from payments.models import ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules
@@ -142,20 +142,24 @@ def claims_assemble(*, year: int, month: int, appointments=None) -> int:
     drafts |= dict(
         FeeClaim.objects.filter(month=first, appointment__in=missing).values_list("appointment_id", "pk")
     )
-    bulk.insert(
+    insert_rows(
         ClaimLine,
         [
             {
-                "claim_id": drafts[appointment],
+                "claim": drafts[appointment],
                 "kind": line.kind,
-                "business_id": line.business_id,
-                "visit_id": line.source_pk if line.kind == claims.VISIT_FEE else None,
-                "enrolment_id": line.source_pk if line.kind == claims.SUCCESS_FEE else None,
+                "business": line.business_id,
+                "visit": line.source_pk if line.kind == claims.VISIT_FEE else None,
+                "enrolment": line.source_pk if line.kind == claims.SUCCESS_FEE else None,
                 "day": line.day,
                 "description": line.description,
                 "amount": line.amount,
                 "tax": line.tax,
                 "reasons": line.reasons,
+                "branch_decision": Decision.PENDING,
+                "branch_reason": "",
+                "hq_decision": Decision.PENDING,
+                "hq_reason": "",
             }
             for appointment, line in kept
         ],

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from lib import cities, identify, normalize
 from lib.corporate_number import is_valid
+from lib.rows import insert_rows
 from roster.models import (
     Business,
     BusinessSource,
@@ -29,7 +30,6 @@ from roster.models import (
     SourceKind,
     StatusChange,
 )
-from roster.rows import insert_rows
 
 FIELDS = {
     "name": "事業所名",
