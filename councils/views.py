@@ -22,7 +22,7 @@ from councils.models import (
     Side,
     deadline,
 )
-from lib import uploads
+from lib import downloads, uploads
 from org import access
 from org.forms import form_errors
 from org.models import Branch, FiscalYear
@@ -31,18 +31,11 @@ from org.where import where
 from roster.models import Business
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_write(request: HttpRequest, model) -> None:
     if not access.may_write(request.user, model):
         raise PermissionDenied("このデータを変更する権限がありません。")
-
-
-def _download(body: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 @access.role_required(*READERS)
@@ -306,8 +299,8 @@ def division_papers(request: HttpRequest, fmt: str) -> HttpResponse:
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     name = f"協議会資料_{branch.name}_{fiscal_year.year}"
     if fmt == "pdf":
-        return _download(papers.pdf_report(branch, fiscal_year), f"{name}.pdf", "application/pdf")
-    return _download(papers.workbook(branch, fiscal_year), f"{name}.xlsx", XLSX)
+        return downloads.attachment(papers.pdf_report(branch, fiscal_year), f"{name}.pdf", "application/pdf")
+    return downloads.attachment(papers.workbook(branch, fiscal_year), f"{name}.xlsx")
 
 
 @access.role_required(*READERS)
@@ -315,7 +308,7 @@ def division_bureau_export(request: HttpRequest) -> HttpResponse:
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     body = papers.bureau_share(branch, fiscal_year)
-    return _download(body, f"手続指導対象事業所_{branch.name}_{fiscal_year.year}.xlsx", XLSX)
+    return downloads.attachment(body, f"手続指導対象事業所_{branch.name}_{fiscal_year.year}.xlsx")
 
 
 @access.role_required(*STAFF_ROLES)

@@ -32,6 +32,7 @@ from events.models import (
     SeminarReport,
     Training,
 )
+from lib import downloads
 from org import access
 from org.forms import form_errors
 from org.models import Branch, FiscalYear
@@ -40,18 +41,11 @@ from org.where import where
 from roster.models import Business
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_write(request: HttpRequest, model) -> None:
     if not access.may_write(request.user, model):
         raise PermissionDenied("このデータを変更する権限がありません。")
-
-
-def _download(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _save(request, form, instance_fields: dict, check=None):
@@ -318,7 +312,7 @@ def training_report(request: HttpRequest) -> HttpResponse:
     """The branch's report of the year's training to HQ, in one fixed form (R-EVT-2, 別紙11 7)."""
     place = where(request)
     body = documents.training_report(place["branch"], place["fiscal_year"])
-    return _download(body, f"研修実施報告_{place['branch'].name}_{place['fiscal_year'].year}.xlsx")
+    return downloads.attachment(body, f"研修実施報告_{place['branch'].name}_{place['fiscal_year'].year}.xlsx")
 
 
 @access.role_required(*HQ_ROLES, Role.VIEWER)
@@ -329,7 +323,7 @@ def training_summary(request: HttpRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))
     rows = documents.training_rows(fiscal_year)
     if request.GET.get("format") == "xlsx":
-        return _download(
+        return downloads.attachment(
             documents.training_summary(fiscal_year, rows), f"研修実施状況_全国_{fiscal_year.year}.xlsx"
         )
     return render(
@@ -440,7 +434,7 @@ def seminar_results(request: HttpRequest) -> HttpResponse:
     dispatches = _dispatches(request).filter(fiscal_year=fiscal_year)
     asked = services.questions(fiscal_year)
     if request.GET.get("format") == "xlsx":
-        return _download(
+        return downloads.attachment(
             documents.answers_workbook(dispatches, asked), f"セミナーアンケート_{fiscal_year.year}.xlsx"
         )
     return render(

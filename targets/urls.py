@@ -9,4 +9,5 @@ urlpatterns = [
     path("targets/import/", views.targets_import, name="targets_import"),
     path("targets/split/", views.targets_split, name="targets_split"),
     path("targets/progress.xlsx", views.progress_form, name="progress_form"),
+    path("targets/report.pdf", views.committee_report, name="committee_report"),
 ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fieldwork import activity
-from lib import tables
+from lib import downloads, tables
 from org import access
 from org.models import Block, Branch, FiscalYear
 from org.roles import HQ_ROLES, STAFF_ROLES, Role
@@ -19,7 +19,6 @@ from targets import charts, documents, measures, services
 from targets.models import Measure, Target
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLOURS = {"actual": "#0d6efd", "plan": "#6c757d"}
 
 # Where the records behind each measure are listed, for the links on every number.
@@ -31,12 +30,6 @@ RECORDS = {
     Measure.TRAINED: "training_list",
     Measure.COUNCILS: "council_list",
 }
-
-
-def _download(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _links(table: dict, fiscal_year: FiscalYear) -> None:
@@ -150,7 +143,7 @@ def targets_edit(request: HttpRequest) -> HttpResponse:
         body = documents.targets_workbook(
             branches, list(Measure), values, national if request.user.is_hq else {}
         )
-        return _download(body, f"目標_{fiscal_year.year}.xlsx")
+        return downloads.attachment(body, f"目標_{fiscal_year.year}.xlsx")
     rows = [{"branch": b, "cells": [(m, values.get((b.pk, m))) for m in Measure]} for b in branches]
     sums = {m: sum(values.get((b.pk, m), 0) for b in branches) for m in Measure}
     return render(
@@ -222,4 +215,18 @@ def progress_form(request: HttpRequest) -> HttpResponse:
     progress = services.progress(fiscal_year, branches, timezone.localdate())
     body = documents.progress_workbook(progress, national=request.user.is_hq)
     who = "全国" if request.user.is_hq else branches[0].name
-    return _download(body, f"進捗管理様式_{who}_{fiscal_year.year}.xlsx")
+    return downloads.attachment(body, f"進捗管理様式_{who}_{fiscal_year.year}.xlsx")
+
+
+@access.role_required(*READERS)
+def committee_report(request: HttpRequest) -> HttpResponse:
+    """The promotion committee's PDF: HQ the nation (every branch), a branch its own progress."""
+    place = where(request)
+    fiscal_year = place["fiscal_year"]
+    national = request.user.is_hq and not request.GET.get("branch")
+    branches = list(Branch.objects.select_related("prefecture")) if national else [place["branch"]]
+    progress = services.progress(fiscal_year, branches, timezone.localdate())
+    who = "全国" if national else place["branch"].name
+    plans = None if national else services.plan_months(place["branch"], fiscal_year)
+    body = documents.committee_pdf(f"目標管理 進捗報告 {who} {fiscal_year.label}", progress, plans)
+    return downloads.attachment(body, f"進捗報告_{who}_{fiscal_year.year}.pdf", "application/pdf")

@@ -162,6 +162,7 @@ ROUTES = {
     "targets_import": ("POST", None, 403),
     "targets_split": ("POST", None, 403),
     "progress_form": ("GET", None, 403),
+    "committee_report": ("GET", None, 403),
     # The seminar questionnaire is public: it shows the seminar's name and date, nothing else.
     "questionnaire": ("GET", "token", 200),
 }

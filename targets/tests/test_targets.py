@@ -93,3 +93,14 @@ def test_a_national_target_is_split_by_promoters_and_adds_up(client, people, tok
 def test_the_pages_open_for_hq(client, people, path):
     login(client, people["hq_staff"])
     assert client.get(path).status_code == 200
+
+
+def test_the_committee_report_is_a_pdf_for_the_nation_or_one_branch(client, people, tokyo, osaka):
+    login(client, people["hq_staff"])
+    national = client.get("/targets/report.pdf", {"year": 2026})
+    assert national["Content-Type"] == "application/pdf" and national.content.startswith(b"%PDF")
+    assert "%E5%85%A8%E5%9B%BD" in national["Content-Disposition"]  # 全国, percent-encoded (RFC 6266)
+    login(client, people["tokyo_staff"])
+    own = client.get("/targets/report.pdf", {"year": 2026})
+    assert own.status_code == 200 and own.content.startswith(b"%PDF")
+    assert client.get("/targets/report.pdf", {"branch": osaka.pk}).status_code == 404
