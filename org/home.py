@@ -9,6 +9,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from councils.services import overdue
 from events.models import Dispatch
+from fieldwork.models import Enrolment, Method, Visit
 from lib import wareki
 from org import access
 from org.models import Branch, FiscalYear, User
@@ -16,6 +17,8 @@ from org.roles import ADMIN_ROLES, ASSIGNEE_ROLES, FIELD_ROLES, Role
 from payments import services as payment_services
 from payments.models import ClaimStatus, FeeClaim
 from roster.models import OPEN_STATUSES, Business
+from targets import services as target_services
+from targets.models import Measure
 
 ROLE_INTROS = {
     Role.HQ_ADMIN: "全国の支部・ユーザー・マスタを管理します。",
@@ -125,7 +128,44 @@ def home_context(user: User) -> dict:
         "links": links,
         "overdue_councils": _overdue_by_branch(user, today) if user.role not in ASSIGNEE_ROLES else [],
         **(_claims_behind(user, today) if user.role != Role.LECTURER else {}),
+        **_progress(user, today),
     }
+
+
+def _progress(user: User, today: datetime.date) -> dict:
+    """Each role's own progress (R-TGT-1): a promoter their month; a branch its measures against
+    the targets, with what is behind the pace; HQ the branches most behind on enrolments."""
+    fiscal_year = FiscalYear.for_date(today)
+    if user.role in FIELD_ROLES:
+        month = (today.replace(day=1), today)
+        mine = {"appointment__person__user": user}
+        return {
+            "my_month": {
+                "visits": Visit.objects.filter(method=Method.DIRECT, visited_on__range=month, **mine).count(),
+                "enrolments": Enrolment.objects.filter(
+                    covers_rousai=True, enrolled_on__range=month, **mine
+                ).count(),
+            }
+        }
+    if user.role == Role.LECTURER:
+        return {}
+    share = target_services.elapsed_share(fiscal_year, today)
+    if user.branch_id:
+        progress = target_services.progress(fiscal_year, [user.branch], today)
+        rows = [
+            {
+                "table": table,
+                "row": table["rows"][0],
+                "behind": target_services.behind(table["rows"][0], share),
+            }
+            for table in progress.values()
+        ]
+        return {"branch_progress": rows}
+    table = target_services.progress(fiscal_year, list(Branch.objects.select_related("prefecture")), today)[
+        Measure.ENROLLED
+    ]
+    with_target = [r for r in table["rows"] if r["target"]]
+    return {"most_behind": sorted(with_target, key=lambda r: r["rate"])[:5]}
 
 
 def _claims_behind(user: User, today: datetime.date) -> dict:

@@ -42,9 +42,13 @@ def _first_in_month(pairs) -> dict[int, list[int]]:
     return dict(table)
 
 
-def monthly(fiscal_year: FiscalYear, measure: str) -> dict[int, list[int]]:
-    """{branch id: [April … March]} of one measure, for every branch."""
+def monthly(fiscal_year: FiscalYear, measure: str, branches: list[int] | None = None) -> dict[int, list[int]]:
+    """{branch id: [April … March]} of one measure, for every branch or the ones asked for."""
     span = (fiscal_year.start, fiscal_year.end)
+
+    def only(queryset, lookup: str):
+        return queryset if branches is None else queryset.filter(**{f"{lookup}__in": branches})
+
     if measure == Measure.IDENTIFIED:
         rows = (
             RosterEntry.objects.filter(
@@ -60,7 +64,8 @@ def monthly(fiscal_year: FiscalYear, measure: str) -> dict[int, list[int]]:
         return _by_month(rows)
     if measure == Measure.VISITED:
         return _first_in_month(
-            Visit.objects.filter(method=Method.DIRECT, visited_on__range=span)
+            only(Visit.objects, "business__branch")
+            .filter(method=Method.DIRECT, visited_on__range=span)
             .values("business")
             .annotate(first=Min("visited_on"))
             .values_list("business__branch", "first")
@@ -68,7 +73,8 @@ def monthly(fiscal_year: FiscalYear, measure: str) -> dict[int, list[int]]:
         )
     if measure == Measure.ENROLLED:
         rows = (
-            Enrolment.objects.filter(covers_rousai=True, enrolled_on__range=span)
+            only(Enrolment.objects, "business__branch")
+            .filter(covers_rousai=True, enrolled_on__range=span)
             .annotate(m=ExtractMonth("enrolled_on"))
             .values_list("business__branch", "m")
             .annotate(n=Count("pk"))
@@ -88,7 +94,8 @@ def monthly(fiscal_year: FiscalYear, measure: str) -> dict[int, list[int]]:
         return _by_month(rows)
     if measure == Measure.TRAINED:
         return _first_in_month(
-            TrainingAttendance.objects.filter(
+            only(TrainingAttendance.objects, "training__branch")
+            .filter(
                 training__fiscal_year=fiscal_year,
                 appointment__role=AppointmentRole.PROMOTER,
                 appointment__status=AppointmentStatus.ACTIVE,
@@ -100,9 +107,8 @@ def monthly(fiscal_year: FiscalYear, measure: str) -> dict[int, list[int]]:
         )
     if measure == Measure.COUNCILS:
         rows = (
-            CouncilMeeting.objects.filter(
-                fiscal_year=fiscal_year, counterpart=Counterpart.BUREAU, held_on__range=span
-            )
+            only(CouncilMeeting.objects, "branch")
+            .filter(fiscal_year=fiscal_year, counterpart=Counterpart.BUREAU, held_on__range=span)
             .annotate(m=ExtractMonth("held_on"))
             .values_list("branch", "m")
             .annotate(n=Count("pk"))

@@ -1,10 +1,16 @@
 """Each role's home page shows what that role does next (issue 2, point 9)."""
 
+import datetime
+import uuid
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import login
+from conftest import login, make_appointment, make_business, make_person
+from fieldwork.models import Visit
+from org.models import FiscalYear
+from targets.models import Target
 
 
 def links(response) -> str:
@@ -54,8 +60,10 @@ def test_home_pages_need_few_queries(client, people, who):
     login(client, people[who])
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
-    # 12 for the page, two for the alert on councils overdue (years, meetings held), one for claims.
-    assert len(queries) <= 15, [q["sql"] for q in queries]
+    # 12 for the page, two for the alert on councils overdue (years, meetings held), one for claims,
+    # and nine for the year's progress (year, targets, branches, one per measure) — the same
+    # whatever the number of branches or records.
+    assert len(queries) <= 24, [q["sql"] for q in queries]
 
 
 def test_a_lecturer_home_leads_to_their_seminars_only(client, people):
@@ -65,3 +73,34 @@ def test_a_lecturer_home_leads_to_their_seminars_only(client, people):
     work = links(response)
     assert "担当のセミナー・相談会" in work and "パスワード変更" in work
     assert "名簿" not in work and "担当事業所" not in work and "支給申請" not in work
+
+
+def test_each_role_sees_its_own_progress_on_its_home(client, people, tokyo):
+    today = datetime.date.today()
+    promoter = make_appointment(
+        make_person(tokyo, user=people["tokyo_promoter"]),
+        status="active",
+        year=FiscalYear.for_date(today).year,
+    )
+    Visit.objects.create(
+        business=make_business(tokyo, "今月商事", year=FiscalYear.for_date(today).year),
+        appointment=promoter,
+        visited_on=today,
+        outcome="explained",
+        client_key=uuid.uuid4(),
+        recorded_by=people["tokyo_promoter"],
+    )
+    Target.objects.create(
+        fiscal_year=FiscalYear.for_date(today),
+        branch=tokyo,
+        measure="enrolled",
+        value=100,
+        updated_by=people["hq_staff"],
+    )
+    login(client, people["tokyo_promoter"])
+    assert "今月の直接訪問 <strong>1件</strong>" in client.get("/").content.decode()
+    login(client, people["tokyo_staff"])
+    page = client.get("/").content.decode()
+    assert 'data-testid="branch-progress"' in page and "遅れ" in page  # 0 of 100 enrolments
+    login(client, people["hq_staff"])
+    assert "東京支部</a>：0 / 100件（0.0%）" in client.get("/").content.decode()
