@@ -53,6 +53,7 @@ bench: install $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python bench/roster_import.py
 	$(BENCH_VENV)/bin/python bench/division.py
 	$(BENCH_VENV)/bin/python bench/payments.py
+	$(BENCH_VENV)/bin/python bench/targets.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

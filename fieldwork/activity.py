@@ -58,6 +58,11 @@ def activity(branch: Branch, fiscal_year: FiscalYear, month: int | None = None) 
     return {"people": people, "cities": cities, "months": months, "totals": totals}
 
 
+def by_person(branch: Branch, fiscal_year: FiscalYear) -> dict:
+    """The year's counts per promoter or instructor only (the target dashboard's last table)."""
+    return _counts(*_year(branch, fiscal_year, None), "appointment", "appointment")
+
+
 def rows(table: dict, labels: dict, order) -> list[dict]:
     return [
         {"label": labels.get(key, key or "不明"), "key": key, **{m: table[key][m] for m in MEASURES}}

@@ -100,7 +100,7 @@ def branch_dashboard(request: HttpRequest) -> HttpResponse:
                 "chart": charts.line_chart(series, target=row["target"]),
             }
         )
-    people = activity.activity(branch, fiscal_year)["people"]
+    people = activity.by_person(branch, fiscal_year)
     return render(
         request,
         "targets/branch.html",
