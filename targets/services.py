@@ -96,9 +96,9 @@ def behind(table_row: dict, share: float) -> bool:
     return bool(table_row["target"]) and table_row["actual"] < table_row["target"] * share
 
 
-def ranking(table: dict) -> list[dict]:
-    """Branches ordered by achievement rate of one measure's table (no target: last)."""
-    return sorted(table["rows"], key=lambda r: (r["rate"] is None, -(r["rate"] or 0), r["branch"].code))
+def ranking(rows: list[dict]) -> list[dict]:
+    """Branch rows of one measure ordered by achievement rate (no target: last)."""
+    return sorted(rows, key=lambda r: (r["rate"] is None, -(r["rate"] or 0), r["branch"].code))
 
 
 def plan_months(branch: Branch, fiscal_year: FiscalYear) -> dict[str, list[int]]:

@@ -50,6 +50,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for table in progress.values():
         _links(table, fiscal_year)
     table = progress[chosen]
+    block = Block.objects.filter(pk=request.GET.get("block") or 0).first()
+    shown = [r for r in table["rows"] if block is None or r["branch"].block_id == block.pk]
     blocks = []
     for block in Block.objects.all():
         rows = [r for r in table["rows"] if r["branch"].block_id == block.pk]
@@ -70,7 +72,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "measures": list(Measure),
             "table": table,
-            "ranking": services.ranking(table),
+            "ranking": services.ranking(shown),
+            "block": block,
             "blocks": blocks,
             "chart": chart,
         },

@@ -104,3 +104,11 @@ def test_the_committee_report_is_a_pdf_for_the_nation_or_one_branch(client, peop
     own = client.get("/targets/report.pdf", {"year": 2026})
     assert own.status_code == 200 and own.content.startswith(b"%PDF")
     assert client.get("/targets/report.pdf", {"branch": osaka.pk}).status_code == 404
+
+
+def test_hq_drills_down_from_the_nation_to_a_block_and_a_branch(client, people, tokyo, osaka):
+    login(client, people["hq_staff"])
+    page = client.get("/targets/", {"measure": "enrolled", "block": tokyo.block_id}).content.decode()
+    ranking = page[page.index('data-testid="ranking"') :]
+    assert "東京支部" in ranking and "大阪支部" not in ranking
+    assert f"/targets/branch/?branch={tokyo.pk}" in ranking
