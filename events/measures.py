@@ -1,6 +1,7 @@
 """The events' figures for target management (R-EVT-1, R-EVT-2, R-EVT-4, R-TGT-2), per branch and year.
 
-One place counts them, so the overview here and the target dashboards (issue 9) agree.
+Attendance, visits and training are counted by targets.measures, the one place every figure of
+target management comes from, so the overview here and the dashboards agree.
 """
 
 import math
@@ -9,35 +10,30 @@ from django.db.models import Count, Sum
 
 from events.models import (
     Briefing,
-    BriefingAttendance,
     Dispatch,
     DispatchKind,
     EventSettings,
-    TrainingAttendance,
 )
-from fieldwork.models import Method, Visit
 from org.models import FiscalYear
 from people.models import Appointment, AppointmentRole, AppointmentStatus
+from targets import measures as target_measures
+from targets.models import Measure
 
 
 def briefing_attendance(fiscal_year: FiscalYear) -> dict[int, int]:
-    """Businesses that attended briefings held in the year, per branch."""
-    return dict(
-        BriefingAttendance.objects.filter(briefing__fiscal_year=fiscal_year, briefing__held_on__isnull=False)
-        .values_list("briefing__branch")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    """Businesses that attended briefings held in the year, per branch (counted in targets.measures)."""
+    return {
+        branch: sum(months)
+        for branch, months in target_measures.monthly(fiscal_year, Measure.BRIEFING).items()
+    }
 
 
 def businesses_visited(fiscal_year: FiscalYear) -> dict[int, int]:
-    """Businesses visited directly in the year, per branch (R-VIS-2)."""
-    return dict(
-        Visit.objects.filter(method=Method.DIRECT, visited_on__range=(fiscal_year.start, fiscal_year.end))
-        .values_list("business__branch")
-        .annotate(n=Count("business", distinct=True))
-        .order_by()
-    )
+    """Businesses visited directly in the year, per branch (R-VIS-2; counted in targets.measures)."""
+    return {
+        branch: sum(months)
+        for branch, months in target_measures.monthly(fiscal_year, Measure.VISITED).items()
+    }
 
 
 def briefing_targets(fiscal_year: FiscalYear) -> dict[int, int]:
@@ -68,17 +64,11 @@ def promoters(fiscal_year: FiscalYear) -> dict[int, int]:
 
 
 def promoters_trained(fiscal_year: FiscalYear) -> dict[int, int]:
-    """Promoters (active that year) who attended at least one training of the year, per branch."""
-    return dict(
-        TrainingAttendance.objects.filter(
-            training__fiscal_year=fiscal_year,
-            appointment__role=AppointmentRole.PROMOTER,
-            appointment__status=AppointmentStatus.ACTIVE,
-        )
-        .values_list("training__branch")
-        .annotate(n=Count("appointment", distinct=True))
-        .order_by()
-    )
+    """Promoters (active that year) who attended a training of the year, per branch (counted in targets.measures)."""
+    return {
+        branch: sum(months)
+        for branch, months in target_measures.monthly(fiscal_year, Measure.TRAINED).items()
+    }
 
 
 def seminars(fiscal_year: FiscalYear, dispatches=None) -> dict:

@@ -145,29 +145,39 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.role_required(*STAFF_ROLES)
-def briefing_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require_write(request, Briefing)
+def _branch_event_edit(request, pk, model, form_class, what: str, done) -> HttpResponse:
+    """Register or edit a branch's briefing or training of a year; ``done(saved)`` gives the message."""
+    _require_write(request, model)
     if pk:
-        briefing = access.get_for_user(
-            request.user, Briefing.objects.select_related("branch", "fiscal_year"), pk, write=True
+        row = access.get_for_user(
+            request.user, model.objects.select_related("branch", "fiscal_year"), pk, write=True
         )
-        branch, fiscal_year = briefing.branch, briefing.fiscal_year
+        branch, fiscal_year = row.branch, row.fiscal_year
     else:
-        briefing, place = None, where(request)
+        row, place = None, where(request)
         branch, fiscal_year = place["branch"], place["fiscal_year"]
-    form = BriefingForm(request.POST or None, instance=briefing, fiscal_year=fiscal_year)
-    fields = {"branch": branch, "fiscal_year": fiscal_year}
-    if briefing is None:
-        fields["created_by"] = request.user
+    form = form_class(request.POST or None, instance=row, fiscal_year=fiscal_year)
+    fields = {"branch": branch, "fiscal_year": fiscal_year} | ({} if row else {"created_by": request.user})
     if saved := _save(request, form, fields):
-        messages.success(request, f"説明会「{saved.title}」を保存しました。")
-        return redirect("briefing_detail", pk=saved.pk)
-    title = f"{branch.name} {fiscal_year.label}：事業主説明会の{'編集' if briefing else '登録'}"
+        messages.success(request, done(saved))
+        return redirect(f"{model._meta.model_name}_detail", pk=saved.pk)
+    title = f"{branch.name} {fiscal_year.label}：{what}の{'編集' if row else '登録'}"
     return render(
         request,
         "events/form.html",
         {"form": form, "title": title, "branch": branch, "fiscal_year": fiscal_year},
+    )
+
+
+@access.role_required(*STAFF_ROLES)
+def briefing_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    return _branch_event_edit(
+        request,
+        pk,
+        Briefing,
+        BriefingForm,
+        "事業主説明会",
+        lambda saved: f"説明会「{saved.title}」を保存しました。",
     )
 
 
@@ -255,27 +265,13 @@ def training_list(request: HttpRequest) -> HttpResponse:
 
 @access.role_required(*STAFF_ROLES)
 def training_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require_write(request, Training)
-    if pk:
-        training = access.get_for_user(
-            request.user, Training.objects.select_related("branch", "fiscal_year"), pk, write=True
-        )
-        branch, fiscal_year = training.branch, training.fiscal_year
-    else:
-        training, place = None, where(request)
-        branch, fiscal_year = place["branch"], place["fiscal_year"]
-    form = TrainingForm(request.POST or None, instance=training, fiscal_year=fiscal_year)
-    fields = {"branch": branch, "fiscal_year": fiscal_year}
-    if training is None:
-        fields["created_by"] = request.user
-    if saved := _save(request, form, fields):
-        messages.success(request, "研修を保存しました。受講者を記録してください。")
-        return redirect("training_detail", pk=saved.pk)
-    title = f"{branch.name} {fiscal_year.label}：推進員研修の{'編集' if training else '登録'}"
-    return render(
+    return _branch_event_edit(
         request,
-        "events/form.html",
-        {"form": form, "title": title, "branch": branch, "fiscal_year": fiscal_year},
+        pk,
+        Training,
+        TrainingForm,
+        "推進員研修",
+        lambda saved: "研修を保存しました。受講者を記録してください。",
     )
 
 
