@@ -161,9 +161,8 @@ def _progress(user: User, today: datetime.date) -> dict:
             for table in progress.values()
         ]
         return {"branch_progress": rows}
-    table = target_services.progress(fiscal_year, list(Branch.objects.select_related("prefecture")), today)[
-        Measure.ENROLLED
-    ]
+    branches = list(Branch.objects.select_related("prefecture"))
+    table = target_services.progress(fiscal_year, branches, today, only=[Measure.ENROLLED])[Measure.ENROLLED]
     with_target = [r for r in table["rows"] if r["target"]]
     return {"most_behind": sorted(with_target, key=lambda r: r["rate"])[:5]}
 

@@ -46,15 +46,15 @@ def rate(actual: int, target: int) -> float | None:
     return round(actual * 100 / target, 1) if target else None
 
 
-def progress(fiscal_year: FiscalYear, branches, today: datetime.date) -> dict:
-    """Per measure: each branch's monthly and year-to-date actuals, target, rate and projection, and
+def progress(fiscal_year: FiscalYear, branches, today: datetime.date, only: list | None = None) -> dict:
+    """Per measure (all, or ``only`` those): each branch's monthly and year-to-date actuals, target, rate and projection, and
     the national row (HQ's figure, the sum of the branches' targets, and their difference)."""
     share = elapsed_share(fiscal_year, today)
     branch_targets, national = targets_of(fiscal_year)
     # All 47 branches: one pass over each table; fewer: only theirs.
     ids = None if len(branches) >= Branch.objects.count() else [b.pk for b in branches]
     result = {}
-    for measure in MEASURES:
+    for measure in only or MEASURES:
         monthly = measures.monthly(fiscal_year, measure, ids)
         rows = []
         for branch in branches:
