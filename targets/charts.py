@@ -8,7 +8,9 @@ WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 240, 56, 28, 12
 
 def line_chart(series: list[tuple[str, list[int], str]], target: int = 0) -> dict:
     """series: (label, twelve cumulative values, css colour). Returns what the template draws."""
-    top = max([target, *[max(values, default=0) for _, values, _ in series], 1])
+    highest = max([target, *[max(values, default=0) for _, values, _ in series], 1])
+    step = -(-highest // 4)  # whole-number gridlines: four steps reaching at least the highest value
+    top = step * 4
     plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - BOTTOM - TOP
 
     def x(i: int) -> float:
@@ -35,7 +37,7 @@ def line_chart(series: list[tuple[str, list[int], str]], target: int = 0) -> dic
         "month_label_y": HEIGHT - 8,
         "target": target,
         "months": [{"x": x(i), "label": f"{m}月"} for i, m in enumerate(FISCAL_MONTHS)],
-        "ticks": [{"y": y(top * k / 4), "label": f"{round(top * k / 4):,}"} for k in range(5)],
+        "ticks": [{"y": y(step * k), "label": f"{step * k:,}"} for k in range(5)],
         "left": LEFT,
         "right": WIDTH - 8,
         "baseline": HEIGHT - BOTTOM,

@@ -37,6 +37,15 @@ def elapsed_share(fiscal_year: FiscalYear, today: datetime.date) -> float:
     return min((min(today, fiscal_year.end) - fiscal_year.start).days + 1, total) / total
 
 
+def months_elapsed(fiscal_year: FiscalYear, today: datetime.date) -> int:
+    """How many of the year's months have begun: the actual line stops there, not at March."""
+    if today < fiscal_year.start:
+        return 0
+    if today > fiscal_year.end:
+        return 12
+    return (today.year - fiscal_year.start.year) * 12 + today.month - fiscal_year.start.month + 1
+
+
 def projection(actual: int, share: float) -> int:
     """Where the year ends at the pace so far (to 31 March); nothing to project before it starts."""
     return round(actual / share) if share else 0

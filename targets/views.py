@@ -59,8 +59,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         blocks.append(
             {"block": block, "actual": actual, "target": target, "rate": services.rate(actual, target)}
         )
+    shown_months = services.months_elapsed(fiscal_year, timezone.localdate())
     chart = charts.line_chart(
-        [("実績（累計）", measures.cumulative(table["months"]), COLOURS["actual"])], target=table["target"]
+        [("実績（累計）", measures.cumulative(table["months"])[:shown_months], COLOURS["actual"])],
+        target=table["target"],
     )
     return render(
         request,
@@ -88,11 +90,12 @@ def branch_dashboard(request: HttpRequest) -> HttpResponse:
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     progress = services.progress(fiscal_year, [branch], timezone.localdate())
     plans = services.plan_months(branch, fiscal_year)
+    shown_months = services.months_elapsed(fiscal_year, timezone.localdate())
     cards = []
     for measure, table in progress.items():
         _links(table, fiscal_year)
         row = table["rows"][0]
-        series = [("実績（累計）", row["cumulative"], COLOURS["actual"])]
+        series = [("実績（累計）", row["cumulative"][:shown_months], COLOURS["actual"])]
         if measure in plans:
             series.append(("計画（累計）", measures.cumulative(plans[measure]), COLOURS["plan"]))
         cards.append(

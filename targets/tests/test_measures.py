@@ -16,7 +16,7 @@ from events.models import BriefingAttendance, TrainingAttendance
 from fieldwork import activity
 from fieldwork.models import Enrolment, Visit
 from org.models import Branch, FiscalYear, User
-from targets import measures, services
+from targets import charts, measures, services
 from targets.models import Measure
 
 YEAR = 2026
@@ -100,3 +100,23 @@ def test_every_count_agrees_with_the_pages_that_show_it_on_the_demo(client, db):
     assert book["訪問（加入勧奨）事業所"]["O2"].value == visited
     page = client.get("/targets/branch/").content.decode()
     assert f'href="/field/activity/?branch={tokyo.pk}&amp;year={fiscal_year.year}">{enrolled}</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("today", "months"),
+    [
+        (datetime.date(2026, 3, 31), 0),
+        (datetime.date(2026, 4, 1), 1),
+        (datetime.date(2027, 1, 5), 10),
+        (datetime.date(2027, 4, 1), 12),
+    ],
+)
+def test_the_actual_line_stops_at_the_current_month(db, today, months):
+    assert services.months_elapsed(FiscalYear.objects.get(year=YEAR), today) == months
+
+
+def test_the_chart_has_whole_number_gridlines_up_to_the_highest_value():
+
+    chart = charts.line_chart([("実績（累計）", [0, 1, 3], "#000")], target=10)
+    assert [t["label"] for t in chart["ticks"]] == ["0", "3", "6", "9", "12"]
+    assert chart["lines"][0]["points"].count(",") == 3  # three months drawn, not twelve
