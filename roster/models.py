@@ -118,6 +118,10 @@ class Business(models.Model):
             models.Index(fields=["branch", "status"]),
             models.Index(fields=["branch", "fiscal_year"]),
             models.Index(fields=["branch", "city_code"]),
+            # Visits, enrolments and roster entries are counted per branch by joining to their
+            # business; this narrow index lets the database read id → branch without the wide rows
+            # (target dashboards: about half the time on three national years).
+            models.Index(fields=["id", "branch"], name="business_branch_of_id"),
         ]
 
     def __str__(self) -> str:
