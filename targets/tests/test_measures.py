@@ -16,6 +16,8 @@ from events.models import BriefingAttendance, TrainingAttendance
 from fieldwork import activity
 from fieldwork.models import Enrolment, Visit
 from org.models import Branch, FiscalYear, User
+from payments import services as payment_services
+from payments.models import ClaimLine
 from targets import charts, measures, services
 from targets.models import Measure
 
@@ -120,3 +122,21 @@ def test_the_chart_has_whole_number_gridlines_up_to_the_highest_value():
     chart = charts.line_chart([("実績（累計）", [0, 1, 3], "#000")], target=10)
     assert [t["label"] for t in chart["ticks"]] == ["0", "3", "6", "9", "12"]
     assert chart["lines"][0]["points"].count(",") == 3  # three months drawn, not twelve
+
+
+def test_the_claims_list_the_same_direct_visits_as_the_activity_and_targets(db, monkeypatch):
+    """Claims (issue 7) list every visit of the month; their direct visits are the ones counted here."""
+    # A fixed day late in a year, so that the demo has a whole previous month of visits.
+    moment = timezone.make_aware(datetime.datetime(2026, 11, 24, 12))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    call_command("seed_demo", size="small", seed=5, stdout=StringIO())
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    fiscal_year = FiscalYear.for_date(last_month)
+    tokyo = Branch.objects.get(prefecture__code="13")
+    payment_services.claims_assemble(year=last_month.year, month=last_month.month)
+    claimed = ClaimLine.objects.filter(
+        claim__month=last_month, claim__appointment__branch=tokyo, visit__method="direct", day__gte=last_month
+    ).count()
+    direct = activity.activity(tokyo, fiscal_year, last_month.month)["totals"]["direct"]
+    assert claimed == direct > 0
