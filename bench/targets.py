@@ -26,8 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import postgres
-
-YEAR_END = datetime.datetime(2027, 3, 31, 3, 0, tzinfo=datetime.UTC)  # noon in Japan
+from bench.payments import YEAR_END
 
 
 def main() -> None:

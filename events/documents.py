@@ -1,6 +1,8 @@
 """Excel for events: the branch's training report to HQ in one fixed form (R-EVT-2, 別紙11 7), HQ's
 national summary, and every questionnaire answer."""
 
+from django.db.models import Count
+
 from events import measures, services
 from events.models import QuestionKind, Training
 from lib import tables
@@ -11,7 +13,11 @@ REPORT_HEADERS = ["実施日", "会場", "形式", "対象", "講師（所属・
 
 def training_report(branch: Branch, fiscal_year: FiscalYear) -> bytes:
     """The same three sheets for every branch: the sessions, the totals, and who is not yet trained."""
-    sessions = Training.objects.filter(branch=branch, fiscal_year=fiscal_year).order_by("held_on")
+    sessions = (
+        Training.objects.filter(branch=branch, fiscal_year=fiscal_year)
+        .annotate(count=Count("attendance"))
+        .order_by("held_on")
+    )
     rows = [
         [
             t.held_on,
@@ -20,7 +26,7 @@ def training_report(branch: Branch, fiscal_year: FiscalYear) -> bytes:
             t.get_level_display(),
             t.lecturers,
             t.topics,
-            t.attendance.count(),
+            t.count,
         ]
         for t in sessions
     ]

@@ -20,26 +20,29 @@ from targets import measures as target_measures
 from targets.models import Measure
 
 
-def briefing_attendance(fiscal_year: FiscalYear) -> dict[int, int]:
+def briefing_attendance(fiscal_year: FiscalYear, branches: list[int] | None = None) -> dict[int, int]:
     """Businesses that attended briefings held in the year, per branch (counted in targets.measures)."""
     return {
         branch: sum(months)
-        for branch, months in target_measures.monthly(fiscal_year, Measure.BRIEFING).items()
+        for branch, months in target_measures.monthly(fiscal_year, Measure.BRIEFING, branches).items()
     }
 
 
-def businesses_visited(fiscal_year: FiscalYear) -> dict[int, int]:
+def businesses_visited(fiscal_year: FiscalYear, branches: list[int] | None = None) -> dict[int, int]:
     """Businesses visited directly in the year, per branch (R-VIS-2; counted in targets.measures)."""
     return {
         branch: sum(months)
-        for branch, months in target_measures.monthly(fiscal_year, Measure.VISITED).items()
+        for branch, months in target_measures.monthly(fiscal_year, Measure.VISITED, branches).items()
     }
 
 
-def briefing_targets(fiscal_year: FiscalYear) -> dict[int, int]:
+def briefing_targets(fiscal_year: FiscalYear, branches: list[int] | None = None) -> dict[int, int]:
     """R-EVT-1: about 20% (HQ's figure for the year) of the businesses visited, rounded up."""
     percent = EventSettings.of(fiscal_year).briefing_percent
-    return {branch: math.ceil(n * percent / 100) for branch, n in businesses_visited(fiscal_year).items()}
+    return {
+        branch: math.ceil(n * percent / 100)
+        for branch, n in businesses_visited(fiscal_year, branches).items()
+    }
 
 
 def briefings_held(fiscal_year: FiscalYear) -> dict[int, int]:

@@ -137,8 +137,9 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
         {
             **place,
             "briefings": briefings,
-            "attended": measures.briefing_attendance(year).get(place["branch"].pk, 0),
-            "target": measures.briefing_targets(year).get(place["branch"].pk, 0),
+            # Counted for this branch only, not for the nation.
+            "attended": measures.briefing_attendance(year, [place["branch"].pk]).get(place["branch"].pk, 0),
+            "target": measures.briefing_targets(year, [place["branch"].pk]).get(place["branch"].pk, 0),
             "settings": EventSettings.of(year),
             "may_write": access.may_write(request.user, Briefing),
         },

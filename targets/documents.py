@@ -13,24 +13,20 @@ from targets import measures
 MONTH_HEADERS = [f"{m}月" for m in FISCAL_MONTHS]
 
 
+def _rows(table: dict, national: bool, cells) -> list[list]:
+    """A row per branch, and the national total when the table covers the nation."""
+    rows = [[r["branch"].name, *cells(r)] for r in table["rows"]]
+    if national:
+        rows.append(["全国計", *cells(table)])
+    return rows
+
+
 def progress_workbook(progress: dict, national: bool) -> bytes:
     sheets = []
     for table in progress.values():
-        rows = [
-            [r["branch"].name, r["target"], *r["months"], r["actual"], r["rate"], r["projection"]]
-            for r in table["rows"]
-        ]
-        if national:
-            rows.append(
-                [
-                    "全国計",
-                    table["target"],
-                    *table["months"],
-                    table["actual"],
-                    table["rate"],
-                    table["projection"],
-                ]
-            )
+        rows = _rows(
+            table, national, lambda r: [r["target"], *r["months"], r["actual"], r["rate"], r["projection"]]
+        )
         sheets.append(
             (
                 table["measure"].label,
@@ -74,26 +70,16 @@ def committee_pdf(title: str, progress: dict, plans: dict | None = None) -> byte
     for measure, table in progress.items():
         national = len(table["rows"]) > 1
         cumulative = measures.cumulative(table["months"])
-        rows = [
-            [
-                r["branch"].name,
+        rows = _rows(
+            table,
+            national,
+            lambda r: [
                 r["target"],
                 r["actual"],
                 f"{r['rate']}%" if r["rate"] is not None else "—",
                 r["projection"],
-            ]
-            for r in table["rows"]
-        ]
-        if national:
-            rows.append(
-                [
-                    "全国計",
-                    table["target"],
-                    table["actual"],
-                    f"{table['rate']}%" if table["rate"] is not None else "—",
-                    table["projection"],
-                ]
-            )
+            ],
+        )
         sections.append(
             (
                 f"{table['measure'].label}（単位：{table['unit']}）",

@@ -127,8 +127,7 @@ def targets_edit(request: HttpRequest) -> HttpResponse:
     branches = access.visible(request.user, Branch.objects.select_related("prefecture"))
     may_write = access.may_write(request.user, Target)
     if request.method == "POST":
-        if not may_write:
-            raise PermissionDenied("目標は本部が設定します。")
+        _require_target_writer(request)
         values, errors = {}, []
         for key in [(None, m) for m in Measure] + [(b.pk, m) for b in branches for m in Measure]:
             raw = request.POST.get(f"t-{key[0] or 0}-{key[1]}", "").strip()
@@ -171,12 +170,16 @@ def targets_edit(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _require_target_writer(request: HttpRequest) -> None:
+    if not access.may_write(request.user, Target):
+        raise PermissionDenied("目標は本部が設定します。")
+
+
 @require_POST
 @access.role_required(*HQ_ROLES)
 def targets_import(request: HttpRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.POST.get("year"))
-    if not access.may_write(request.user, Target):
-        raise PermissionDenied("目標は本部が設定します。")
+    _require_target_writer(request)
     upload = request.FILES.get("file")
     try:
         if upload is None:
@@ -197,8 +200,7 @@ def targets_import(request: HttpRequest) -> HttpResponse:
 @access.role_required(*HQ_ROLES)
 def targets_split(request: HttpRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.POST.get("year"))
-    if not access.may_write(request.user, Target):
-        raise PermissionDenied("目標は本部が設定します。")
+    _require_target_writer(request)
     try:
         measure = Measure(request.POST.get("measure"))
         parts = services.split_national(actor=request.user, fiscal_year=fiscal_year, measure=measure)
