@@ -223,6 +223,7 @@ def line_reverse(*, actor: User, line: ClaimLine, reason: str) -> ClaimLine:
         kind=line.kind,
         business=line.business,
         day=line.day,
+        rules=line.rules,
         description=f"訂正（{reason.strip()}）"[:100],
         amount=-line.amount,
         tax=-line.tax,

@@ -6,6 +6,7 @@ monthly claim (支給申請書) is assembled from these lines.
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from fieldwork.models import (
@@ -15,9 +16,12 @@ from fieldwork.models import (
     Evidence,
     EvidenceKind,
     Method,
+    Outcome,
+    Visit,
     required_evidence,
 )
-from payments.models import FeeRules
+from lib import wareki
+from payments.models import CapScope, FeeRules
 
 VISIT_FEE, SUCCESS_FEE = "visit_fee", "success_fee"
 LINE_KINDS = {VISIT_FEE: "調査説明費", SUCCESS_FEE: "成功報酬費"}
@@ -30,6 +34,13 @@ class VisitRecord:
     day: datetime.date
     method: str
     appointment_id: int = 0
+    absent: bool = False  # nobody was met (不在)
+    recorded_at: datetime.datetime | None = None
+
+    @property
+    def order(self) -> tuple:
+        """D-2: visits take the paid slots by visit date, then by time of recording."""
+        return (self.day, self.recorded_at.timestamp() if self.recorded_at else 0.0, self.pk)
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,9 @@ class EnrolmentRecord:
     missing_evidence: tuple[str, ...] = ()
     koyou_unconfirmed: bool = False
     appointment_id: int = 0
+    # D-4: the credited person visited the business directly, in the same or the previous fiscal
+    # year, on or before the enrolment date.
+    credited_person_visited: bool = True
 
 
 @dataclass
@@ -52,6 +66,7 @@ class Line:
     business_id: int
     day: datetime.date
     description: str
+    rules: FeeRules | None = None  # the rules the line was valued at: its record's fiscal year
     amount: int = 0  # tax included, whole yen; 0 when not payable
     tax: int = 0
     reasons: list[str] = field(default_factory=list)  # why not payable; empty when payable
@@ -61,24 +76,50 @@ class Line:
         return not self.reasons
 
 
-def visit_lines(rules: FeeRules, visits: list[VisitRecord], paid_before: Counter) -> list[Line]:
-    """A visit fee for each paid contact, at most ``rules.paid_visits_per_business`` per business
-    over its life, counting the visits paid or claimed before (``paid_before``: business → count)."""
-    counted = Counter(paid_before)
+def visit_lines(
+    rules: FeeRules, visits: list[VisitRecord], held: Mapping[int, list[datetime.date]]
+) -> list[Line]:
+    """A visit fee for each paid contact (R-FEE-1, R-VIS-2), under the decisions D-1 … D-3.
+
+    ``visits`` are every visit not yet held in a submitted claim, of everyone, to the businesses
+    concerned, within the cap's scope (D-1: the fiscal year, or the business's life) up to the
+    claim's month; ``held`` gives, per business, the days of the visits whose lines were submitted
+    (or decided, or paid) within that scope: they keep their slots and their amounts (D-2). The
+    remaining slots go to the earliest visits (D-2: by visit date, never by who built a claim
+    first), so the same lines come out whatever order claims are built in. A visit that would
+    take a submitted line's slot by date is refused with both visits named for the branch (D-2).
+    """
+    cap = rules.paid_visits_per_business
+    counted = Counter({business: len(days) for business, days in held.items()})
     lines = []
-    for visit in sorted(visits, key=lambda v: (v.day, v.pk)):
-        line = Line(VISIT_FEE, visit.pk, visit.business_id, visit.day, Method(visit.method).label)
+    for visit in sorted(visits, key=lambda v: v.order):
+        line = Line(VISIT_FEE, visit.pk, visit.business_id, visit.day, Method(visit.method).label, rules)
         if not rules.pays_visit(visit.method):
             line.reasons.append(f"{Method(visit.method).label}は調査説明費の対象外です（直接訪問のみ）。")
-        elif counted[visit.business_id] >= rules.paid_visits_per_business:
+        elif visit.absent and not rules.pays_absent_visits:
+            line.reasons.append("不在（面談できず）の訪問は、説明をしていないため調査説明費の対象外です。")
+        elif counted[visit.business_id] >= cap:
             line.reasons.append(
-                f"この事業所の調査説明費は{rules.paid_visits_per_business}回まで（既に{counted[visit.business_id]}回）です。"
+                f"この事業所の調査説明費は{rules.cap_label}まで（既に{counted[visit.business_id]}回）です。"
             )
+            later = [day for day in held.get(visit.business_id, ()) if day > visit.day]
+            if later:
+                line.reasons.append(
+                    f"提出済みの明細（{max(later):%Y/%m/%d}の訪問）より前の訪問です。"
+                    "どちらに支給するかは支部が審査で判断します。"
+                )
         else:
             counted[visit.business_id] += 1
             line.amount, line.tax = rules.visit_fee, rules.tax(rules.visit_fee)
         lines.append(line)
     return lines
+
+
+def cap_scope_start(rules: FeeRules, day: datetime.date) -> datetime.date | None:
+    """The first day the cap counts from for a visit on ``day`` (D-1); None: the business's whole life."""
+    if rules.visit_cap_scope == CapScope.LIFETIME:
+        return None
+    return datetime.date(wareki.fiscal_year_of(day), 4, 1)
 
 
 def insurances(kind: str) -> set[str]:
@@ -90,18 +131,31 @@ def insurances(kind: str) -> set[str]:
     return covered
 
 
-def success_lines(rules: FeeRules, enrolments: list[EnrolmentRecord], paid_before: set) -> list[Line]:
-    """A success fee for each enrolment that meets R-ENR-2 … R-ENR-4, once per business and insurance
-    (``paid_before``: (business, insurance) pairs already paid or claimed)."""
+def success_lines(
+    rules_by_year: Mapping[int, FeeRules], enrolments: list[EnrolmentRecord], paid_before: set
+) -> list[Line]:
+    """A success fee for each enrolment that meets R-ENR-2 … R-ENR-4 and D-4, once per business and
+    insurance (``paid_before``: (business, insurance) pairs already paid or claimed), at the rates
+    of the enrolment's own fiscal year (D-5: also when it becomes payable after 31 March)."""
     paid = set(paid_before)
     lines = []
     for enrolment in sorted(enrolments, key=lambda e: (e.day, e.pk)):
         kind = EnrolmentKind(enrolment.kind)
-        line = Line(SUCCESS_FEE, enrolment.pk, enrolment.business_id, enrolment.day, kind.label)
+        year = wareki.fiscal_year_of(enrolment.day)
+        rules = rules_by_year.get(year)
+        line = Line(SUCCESS_FEE, enrolment.pk, enrolment.business_id, enrolment.day, kind.label, rules)
+        if rules is None:
+            line.reasons.append(
+                f"{wareki.fiscal_year_label(year)}の支給基準が設定されていません（本部が設定します）。"
+            )
         if enrolment.bureau_guidance:
             line.reasons.append("労働局の手続指導による成立は成功報酬費の対象外です。")
         if enrolment.ex_officio:
             line.reasons.append("職権成立は成功報酬費の対象外です。")
+        if not enrolment.credited_person_visited:
+            line.reasons.append(
+                "成立日以前（前年度以降）に、この推進員・指導員がこの事業所を直接訪問した記録がありません。"
+            )
         if enrolment.missing_evidence:
             line.reasons.append(f"証拠書類が不足しています：{'、'.join(enrolment.missing_evidence)}。")
         if enrolment.koyou_unconfirmed:
@@ -109,7 +163,7 @@ def success_lines(rules: FeeRules, enrolments: list[EnrolmentRecord], paid_befor
         covered = {(enrolment.business_id, insurance) for insurance in insurances(kind)}
         if covered & paid:
             line.reasons.append("この事業所・保険の成功報酬費は既に支給（申請）済みです。")
-        if line.payable:
+        if line.payable and rules is not None:
             paid |= covered
             fee = rules.success_fee(kind)
             line.amount, line.tax = fee, rules.tax(fee)
@@ -119,8 +173,34 @@ def success_lines(rules: FeeRules, enrolments: list[EnrolmentRecord], paid_befor
 
 def visit_records(visits) -> list[VisitRecord]:
     # Plain values, not model instances: a national month holds over 100,000 visits.
-    fields = ("pk", "business_id", "visited_on", "method", "appointment_id")
-    return [VisitRecord(*row) for row in visits.order_by().values_list(*fields)]
+    fields = ("pk", "business_id", "visited_on", "method", "appointment_id", "outcome", "recorded_at")
+    return [
+        VisitRecord(pk, business, day, method, appointment, outcome == Outcome.ABSENT, recorded_at)
+        for pk, business, day, method, appointment, outcome, recorded_at in visits.order_by().values_list(
+            *fields
+        )
+    ]
+
+
+def _direct_visits_by_person(enrolments) -> dict[tuple[int, int], list[datetime.date]]:
+    """(business, person) → the days that person visited it directly, alone or accompanying (D-4)."""
+    days = defaultdict(list)
+    rows = (
+        Visit.objects.filter(business__in=enrolments.values("business"), method=Method.DIRECT)
+        .order_by()
+        .values_list("business", "appointment__person", "companion__person", "visited_on")
+    )
+    for business, person, companion, day in rows:
+        days[(business, person)].append(day)
+        if companion is not None:
+            days[(business, companion)].append(day)
+    return days
+
+
+def visited_before(days: list[datetime.date], enrolled_on: datetime.date) -> bool:
+    """D-4: a direct visit on or before the enrolment date, in its fiscal year or the one before."""
+    since = datetime.date(wareki.fiscal_year_of(enrolled_on) - 1, 4, 1)
+    return any(since <= day <= enrolled_on for day in days)
 
 
 def enrolment_records(enrolments) -> list[EnrolmentRecord]:
@@ -129,6 +209,7 @@ def enrolment_records(enrolments) -> list[EnrolmentRecord]:
         "enrolment_id", "kind"
     ):
         present[enrolment_id].add(kind)
+    visits = _direct_visits_by_person(enrolments)
     fields = (
         "pk",
         "business_id",
@@ -140,6 +221,7 @@ def enrolment_records(enrolments) -> list[EnrolmentRecord]:
         "filed_electronically",
         "koyou_confirmed_at",
         "appointment_id",
+        "appointment__person_id",
     )
     result = []
     for (
@@ -153,6 +235,7 @@ def enrolment_records(enrolments) -> list[EnrolmentRecord]:
         online,
         confirmed,
         appointment,
+        person,
     ) in enrolments.order_by().values_list(*fields):
         missing = tuple(
             EvidenceKind(required).label
@@ -161,7 +244,10 @@ def enrolment_records(enrolments) -> list[EnrolmentRecord]:
         )
         # R-ENR-3: employment insurance is confirmed by the branch before a success fee.
         unconfirmed = koyou and confirmed is None
+        visited = visited_before(visits.get((business, person), []), day)
         result.append(
-            EnrolmentRecord(pk, business, day, kind, guidance, ex_officio, missing, unconfirmed, appointment)
+            EnrolmentRecord(
+                pk, business, day, kind, guidance, ex_officio, missing, unconfirmed, appointment, visited
+            )
         )
     return result

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -11,7 +11,13 @@ from fieldwork.models import EnrolmentKind, Method
 from org.models import FiscalYear
 from org.roles import Role
 from org.scope import Scope
+from org.workflow import Workflow
 from payments.rules import tax_part
+
+
+class CapScope(models.TextChoices):
+    FISCAL_YEAR = "fiscal_year", "年度ごと（翌年度に名簿へ繰り越した事業所は再び対象）"
+    LIFETIME = "lifetime", "事業所ごとに通算"
 
 
 class FeeRules(models.Model):
@@ -22,7 +28,20 @@ class FeeRules(models.Model):
     )
     visit_fee = models.PositiveIntegerField("調査説明費（1事業所1回・税込）")
     paid_visits_per_business = models.PositiveSmallIntegerField(
-        "調査説明費を支給する訪問回数（1事業所あたり）", default=2, validators=[MaxValueValidator(10)]
+        "調査説明費を支給する訪問回数（1事業所あたり）",
+        default=2,
+        validators=[MinValueValidator(1, "1回以上を入力してください。"), MaxValueValidator(10)],
+    )
+    # D-1: the cap counts within one fiscal year by default; a year may count over the business's life.
+    visit_cap_scope = models.CharField(
+        "訪問回数の上限を数える期間",
+        max_length=20,
+        choices=CapScope.choices,
+        default=CapScope.FISCAL_YEAR,
+    )
+    # D-3: nobody met, nothing explained: no visit fee unless the year says otherwise.
+    pays_absent_visits = models.BooleanField(
+        "不在（面談できず）の訪問にも調査説明費を支給する", default=False
     )
     # R-VIS-2: direct visits only in the seeds; an emergency year may allow others.
     paid_methods = models.JSONField("調査説明費の対象となる方法", default=list)
@@ -53,6 +72,12 @@ class FeeRules(models.Model):
     def pays_visit(self, method: str) -> bool:
         return method in self.paid_methods
 
+    @property
+    def cap_label(self) -> str:
+        """How the cap reads on screens and in reasons: 年度内2回 / 通算2回."""
+        per = "年度内" if self.visit_cap_scope == CapScope.FISCAL_YEAR else "通算"
+        return f"{per}{self.paid_visits_per_business}回"
+
     def tax(self, amount_incl_tax: int) -> int:
         return tax_part(amount_incl_tax, self.tax_rate_percent)
 
@@ -79,8 +104,16 @@ class ClaimStatus(models.TextChoices):
     DECIDED = "decided", "本部審査済"
 
 
-class FeeClaim(models.Model):
+class FeeClaim(Workflow, models.Model):
     """A promoter's monthly claim (労働保険調査説明費・成功報酬費支給申請書, R-FEE-4)."""
+
+    # Built and rebuilt as a draft, submitted by the promoter, sent on by the branch, decided by HQ.
+    TRANSITIONS = {
+        ClaimStatus.DRAFT: {ClaimStatus.SUBMITTED},
+        ClaimStatus.SUBMITTED: {ClaimStatus.SENT},
+        ClaimStatus.SENT: {ClaimStatus.DECIDED},
+        ClaimStatus.DECIDED: set(),
+    }
 
     appointment = models.ForeignKey(
         "people.Appointment", on_delete=models.PROTECT, related_name="claims", verbose_name="推進員"
@@ -127,9 +160,26 @@ class FeeClaim(models.Model):
         return datetime.date(self.month.year + self.month.month // 12, self.month.month % 12 + 1, 7)
 
     @property
+    def is_draft(self) -> bool:
+        """Still the promoter's: rebuilt from the records and submitted by them."""
+        return self.can_move_to(ClaimStatus.SUBMITTED)
+
+    @property
+    def in_branch_review(self) -> bool:
+        return self.can_move_to(ClaimStatus.SENT)
+
+    @property
+    def in_hq_review(self) -> bool:
+        return self.can_move_to(ClaimStatus.DECIDED)
+
+    @property
     def is_overdue_at_branch(self) -> bool:
-        sent = timezone.localtime(self.sent_at).date() if self.sent_at else timezone.localdate()
-        return self.status in (ClaimStatus.SUBMITTED, ClaimStatus.SENT) and sent > self.send_by
+        """Waiting at the branch past the sending deadline, or sent to HQ after it (R-FEE-5)."""
+        if self.in_branch_review:
+            return timezone.localdate() > self.send_by
+        if self.in_hq_review:
+            return timezone.localtime(self.sent_at).date() > self.send_by
+        return False
 
     @property
     def is_late(self) -> bool:
@@ -168,6 +218,10 @@ class ClaimLine(models.Model):
         "fieldwork.Enrolment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     day = models.DateField("日付")
+    # D-5: a success fee is paid at the rates of its enrolment's year, whatever the claim's month.
+    rules = models.ForeignKey(
+        FeeRules, on_delete=models.PROTECT, related_name="+", verbose_name="適用した支給基準"
+    )
     description = models.CharField("内容", max_length=100)
     amount = models.IntegerField("金額（税込）", default=0)
     tax = models.IntegerField("うち消費税", default=0)
@@ -251,6 +305,15 @@ class ClaimLine(models.Model):
     def payable(self) -> bool:
         return not self.reasons
 
+    @property
+    def is_earlier(self) -> bool:
+        """A record of an earlier month that joined this claim once it became payable (D-5)."""
+        return self.day < self.claim.month
+
+    @property
+    def from_earlier_year(self) -> bool:
+        return self.rules.fiscal_year_id != self.claim.rules.fiscal_year_id
+
 
 # 区分経理 (R-FEE-7): the account each kind of payment is booked to.
 ACCOUNT_CODES = {
@@ -266,9 +329,17 @@ class BatchStatus(models.TextChoices):
     CONFIRMED = "confirmed", "支払確定"
 
 
-class PaymentBatch(models.Model):
+class PaymentBatch(Workflow, models.Model):
     """A quarter's payment (R-FEE-6): approved unpaid lines and coordinators' pay, approved by a second
     person, then confirmed with its Zengin transfer file. A confirmed batch's lines are paid for good."""
+
+    # Created, approved by a second payer (D-7), confirmed with its transfer file. Until confirmed it
+    # may be cancelled (deleted: its lines wait for the next batch).
+    TRANSITIONS = {
+        BatchStatus.DRAFT: {BatchStatus.APPROVED},
+        BatchStatus.APPROVED: {BatchStatus.CONFIRMED},
+        BatchStatus.CONFIRMED: set(),
+    }
 
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, verbose_name="年度")
     quarter = models.PositiveSmallIntegerField("四半期", validators=[MaxValueValidator(4)])
@@ -291,6 +362,24 @@ class PaymentBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year.label} 第{self.quarter}四半期（{self.get_status_display()}）"
+
+    @property
+    def can_approve(self) -> bool:
+        return self.can_move_to(BatchStatus.APPROVED)
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.can_move_to(BatchStatus.CONFIRMED)
+
+    @property
+    def can_cancel(self) -> bool:
+        """Until confirmed; a confirmed batch is corrected by negative lines in a later one."""
+        return bool(self.TRANSITIONS[self.status])
+
+    @property
+    def is_paid(self) -> bool:
+        """Paid once confirmed and the transfer date has come: "支払済" never shows before the money moves."""
+        return self.status == BatchStatus.CONFIRMED and self.transfer_date <= timezone.localdate()
 
     @property
     def months(self) -> tuple[datetime.date, datetime.date]:

@@ -1,21 +1,22 @@
 """Fee claims: assembling a promoter's month from the records, and submitting it (R-FEE-4)."""
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from assignments.services import FIELD_APPOINTMENTS
 from audit.models import AuditEntry
 from fieldwork.documents import month_range
-from fieldwork.models import Enrolment, Visit
+from fieldwork.models import Enrolment, Outcome, Visit
 from lib.rows import insert_rows
 from org.models import FiscalYear, User
 from payments import claims
-from payments.models import ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules
-from people.models import Appointment
+from payments.models import CapScope, ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules
+from people.models import Appointment, AppointmentStatus
 
 
 def live_lines():
@@ -25,6 +26,12 @@ def live_lines():
         .exclude(branch_decision=Decision.REJECTED)
         .exclude(hq_decision=Decision.REJECTED)
     )
+
+
+def held_lines():
+    """Standing lines of claims the promoter has submitted: they keep their slot under the visit cap
+    and their amount (D-2); draft lines are recomputed whenever a claim is built."""
+    return live_lines().exclude(claim__status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED))
 
 
 def last_overdue_month(today: datetime.date) -> datetime.date:
@@ -56,12 +63,97 @@ def claim_assemble(*, appointment: Appointment, year: int, month: int) -> FeeCla
     """Build (or rebuild, while still a draft) one person's claim for the month."""
     first = datetime.date(year, month, 1)
     claim = FeeClaim.objects.filter(appointment=appointment, month=first).first()
-    if claim is not None and claim.status != ClaimStatus.DRAFT:
+    if claim is not None and not claim.is_draft:
         raise ValidationError("この月の支給申請は提出済みのため、作り直せません。")
     claims_assemble(year=year, month=month, appointments=Appointment.objects.filter(pk=appointment.pk))
     return FeeClaim.objects.get_or_create(
         appointment=appointment, month=first, defaults={"rules": rules_for(first)}
     )[0]
+
+
+def _claimants(rules: FeeRules, persons) -> dict[int, int]:
+    """person → their promoter or instructor appointment in the claim's year, where they have one:
+    a fee of an earlier year's record is claimed by this year's appointment (D-5)."""
+    found = {}
+    for person, appointment, status in (
+        Appointment.objects.filter(
+            fiscal_year=rules.fiscal_year, person__in=persons, role__in=FIELD_APPOINTMENTS
+        )
+        .order_by("pk")
+        .values_list("person", "pk", "status")
+    ):
+        if person not in found or status == AppointmentStatus.ACTIVE:
+            found[person] = appointment
+    return found
+
+
+def _visit_lines(rules: FeeRules, first, last, chosen: Q, closed: set[int]) -> list[tuple[int, claims.Line]]:
+    """(appointment, line) for the visits of the month and the earlier visits of the year that now pay.
+
+    D-2 needs every visit that competes for a business's paid slots, whoever made it and whether or
+    not their claim is built, so the ordering reads all unheld visits of the businesses concerned
+    (within the fiscal year up to the month's end) and the days of the held ones in the cap's scope.
+    """
+    fy_start, fy_end = rules.fiscal_year.start, rules.fiscal_year.end
+    live, held = live_lines(), held_lines().filter(kind=claims.VISIT_FEE)
+    if rules.visit_cap_scope == CapScope.FISCAL_YEAR:
+        held = held.filter(visit__visited_on__range=(fy_start, fy_end))
+    eligible = Q(method__in=rules.paid_methods)
+    if not rules.pays_absent_visits:
+        eligible &= ~Q(outcome=Outcome.ABSENT)
+    at_cap = (
+        held.values("business").annotate(n=Count("pk")).filter(n__gte=rules.paid_visits_per_business)
+    ).values("business")
+    unclaimed = (
+        Visit.objects.filter(chosen)
+        .exclude(appointment__in=closed)
+        .exclude(Exists(live.filter(visit=OuterRef("pk"))))
+    )
+    own_month = unclaimed.filter(visited_on__range=(first, last))
+    # An earlier visit can pay now only if eligible, at a business still under the cap; the others
+    # are left unread (by March they outnumber the month's own visits).
+    earlier = unclaimed.filter(visited_on__range=(fy_start, first - datetime.timedelta(days=1))).filter(
+        eligible & ~Q(business__in=at_cap)
+    )
+    concerned = Q(business__in=own_month.values("business")) | Q(business__in=earlier.values("business"))
+    competing = (
+        Visit.objects.filter(concerned, visited_on__range=(fy_start, last))
+        .filter(eligible | Q(visited_on__gte=first))
+        .exclude(Exists(held.filter(visit=OuterRef("pk"))))
+    )
+    held_days = defaultdict(list)
+    for business, day in held.filter(concerned).values_list("business", "visit__visited_on"):
+        held_days[business].append(day)
+    records = claims.visit_records(competing)
+    mine = set(own_month.values_list("pk", flat=True)) | set(earlier.values_list("pk", flat=True))
+    owner = {r.pk: r.appointment_id for r in records}
+    return [
+        (owner[line.source_pk], line)
+        for line in claims.visit_lines(rules, records, held_days)
+        if line.source_pk in mine and (line.day >= first or line.payable)
+    ]
+
+
+def _success_lines(rules: FeeRules, first, last, chosen_persons, closed: set[int]):
+    """(appointment, line) for the month's enrolments and earlier ones that now pay, of any year (D-5)."""
+    enrolments = Enrolment.objects.filter(enrolled_on__lte=last, appointment__isnull=False).exclude(
+        Exists(live_lines().filter(enrolment=OuterRef("pk")))
+    )
+    if chosen_persons is not None:
+        enrolments = enrolments.filter(appointment__person__in=chosen_persons)
+    records = claims.enrolment_records(enrolments)
+    persons = dict(enrolments.values_list("pk", "appointment__person"))
+    claimant = _claimants(rules, set(persons.values()))
+    rules_by_year = {r.fiscal_year.year: r for r in FeeRules.objects.select_related("fiscal_year")}
+    # Once per business and insurance (R-FEE-2) needs no lookup here: the database allows one
+    # enrolment per business and insurance, and one standing line per enrolment.
+    credited = {r.pk: r.appointment_id for r in records}
+    result = []
+    for line in claims.success_lines(rules_by_year, records, set()):
+        appointment = claimant.get(persons[line.source_pk], credited[line.source_pk])
+        if appointment not in closed and (line.day >= first or line.payable):
+            result.append((appointment, line))
+    return result
 
 
 @transaction.atomic
@@ -70,73 +162,38 @@ def claims_assemble(*, year: int, month: int, appointments=None) -> int:
     None, as the national month-end run does — under the rules of the claim's own year.
 
     The month's visits and enrolments all appear, with why any earns nothing; earlier records of
-    the same person join when they have become payable since (evidence completed, a rejected line
-    fixed). A submitted claim is left alone. The caps (R-FEE-1: paid visits per business; R-FEE-2:
-    once per business and insurance) count across people, in date order, so the whole month is
-    computed at once. Returns the number of claims holding lines.
+    the same person join when they have become payable since (evidence completed, the employment
+    insurance confirmed, a rejected line fixed), an enrolment of an earlier year at that year's
+    rates (D-5). A submitted claim is left alone. The caps count across people in visit-date order
+    (D-1, D-2), so the same lines come out whoever builds first. Returns the number of claims
+    holding lines.
     """
     first, last = month_range(year, month)
     rules = rules_for(first)
-    since = rules.fiscal_year.start
     claims_ = FeeClaim.objects.filter(month=first)
     if appointments is not None:
         claims_ = claims_.filter(appointment__in=appointments)
     drafts = dict(
-        claims_.filter(status=ClaimStatus.DRAFT).select_for_update().values_list("appointment_id", "pk")
+        claims_.filter(status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED))
+        .select_for_update()
+        .values_list("appointment_id", "pk")
     )
     ClaimLine.objects.filter(claim__in=drafts.values()).delete()
-    closed = set(claims_.exclude(status=ClaimStatus.DRAFT).values_list("appointment_id", flat=True))
-
-    live = live_lines()
-    # An earlier visit can pay now only by a paid method, at a business still under the cap; the
-    # others are left unread (by March they outnumber the month's own visits).
-    at_cap = (
-        live.filter(kind=claims.VISIT_FEE)
-        .values("business")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=rules.paid_visits_per_business)
-        .values("business")
-    )
-    visits = (
-        Visit.objects.filter(visited_on__range=(since, last))
-        .filter(Q(visited_on__gte=first) | Q(method__in=rules.paid_methods) & ~Q(business__in=at_cap))
-        .exclude(Exists(live.filter(visit=OuterRef("pk"))))
-    )
-    # An enrolment credited to no promoter pays no one.
-    enrolments = Enrolment.objects.filter(
-        enrolled_on__range=(since, last), appointment__isnull=False
-    ).exclude(Exists(live.filter(enrolment=OuterRef("pk"))))
-    if appointments is not None:
-        visits, enrolments = (
-            visits.filter(appointment__in=appointments),
-            enrolments.filter(appointment__in=appointments),
-        )
-    visits, enrolments = visits.exclude(appointment__in=closed), enrolments.exclude(appointment__in=closed)
-
-    paid_visits = Counter(
-        dict(
-            # The businesses visited this year: a plain superset of those read above, cheaper for
-            # the database than repeating their conditions.
-            live.filter(
-                kind=claims.VISIT_FEE,
-                business__in=Visit.objects.filter(visited_on__range=(since, last)).values("business"),
-            )
-            .values_list("business")
-            .annotate(n=Count("pk"))
+    closed = set(
+        claims_.exclude(status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED)).values_list(
+            "appointment_id", flat=True
         )
     )
-    visit_records, enrolment_records = claims.visit_records(visits), claims.enrolment_records(enrolments)
-    owner = {(claims.VISIT_FEE, r.pk): r.appointment_id for r in visit_records}
-    owner |= {(claims.SUCCESS_FEE, r.pk): r.appointment_id for r in enrolment_records}
-    lines = claims.visit_lines(rules, visit_records, paid_visits) + claims.success_lines(
-        # Once per business and insurance (R-FEE-2) needs no lookup here: the database allows one
-        # enrolment per business and insurance, and one standing line per enrolment.
-        rules,
-        enrolment_records,
-        set(),
+    if appointments is None:
+        chosen, persons = Q(), None
+    else:
+        chosen = Q(appointment__in=appointments)
+        persons = set(
+            Appointment.objects.filter(pk__in=appointments.values("pk")).values_list("person", flat=True)
+        )
+    kept = _visit_lines(rules, first, last, chosen, closed) + _success_lines(
+        rules, first, last, persons, closed
     )
-    # Earlier months' records join only when they now pay; this month's show either way.
-    kept = [(owner[line.kind, line.source_pk], line) for line in lines if line.day >= first or line.payable]
     missing = {appointment for appointment, _ in kept} - drafts.keys()
     FeeClaim.objects.bulk_create([FeeClaim(appointment_id=a, month=first, rules=rules) for a in missing])
     drafts |= dict(
@@ -152,6 +209,7 @@ def claims_assemble(*, year: int, month: int, appointments=None) -> int:
                 "visit": line.source_pk if line.kind == claims.VISIT_FEE else None,
                 "enrolment": line.source_pk if line.kind == claims.SUCCESS_FEE else None,
                 "day": line.day,
+                "rules": (line.rules or rules).pk,
                 "description": line.description,
                 "amount": line.amount,
                 "tax": line.tax,
@@ -167,16 +225,41 @@ def claims_assemble(*, year: int, month: int, appointments=None) -> int:
     return len({appointment for appointment, _ in kept})
 
 
+def _fingerprint(claim: FeeClaim) -> set:
+    return {
+        (kind, visit, enrolment, amount, tuple(reasons))
+        for kind, visit, enrolment, amount, reasons in claim.lines.values_list(
+            "kind", "visit", "enrolment", "amount", "reasons"
+        )
+    }
+
+
 def claim_submit(*, actor: User, claim: FeeClaim) -> None:
-    """The promoter submits the month's claim to the branch (R-FEE-4: by the last day of the month)."""
+    """The promoter submits the month's claim to the branch (R-FEE-4: by the last day of the month).
+
+    The draft is first rebuilt from the latest records, so a claim never goes out with amounts
+    another person's earlier visit has since taken (D-2); if anything changed, the rebuilt claim is
+    kept and shown again instead of being submitted unseen.
+    """
     if claim.appointment.person.user_id != actor.pk:
         raise ValidationError("本人の支給申請だけを提出できます。")
-    if claim.status != ClaimStatus.DRAFT:
+    if not claim.is_draft:
         raise ValidationError("この支給申請は提出済みです。")
-    if not claim.lines.filter(amount__gt=0).exists():
-        raise ValidationError("支給の対象となる明細がありません。")
-    claim.status, claim.submitted_at, claim.submitted_by = ClaimStatus.SUBMITTED, timezone.now(), actor
-    claim.save(update_fields=["status", "submitted_at", "submitted_by"])
+    before = _fingerprint(claim)
+    claims_assemble(
+        year=claim.month.year,
+        month=claim.month.month,
+        appointments=Appointment.objects.filter(pk=claim.appointment_id),
+    )
+    if _fingerprint(claim) != before:
+        raise ValidationError(
+            "記録が更新されていたため、最新の記録で作り直しました。内容を確認してから、もう一度提出してください。"
+        )
+    with transaction.atomic():
+        locked = FeeClaim.objects.select_for_update().get(pk=claim.pk)
+        if not locked.lines.filter(amount__gt=0).exists():
+            raise ValidationError("支給の対象となる明細がありません。")
+        locked.move_to(ClaimStatus.SUBMITTED, submitted_at=timezone.now(), submitted_by=actor)
 
 
 def _record(actor: User, what: str, lines: list[ClaimLine]) -> None:
@@ -191,10 +274,31 @@ def _record(actor: User, what: str, lines: list[ClaimLine]) -> None:
         )
 
 
-def _check_reviewer(actor: User, line: ClaimLine) -> None:
-    # R-FEE-7 (内部牽制): the person who entered a claim does not approve its lines.
+def own_part(actor: User, line: ClaimLine) -> str:
+    """D-7 (R-FEE-7, 内部牽制): what ``actor`` did to the line's records themselves, or "" if nothing."""
     if line.claim.submitted_by_id == actor.pk:
-        raise ValidationError("申請した本人は、その明細を審査できません。")
+        return "支給申請を提出した"
+    if line.visit_id and line.visit.recorded_by_id == actor.pk:
+        return "訪問を記録した"
+    if line.enrolment_id and line.enrolment.recorded_by_id == actor.pk:
+        return "保険関係成立を記録した"
+    if line.enrolment_id and line.enrolment.koyou_confirmed_by_id == actor.pk:
+        return "雇用保険の手続を確認した"
+    return ""
+
+
+def _check_reviewer(actor: User, lines: list[ClaimLine]) -> None:
+    """D-7: nobody approves a line of a claim they submitted, or of a record they entered or confirmed;
+    one such line refuses the whole decision, naming the lines."""
+    own = [(line, part) for line in lines if (part := own_part(actor, line))]
+    if own:
+        named = "、".join(f"{line.business.name}（{line.day:%Y/%m/%d}・{part}）" for line, part in own[:5])
+        raise ValidationError(
+            f"自分で記録・確認・提出したものは審査できません（内部牽制）。別の職員が審査してください：{named}"
+        )
+
+
+REVIEWED_RECORDS = ("claim__appointment", "business", "visit", "enrolment")
 
 
 @transaction.atomic
@@ -205,13 +309,13 @@ def lines_review(*, actor: User, lines, decision: str, reason: str = "") -> int:
     if decision == Decision.REJECTED and not reason.strip():
         raise ValidationError("差戻しの理由を入力してください。")
     chosen = list(
-        lines.filter(claim__status=ClaimStatus.SUBMITTED, amount__gt=0)
-        .select_related("claim__appointment")
+        lines.filter(claim__status__in=FeeClaim.statuses_before(ClaimStatus.SENT), amount__gt=0)
+        .select_related(*REVIEWED_RECORDS)
         .select_for_update(of=("self",))
     )
+    _check_reviewer(actor, chosen)
     now = timezone.now()
     for line in chosen:
-        _check_reviewer(actor, line)
         line.branch_decision, line.branch_reason = decision, reason.strip()
         line.branch_by, line.branch_at = actor, now
     ClaimLine.objects.bulk_update(chosen, ["branch_decision", "branch_reason", "branch_by", "branch_at"])
@@ -222,7 +326,15 @@ def lines_review(*, actor: User, lines, decision: str, reason: str = "") -> int:
 @transaction.atomic
 def claims_send(*, actor: User, claims_) -> int:
     """Send reviewed claims to HQ; a claim with a line not yet reviewed stays (R-FEE-5)."""
-    chosen = list(claims_.filter(status=ClaimStatus.SUBMITTED).select_for_update(of=("self",)))
+    chosen = list(
+        claims_.filter(status__in=FeeClaim.statuses_before(ClaimStatus.SENT)).select_for_update(of=("self",))
+    )
+    own = [c for c in chosen if c.submitted_by_id == actor.pk]
+    if own:
+        # D-7: the person who submitted a claim does not send it on as reviewed.
+        raise ValidationError(
+            "自分が提出した支給申請は送付できません（内部牽制）。別の職員が送付してください。"
+        )
     pending = [c for c in chosen if c.lines.filter(amount__gt=0, branch_decision=Decision.PENDING).exists()]
     if pending:
         names = "、".join(f"{c.appointment.person.full_name}（{c.month:%Y年%m月}）" for c in pending[:5])
@@ -245,13 +357,17 @@ def lines_decide(*, actor: User, lines, decision: str, reason: str = "") -> int:
     if decision == Decision.REJECTED and not reason.strip():
         raise ValidationError("差戻しの理由を入力してください。")
     chosen = list(
-        lines.filter(claim__status=ClaimStatus.SENT, branch_decision=Decision.ACCEPTED, amount__gt=0)
-        .select_related("claim__appointment")
+        lines.filter(
+            claim__status__in=FeeClaim.statuses_before(ClaimStatus.DECIDED),
+            branch_decision=Decision.ACCEPTED,
+            amount__gt=0,
+        )
+        .select_related(*REVIEWED_RECORDS)
         .select_for_update(of=("self",))
     )
+    _check_reviewer(actor, chosen)
     now = timezone.now()
     for line in chosen:
-        _check_reviewer(actor, line)
         line.hq_decision, line.hq_reason, line.hq_by, line.hq_at = decision, reason.strip(), actor, now
     ClaimLine.objects.bulk_update(chosen, ["hq_decision", "hq_reason", "hq_by", "hq_at"])
     _record(actor, f"本部審査（{Decision(decision).label}）", chosen)
@@ -261,5 +377,36 @@ def lines_decide(*, actor: User, lines, decision: str, reason: str = "") -> int:
             claim__in=claim_ids, branch_decision=Decision.ACCEPTED, hq_decision=Decision.PENDING, amount__gt=0
         ).values_list("claim", flat=True)
     )
-    FeeClaim.objects.filter(pk__in=claim_ids - undecided).update(status=ClaimStatus.DECIDED)
+    FeeClaim.objects.filter(
+        pk__in=claim_ids - undecided, status__in=FeeClaim.statuses_before(ClaimStatus.DECIDED)
+    ).update(status=ClaimStatus.DECIDED)
     return len(chosen)
+
+
+def cap_conflicts(lines: list[ClaimLine]) -> dict[int, list[Visit]]:
+    """D-2: for each submitted visit-fee line among ``lines``, the earlier visits to the same business
+    that go unpaid because the line keeps its slot under the cap; the branch reviewer decides which
+    one is paid (rejecting this line frees the slot for the earliest)."""
+    held = held_lines().filter(kind=claims.VISIT_FEE)
+    conflicts = {}
+    for line in lines:
+        standing = line.amount > 0 and Decision.REJECTED not in (line.branch_decision, line.hq_decision)
+        if line.kind != claims.VISIT_FEE or line.visit_id is None or line.claim.is_draft or not standing:
+            continue
+        rules, visit = line.rules, line.visit
+        in_scope = held.filter(business=line.business_id)
+        earlier = Visit.objects.filter(
+            business=line.business_id, visited_on__lt=visit.visited_on, method__in=rules.paid_methods
+        ).exclude(Exists(held.filter(visit=OuterRef("pk"))))
+        start = claims.cap_scope_start(rules, visit.visited_on)
+        if start is not None:
+            end = start.replace(year=start.year + 1) - datetime.timedelta(days=1)
+            in_scope = in_scope.filter(visit__visited_on__range=(start, end))
+            earlier = earlier.filter(visited_on__gte=start)
+        if not rules.pays_absent_visits:
+            earlier = earlier.exclude(outcome=Outcome.ABSENT)
+        if in_scope.count() >= rules.paid_visits_per_business:
+            found = list(earlier.select_related("appointment__person").order_by("visited_on", "recorded_at"))
+            if found:
+                conflicts[line.pk] = found
+    return conflicts

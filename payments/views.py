@@ -98,7 +98,13 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         FeeClaim.objects.select_related("appointment__person", "appointment__branch", "rules"),
         pk,
     )
-    lines = list(claim.lines.select_related("business", "batch", "reversal"))
+    lines = list(claim.lines.select_related("business", "batch", "reversal", "rules__fiscal_year", "visit"))
+    for line in lines:
+        line.claim = claim  # each line's month and year are read against its claim's
+    if request.user.role not in FIELD_ROLES:
+        conflicts = services.cap_conflicts(lines)
+        for line in lines:
+            line.conflicts = conflicts.get(line.pk, [])
     return render(
         request,
         "payments/claim_detail.html",
@@ -108,11 +114,10 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "total": sum(line.amount for line in lines),
             "tax": sum(line.tax for line in lines),
             "own": claim.appointment.person.user_id == request.user.pk,
-            "may_review": claim.status == ClaimStatus.SUBMITTED
+            "may_review": claim.in_branch_review
             and access.changeable(request.user, FeeClaim.objects.filter(pk=claim.pk)).exists(),
-            "may_decide": claim.status == ClaimStatus.SENT
-            and request.user.is_hq
-            and not request.user.is_read_only,
+            "may_decide": claim.in_hq_review and request.user.is_hq and not request.user.is_read_only,
+            "may_correct": request.user.has_payment_permission,
         },
     )
 

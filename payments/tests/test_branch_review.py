@@ -79,15 +79,33 @@ def test_many_claims_are_accepted_and_sent_to_hq_at_once(client, people, submitt
     assert submitted.is_overdue_at_branch  # sent long after 7 July 2011
 
 
-def test_the_person_who_entered_a_claim_cannot_approve_it_R_FEE_7(client, people, submitted, tokyo):
+def test_the_person_who_entered_a_claim_cannot_approve_it_R_FEE_7_D_7(client, people, submitted, tokyo):
     # A coordinator who is also the submitter (the same account) may not approve its lines.
     FeeClaim.objects.filter(pk=submitted.pk).update(submitted_by=people["tokyo_staff"])
     login(client, people["tokyo_staff"])
     response = client.post(
         "/payments/review/lines/", {"claim": submitted.pk, "decision": "accepted"}, follow=True
     )
-    assert "申請した本人は、その明細を審査できません。" in response.content.decode()
+    page = response.content.decode()
+    assert "自分で記録・確認・提出したものは審査できません（内部牽制）" in page
+    assert "一番商事（2011/06/03・支給申請を提出した）" in page
     assert not submitted.lines.exclude(branch_decision=Decision.PENDING).exists()
+    response = client.post("/payments/review/send/", {"claim": submitted.pk}, follow=True)
+    assert "自分が提出した支給申請は送付できません（内部牽制）" in response.content.decode()
+
+
+def test_the_person_who_recorded_a_visit_cannot_approve_its_fee_D_7(client, people, submitted):
+    line = submitted.lines.order_by("pk").first()
+    Visit.objects.filter(pk=line.visit_id).update(recorded_by=people["tokyo_staff"])
+    login(client, people["tokyo_staff"])
+    response = client.post("/payments/review/lines/", {"line": line.pk, "decision": "accepted"}, follow=True)
+    assert "一番商事（2011/06/03・訪問を記録した）" in response.content.decode()
+    line.refresh_from_db()
+    assert line.branch_decision == Decision.PENDING
+    login(client, people["tokyo_admin"])  # a colleague may
+    client.post("/payments/review/lines/", {"line": line.pk, "decision": "accepted"})
+    line.refresh_from_db()
+    assert (line.branch_decision, line.branch_by) == (Decision.ACCEPTED, people["tokyo_admin"])
 
 
 def test_another_branch_cannot_review_or_send(client, people, submitted):

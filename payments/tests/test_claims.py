@@ -77,6 +77,7 @@ def test_a_submitted_claim_is_not_rebuilt_and_its_records_are_not_claimed_twice(
 
 def test_an_enrolment_completed_later_joins_a_later_claim_once(client, people, alice, tokyo):
     business = make_business(tokyo, "証拠待ち商事", year=2011)
+    _visit(alice, business, datetime.date(2011, 6, 1))  # D-4: the credited promoter visited first
     enrolment = Enrolment.objects.create(
         business=business,
         kind="unified_rousai",

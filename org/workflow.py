@@ -1,0 +1,35 @@
+"""Statuses as data: a model lists its allowed moves in ``TRANSITIONS`` and one method enforces them.
+
+Services and templates ask the model (``claim.can_move_to(SUBMITTED)``, ``batch.can_approve``)
+instead of comparing status strings; bulk updates filter on ``statuses_before(target)`` so that a
+row already moved on is never moved again.
+"""
+
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+
+
+class Workflow:
+    """Mixin for a model with a ``status`` field whose choices are a TextChoices class."""
+
+    TRANSITIONS: ClassVar[dict[str, set[str]]]
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    def move_to(self, status: str, **fields) -> None:
+        """Move to ``status`` and set ``fields`` with it, saving only those columns; refused with the
+        two statuses named if the workflow does not allow the move."""
+        if not self.can_move_to(status):
+            labels = dict(self._meta.get_field("status").choices)
+            raise ValidationError(f"「{labels[self.status]}」から「{labels[status]}」には進めません。")
+        self.status = status
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=["status", *fields])
+
+    @classmethod
+    def statuses_before(cls, status: str) -> list[str]:
+        """The statuses from which ``status`` may be reached in one move."""
+        return [source for source, targets in cls.TRANSITIONS.items() if status in targets]
