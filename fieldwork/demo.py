@@ -71,11 +71,13 @@ def seed(*, size: str, seed: int) -> dict:
             )
         status = BusinessStatus.REFUSED if visits[-1].outcome == Outcome.REFUSED else BusinessStatus.VISITED
         if status == BusinessStatus.VISITED and rng.random() < 0.45:
-            status = BusinessStatus.ENROLLED
+            kind = rng.choice(KINDS)
+            # D-6: one insurance of the two leaves the business 一部成立, still to be visited.
+            status = BusinessStatus.ENROLLED if kind == EnrolmentKind.UNIFIED_BOTH else BusinessStatus.PARTIAL
             enrolments.append(
                 Enrolment(
                     business=business,
-                    kind=rng.choice(KINDS),
+                    kind=kind,
                     insurance_number=f"{business.prefecture.code}101{rng.randrange(10**6):06d}000",
                     enrolled_on=min(days[-1] + datetime.timedelta(days=rng.randint(3, 30)), today),
                     appointment=business.assigned_to,
@@ -88,7 +90,12 @@ def seed(*, size: str, seed: int) -> dict:
         enrolment.covers_rousai = enrolment.kind in ROUSAI_KINDS
         enrolment.covers_koyou = enrolment.kind in KOYOU_KINDS
     Enrolment.objects.bulk_create(enrolments, batch_size=5000)
-    for target in (BusinessStatus.VISITED, BusinessStatus.REFUSED, BusinessStatus.ENROLLED):
+    for target in (
+        BusinessStatus.VISITED,
+        BusinessStatus.REFUSED,
+        BusinessStatus.ENROLLED,
+        BusinessStatus.PARTIAL,
+    ):
         Business.objects.filter(pk__in=[pk for pk, (_, to, _) in statuses.items() if to == target]).update(
             status=target
         )

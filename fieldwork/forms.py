@@ -72,13 +72,19 @@ class EnrolmentForm(StyledForm):
         label="労働局の手続指導による成立", required=False, help_text="成功報酬費の対象外です。"
     )
     ex_officio = forms.BooleanField(label="職権成立", required=False, help_text="成功報酬費の対象外です。")
+    one_insurance_only = forms.BooleanField(
+        label="この事業所には、もう一方の保険は適用されない",
+        required=False,
+        help_text="両方の保険が適用される事業所が一方だけ成立した場合は「一部成立」として名簿に残り、"
+        "もう一方の加入勧奨を続けます。",
+    )
 
     def __init__(self, *args, associations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["association"].queryset = associations
         for name in ("kind",):
             self.fields[name].widget.attrs["class"] = "form-check-input"
-        for name in ("filed_electronically", "bureau_guidance", "ex_officio"):
+        for name in ("filed_electronically", "bureau_guidance", "ex_officio", "one_insurance_only"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 
 

@@ -157,7 +157,13 @@ def evidence_path(evidence: Evidence) -> Path:
 
 @transaction.atomic
 def enrolment_record(
-    *, actor: User, business: Business, appointment: Appointment | None, files=(), **fields
+    *,
+    actor: User,
+    business: Business,
+    appointment: Appointment | None,
+    files=(),
+    one_insurance_only: bool = False,
+    **fields,
 ) -> Enrolment:
     """Record an enrolment with its evidence (R-ENR-1 … R-ENR-5); all of it or, on any error, nothing."""
     business = (
@@ -188,10 +194,14 @@ def enrolment_record(
             )
     except IntegrityError:
         raise ValidationError({"kind": "この事業所の同じ保険の成立は既に記録されています。"}) from None
-    if business.status != BusinessStatus.ENROLLED:
+    if one_insurance_only and not business.one_insurance_only:
+        business.one_insurance_only = True
+        business.save(update_fields=["one_insurance_only"])
+    target = business.status_when_enrolled()
+    if business.status != target:
         if business.status == BusinessStatus.IDENTIFIED:
             business.set_status(BusinessStatus.ON_ROSTER, by=actor, reason="成立の記録")
-        business.set_status(BusinessStatus.ENROLLED, by=actor, reason=f"保険関係成立（{kind.label}）")
+        business.set_status(target, by=actor, reason=f"保険関係成立（{kind.label}）")
     _store(actor, enrolment, checked)
     return enrolment
 

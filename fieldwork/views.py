@@ -148,7 +148,16 @@ def enrolment_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form_errors(form, error)
         else:
-            messages.success(request, f"「{business.name}」の保険関係成立を記録しました。")
+            business.refresh_from_db(fields=["status"])
+            missing = business.missing_insurance
+            if missing:
+                messages.success(
+                    request,
+                    f"「{business.name}」の保険関係成立を記録しました。{missing}は未手続のため「一部成立」として"
+                    "名簿に残り、引き続き加入勧奨の対象です。",
+                )
+            else:
+                messages.success(request, f"「{business.name}」の保険関係成立を記録しました。")
             return redirect("enrolment_detail", pk=enrolment.pk)
     return render(
         request,
@@ -156,7 +165,10 @@ def enrolment_new(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "business": business,
-            "checkboxes": [form[name] for name in ("filed_electronically", "bureau_guidance", "ex_officio")],
+            "checkboxes": [
+                form[name]
+                for name in ("filed_electronically", "bureau_guidance", "ex_officio", "one_insurance_only")
+            ],
             "evidence_kinds": EvidenceKind.choices,
             "accept": ACCEPT,
         },

@@ -20,7 +20,9 @@ class FeeRulesForm(StyledModelForm):
         fields = [
             "visit_fee",
             "paid_visits_per_business",
+            "visit_cap_scope",
             "paid_methods",
+            "pays_absent_visits",
             "success_unified_both",
             "success_unified_rousai",
             "success_unified_koyou",
@@ -32,3 +34,14 @@ class FeeRulesForm(StyledModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["paid_methods"].widget.attrs["class"] = "form-check-input"
+        self.fields["paid_visits_per_business"].error_messages["min_value"] = "1回以上を入力してください。"
+        self.fields[
+            "visit_cap_scope"
+        ].help_text = (
+            "年度ごと：翌年度の名簿に繰り越した事業所は、その年度に改めて上限まで支給します（D-1の既定）。"
+        )
+        self.fields[
+            "pays_absent_visits"
+        ].help_text = (
+            "既定では、不在で説明できなかった訪問は活動件数に数えますが、調査説明費は支給しません（D-3）。"
+        )

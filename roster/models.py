@@ -13,6 +13,8 @@ class BusinessStatus(models.TextChoices):
     ALLOCATED = "allocated", "役割分担済"
     VISITED = "visited", "訪問済"
     ENROLLED = "enrolled", "成立"
+    # D-6: enrolled in one insurance while both apply; still unregistered for the other.
+    PARTIAL = "partial", "一部成立"
     REFUSED = "refused", "拒否"
     CLOSED = "closed", "廃業・移転"
     HANDED_OVER = "handed_over", "労働局へ移管"
@@ -38,7 +40,7 @@ def size_band(workers: int | None) -> str:
 
 
 # Statuses in which a business still needs work from the branch (not finished, not the bureau's).
-OPEN_STATUSES = ("identified", "on_roster", "allocated", "visited", "refused")
+OPEN_STATUSES = ("identified", "on_roster", "allocated", "visited", "refused", "partial")
 
 
 class Business(models.Model):
@@ -54,20 +56,35 @@ class Business(models.Model):
             BusinessStatus.HANDED_OVER,
             BusinessStatus.CLOSED,
             BusinessStatus.ENROLLED,
+            BusinessStatus.PARTIAL,
         },
         BusinessStatus.ALLOCATED: {
             BusinessStatus.VISITED,
             BusinessStatus.HANDED_OVER,
             BusinessStatus.CLOSED,
             BusinessStatus.ENROLLED,
+            BusinessStatus.PARTIAL,
         },
         BusinessStatus.VISITED: {
+            BusinessStatus.ENROLLED,
+            BusinessStatus.PARTIAL,
+            BusinessStatus.REFUSED,
+            BusinessStatus.CLOSED,
+            BusinessStatus.HANDED_OVER,
+        },
+        BusinessStatus.REFUSED: {
+            BusinessStatus.VISITED,
+            BusinessStatus.HANDED_OVER,
+            BusinessStatus.ENROLLED,
+            BusinessStatus.PARTIAL,
+        },
+        # D-6: outreach goes on for the missing insurance until it is enrolled too.
+        BusinessStatus.PARTIAL: {
             BusinessStatus.ENROLLED,
             BusinessStatus.REFUSED,
             BusinessStatus.CLOSED,
             BusinessStatus.HANDED_OVER,
         },
-        BusinessStatus.REFUSED: {BusinessStatus.VISITED, BusinessStatus.HANDED_OVER, BusinessStatus.ENROLLED},
         BusinessStatus.ENROLLED: set(),
         BusinessStatus.CLOSED: {BusinessStatus.ON_ROSTER},
         BusinessStatus.HANDED_OVER: set(),
@@ -89,6 +106,8 @@ class Business(models.Model):
     phone = models.CharField("電話番号", max_length=20, blank=True)
     industry = models.CharField("業種", max_length=100, blank=True)
     workers = models.PositiveIntegerField("労働者数", null=True, blank=True)
+    # D-6: where only one of the two insurances applies, enrolling in it completes the business.
+    one_insurance_only = models.BooleanField("一方の保険のみ適用される事業", default=False)
     # Normalised beside the original (lib.normalize): what linking compares.
     name_core = models.CharField("名称（正規化）", max_length=200, db_index=True)
     legal_form = models.CharField("法人格", max_length=20, blank=True)
@@ -133,6 +152,25 @@ class Business(models.Model):
     @property
     def size_band(self) -> str:
         return size_band(self.workers)
+
+    def status_when_enrolled(self) -> str:
+        """D-6: 成立 once every insurance that applies is enrolled; 一部成立 while one of two is missing,
+        so that the business stays on the roster, is visited again and is carried into next year."""
+        both = (
+            self.enrolments.filter(covers_rousai=True).exists()
+            and self.enrolments.filter(covers_koyou=True).exists()
+        )
+        if self.one_insurance_only or both:
+            return BusinessStatus.ENROLLED
+        return BusinessStatus.PARTIAL
+
+    @property
+    def missing_insurance(self) -> str:
+        """The insurance a 一部成立 business has still to enrol in."""
+        if self.status != BusinessStatus.PARTIAL:
+            return ""
+        rousai_enrolled = self.enrolments.filter(covers_rousai=True).exists()
+        return "雇用保険" if rousai_enrolled else "労災保険"
 
     def set_status(self, status: str, *, by=None, reason: str = "") -> "StatusChange":
         """Move to ``status`` if the workflow allows it, and record the step in the history."""

@@ -11,7 +11,8 @@ from conftest import login, make_appointment, make_business, make_person
 from fieldwork import services
 from fieldwork.models import Enrolment, Evidence
 from org.models import FiscalYear
-from roster.models import BusinessStatus
+from roster.models import BusinessStatus, RosterEntry
+from roster.rollover import roster_rollover
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
@@ -152,3 +153,35 @@ def test_evidence_of_another_branch_or_promoter_is_not_found(client, people, bus
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 200
     page = client.get(f"/roster/businesses/{business.pk}/").content.decode()
     assert "一元適用事業（労災保険・雇用保険）" in page
+
+
+def test_one_insurance_of_two_leaves_the_business_partly_enrolled_and_on_the_roster_D_6(
+    client, people, business
+):
+    login(client, people["tokyo_promoter"])
+    page = _post(client, business, kind="unified_rousai").content.decode()
+    assert "雇用保険は未手続のため「一部成立」として名簿に残り、引き続き加入勧奨の対象です。" in page
+    business.refresh_from_db()
+    assert (business.status, business.missing_insurance) == (BusinessStatus.PARTIAL, "雇用保険")
+    # Still on the promoter's worklist, and a visit can be recorded for the missing insurance.
+    assert "成立商事" in client.get("/field/").content.decode()
+    services.check_visit(
+        business=business,
+        appointment=business.assigned_to,
+        companion=None,
+        visited_on=datetime.date(2026, 10, 15),
+    )
+    # Carried into next year's roster.
+    roster_rollover(branch=business.branch, fiscal_year=FiscalYear.objects.get(year=2027))
+    assert RosterEntry.objects.filter(business=business, fiscal_year__year=2027).exists()
+    # Enrolling in employment insurance completes it.
+    _post(client, business, kind="unified_koyou", insurance_number="13-1-01-123456-000")
+    business.refresh_from_db()
+    assert (business.status, business.missing_insurance) == (BusinessStatus.ENROLLED, "")
+
+
+def test_a_business_where_only_one_insurance_applies_is_enrolled_by_it_D_6(client, people, business):
+    login(client, people["tokyo_promoter"])
+    _post(client, business, kind="unified_rousai", one_insurance_only="on")
+    business.refresh_from_db()
+    assert (business.status, business.one_insurance_only) == (BusinessStatus.ENROLLED, True)

@@ -26,9 +26,13 @@ def test_fy2011_fees_and_their_tax_parts_match_the_seeds_line_by_line_R_FEE_1_R_
     assert rules.tax_rate_percent == int(row["tax_rate_percent"])
 
 
-def test_fy2011_pays_two_direct_visits_per_business(db):
+def test_fy2011_pays_two_direct_visits_per_business_in_the_year_and_none_where_nobody_was_met_D_1_D_3(db):
     rules = FeeRules.objects.get(fiscal_year__year=2011)
-    assert rules.paid_visits_per_business == 2
+    assert (rules.paid_visits_per_business, rules.visit_cap_scope, rules.pays_absent_visits) == (
+        2,
+        "fiscal_year",
+        False,
+    )
     assert rules.pays_visit("direct") and not rules.pays_visit("phone")
 
 
@@ -52,6 +56,8 @@ def test_hq_sets_a_years_rules_and_the_tax_parts_show(client, people):
         "success_split_rousai": 5500,
         "success_split_koyou": 4400,
         "tax_rate_percent": 10,
+        "visit_cap_scope": "lifetime",
+        "pays_absent_visits": "on",
     }
     assert client.post("/payments/rules/2026/", data).status_code == 302
     rules = FeeRules.objects.get(fiscal_year__year=2026)
@@ -60,6 +66,7 @@ def test_hq_sets_a_years_rules_and_the_tax_parts_show(client, people):
         True,
         people["hq_staff"],
     )
+    assert (rules.visit_cap_scope, rules.pays_absent_visits, rules.cap_label) == ("lifetime", True, "通算3回")
     page = client.get("/payments/rules/2026/").content.decode()
     assert "1,320円" in page and "120円" in page  # 1,320 at 10% holds 120 yen of tax
     # FY2011 is unchanged: each year keeps its own rules.
@@ -77,4 +84,25 @@ def test_bad_figures_are_refused_with_the_field_named(client, people):
     login(client, people["hq_admin"])
     response = client.post("/payments/rules/2026/", {"visit_fee": -5, "tax_rate_percent": 10})
     assert "調査説明費（1事業所1回・税込）：" in response.content.decode()
+    assert not FeeRules.objects.filter(fiscal_year__year=2026).exists()
+
+
+@pytest.mark.parametrize("cap", ["0", "-1"])
+def test_a_cap_of_zero_or_less_is_refused_and_nothing_saved_D_1(client, people, cap):
+    login(client, people["hq_admin"])
+    data = {
+        "visit_fee": 1100,
+        "paid_visits_per_business": cap,
+        "visit_cap_scope": "fiscal_year",
+        "paid_methods": ["direct"],
+        "success_unified_both": 9900,
+        "success_unified_rousai": 5500,
+        "success_unified_koyou": 4400,
+        "success_split_rousai": 5500,
+        "success_split_koyou": 4400,
+        "tax_rate_percent": 10,
+    }
+    page = client.post("/payments/rules/2026/", data).content.decode()
+    assert "調査説明費を支給する訪問回数（1事業所あたり）：" in page
+    assert "1回以上を入力してください。" in page
     assert not FeeRules.objects.filter(fiscal_year__year=2026).exists()
