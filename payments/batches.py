@@ -50,10 +50,13 @@ def batch_create(*, actor: User, fiscal_year: FiscalYear, quarter: int, transfer
     )
     rate = terms_for(fiscal_year).daily_rate
     paid = set(CoordinatorPay.objects.filter(month__range=(first, last)).values_list("appointment", "month"))
+    # D-7: a month is paid once a second person has confirmed every one of its days.
     worked = (
         WorkDay.objects.filter(appointment__role=AppointmentRole.COORDINATOR, day__range=(first, last))
         .values_list("appointment", "day__year", "day__month")
-        .annotate(days=Count("pk"))
+        .annotate(days=Count("pk"), unconfirmed=Count("pk", filter=Q(confirmed_at__isnull=True)))
+        .filter(unconfirmed=0)
+        .values_list("appointment", "day__year", "day__month", "days")
     )
     pays = []
     for appointment, year, month, days in worked:

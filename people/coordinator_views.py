@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -94,12 +95,15 @@ def _month(request, appointment: Appointment) -> datetime.date:
     return min(max(first, start), end.replace(day=1))
 
 
-def _calendar_context(appointment: Appointment, month: datetime.date) -> dict:
-    marked = set(
+def _calendar_context(appointment: Appointment, month: datetime.date, user) -> dict:
+    in_month = list(
         WorkDay.objects.filter(
             appointment=appointment, day__year=month.year, day__month=month.month
-        ).values_list("day", flat=True)
+        ).select_related("confirmed_by")
     )
+    marked = {d.day for d in in_month}
+    unconfirmed = [d for d in in_month if d.confirmed_at is None]
+    confirmed = [d for d in in_month if d.confirmed_at is not None]
     weeks = []
     for week in calendar.Calendar(firstweekday=6).monthdatescalendar(month.year, month.month):
         weeks.append(
@@ -127,6 +131,9 @@ def _calendar_context(appointment: Appointment, month: datetime.date) -> dict:
         "limit": terms.monthly_day_limit,
         "rate": terms.daily_rate,
         "pay": len(marked) * terms.daily_rate,
+        "unconfirmed": len(unconfirmed),
+        "confirmed": confirmed[-1] if confirmed else None,
+        "confirm_problem": services.month_confirmer_problem(user, appointment, unconfirmed),
         "previous": previous if previous >= appointment.fiscal_year.start.replace(day=1) else None,
         "following": following if following <= appointment.fiscal_year.end else None,
     }
@@ -139,7 +146,7 @@ def work_days(request: HttpRequest, pk: int) -> HttpResponse:
         Appointment.objects.filter(role=AppointmentRole.COORDINATOR).select_related("person", "fiscal_year"),
         pk,
     )
-    context = _calendar_context(appointment, _month(request, appointment))
+    context = _calendar_context(appointment, _month(request, appointment), request.user)
     context["may_write"] = access.changeable(request.user, Appointment.objects.filter(pk=pk)).exists()
     return render(request, "people/work_days.html", context)
 
@@ -160,9 +167,26 @@ def work_day_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         day = timezone.localdate()
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    context = _calendar_context(appointment, day.replace(day=1))
+    context = _calendar_context(appointment, day.replace(day=1), request.user)
     context.update({"may_write": True, "error": error})
     return render(request, "people/work_days_calendar.html", context)
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def work_days_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """A second person confirms the month's days (D-7); only confirmed days are paid."""
+    appointment = access.get_for_user(
+        request.user, Appointment.objects.filter(role=AppointmentRole.COORDINATOR), pk, write=True
+    )
+    month = _month(request, appointment)
+    try:
+        count = services.work_days_confirm(actor=request.user, appointment=appointment, month=month)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{month.month}月の稼動日{count}日を確認しました。")
+    return redirect(f"{reverse('work_days', args=[pk])}?month={month:%Y-%m}")
 
 
 @access.role_required(*HQ_ROLES, Role.BRANCH_ADMIN, Role.BRANCH_STAFF, Role.VIEWER)

@@ -59,16 +59,36 @@ def _bank_account(person: Person, rng: random.Random) -> BankAccount:
 
 
 def _work_days(appointments: list[Appointment], today: datetime.date, rng: random.Random) -> list[WorkDay]:
-    """About twelve working days in every month of the year so far, for each coordinator."""
+    """About twelve working days in every month of the year so far, for each coordinator; the past
+    months confirmed by a branch colleague (D-7), this month's still waiting for it."""
+    confirmers = {
+        u.branch_id: u
+        for u in User.objects.filter(role__in=[Role.BRANCH_ADMIN, Role.BRANCH_STAFF]).order_by("-pk")
+    }
+    now = timezone.now()
     rows = []
     for appointment in appointments:
+        confirmer = confirmers.get(appointment.branch_id)
         limit = terms_for(appointment.fiscal_year).monthly_day_limit
         day, month_days = appointment.term_start, {}
         while day < today:
             key = (day.year, day.month)
             if is_workable_day(day) and month_days.get(key, 0) < limit and rng.random() < 0.6:
                 month_days[key] = month_days.get(key, 0) + 1
-                rows.append(WorkDay(appointment=appointment, day=day, recorded_by=appointment.requested_by))
+                past = (
+                    day < today.replace(day=1)
+                    and confirmer is not None
+                    and confirmer != appointment.person.user
+                )
+                rows.append(
+                    WorkDay(
+                        appointment=appointment,
+                        day=day,
+                        recorded_by=appointment.requested_by,
+                        confirmed_by=confirmer if past else None,
+                        confirmed_at=now if past else None,
+                    )
+                )
             day += datetime.timedelta(days=1)
     return rows
 

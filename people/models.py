@@ -255,6 +255,12 @@ class WorkDay(models.Model):
     )
     day = models.DateField("稼動日")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # D-7: a second person confirms a month's days before they are paid; neither the coordinator nor
+    # whoever marked a day may confirm it.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField("確認日時", null=True, blank=True)
 
     scope = Scope(branch="appointment__branch", assignee="appointment__person__user")
 

@@ -4,6 +4,8 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Min
+from django.utils import timezone
 from zengin_code import Bank
 
 from assignments.models import EndReason
@@ -227,9 +229,15 @@ def work_day_toggle(*, actor: User, appointment: Appointment, day: datetime.date
     if appointment.role != AppointmentRole.COORDINATOR:
         raise ValidationError("稼動日は促進員についてのみ記録します。")
     existing = WorkDay.objects.filter(appointment=appointment, day=day).first()
+    if existing is not None and existing.confirmed_at is not None:
+        raise ValidationError(f"{day.month}月{day.day}日は確認済みのため変更できません。")
     if existing is not None:
         existing.delete()
         return False
+    if WorkDay.objects.filter(
+        appointment=appointment, day__year=day.year, day__month=day.month, confirmed_at__isnull=False
+    ).exists():
+        raise ValidationError(f"{day.month}月の稼動日は確認済みのため、追加できません。")
     if appointment.status != AppointmentStatus.ACTIVE:
         raise ValidationError("委嘱中の促進員ではないため、稼動日を記録できません。")
     if not appointment.term_start <= day <= appointment.term_end:
@@ -244,6 +252,52 @@ def work_day_toggle(*, actor: User, appointment: Appointment, day: datetime.date
         raise ValidationError(f"{day.month}月の稼動日は既に上限の{limit}日です。")
     WorkDay.objects.create(appointment=appointment, day=day, recorded_by=actor)
     return True
+
+
+def month_confirmer_problem(actor: User, appointment: Appointment, days) -> str:
+    """D-7 (内部牽制): why ``actor`` may not confirm these days, or "" if they may."""
+    if appointment.person.user_id == actor.pk:
+        return "自分の稼動日は確認できません。支部の別の職員が確認してください。"
+    if any(day.recorded_by_id == actor.pk for day in days):
+        return "自分で登録した稼動日は確認できません。登録していない職員が確認してください。"
+    return ""
+
+
+@transaction.atomic
+def work_days_confirm(*, actor: User, appointment: Appointment, month: datetime.date) -> int:
+    """A second person confirms a coordinator's days of ``month``; only confirmed days are paid (D-7)."""
+    appointment = Appointment.objects.select_for_update().select_related("person").get(pk=appointment.pk)
+    days = list(
+        WorkDay.objects.filter(
+            appointment=appointment, day__year=month.year, day__month=month.month, confirmed_at__isnull=True
+        )
+    )
+    if not days:
+        raise ValidationError(f"{month.month}月に確認を待つ稼動日はありません。")
+    problem = month_confirmer_problem(actor, appointment, days)
+    if problem:
+        raise ValidationError(problem)
+    now = timezone.now()
+    WorkDay.objects.filter(pk__in=[d.pk for d in days]).update(confirmed_by=actor, confirmed_at=now)
+    AuditEntry.record_event(
+        "bulk_change",
+        target=appointment,
+        target_repr=f"{appointment.person.full_name} {month:%Y年%m月} 稼動日{len(days)}日を確認",
+        actor=actor,
+        branch_id=appointment.branch_id,
+    )
+    return len(days)
+
+
+def work_days_to_confirm(appointments):
+    """(appointment, month, days, oldest day) of coordinators' months with days not yet confirmed."""
+    rows = (
+        WorkDay.objects.filter(appointment__in=appointments, confirmed_at__isnull=True)
+        .values_list("appointment", "day__year", "day__month")
+        .annotate(days=Count("pk"), oldest=Min("day"))
+        .order_by("oldest")
+    )
+    return list(rows)
 
 
 def bank_choices() -> list[tuple[str, str]]:

@@ -35,6 +35,11 @@ urlpatterns = [
     path(
         "appointments/<int:pk>/work-days/toggle/", coordinator_views.work_day_toggle, name="work_day_toggle"
     ),
+    path(
+        "appointments/<int:pk>/work-days/confirm/",
+        coordinator_views.work_days_confirm,
+        name="work_days_confirm",
+    ),
     path("coordinators/allocation/", coordinator_views.allocation, name="allocation"),
     path("coordinators/allocation/<int:branch_pk>/", coordinator_views.allocation_set, name="allocation_set"),
     path("coordinators/pay/", coordinator_views.coordinator_pay, name="coordinator_pay"),

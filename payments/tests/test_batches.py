@@ -26,8 +26,8 @@ from payments.models import (
     FeeRules,
     PaymentBatch,
 )
-from people.models import BankAccount, WorkDay
-from people.services import clean_bank_account
+from people.models import Appointment, BankAccount, WorkDay
+from people.services import clean_bank_account, work_days_confirm
 
 
 @pytest.fixture
@@ -102,6 +102,7 @@ def decided(tokyo, people, tmp_path, monkeypatch):
         WorkDay.objects.create(
             appointment=coordinator, day=datetime.date(2011, 5, day), recorded_by=people["tokyo_staff"]
         )
+    work_days_confirm(actor=people["tokyo_admin"], appointment=coordinator, month=datetime.date(2011, 5, 1))
     return lines
 
 
@@ -329,3 +330,12 @@ def test_a_late_march_claim_is_paid_by_its_own_year_not_the_next_R_FEE_5(payers,
         transfer_date=datetime.date(2012, 4, 13),
     )
     assert fourth.lines.count() == 4
+
+
+def test_a_coordinators_month_is_paid_only_once_every_day_is_confirmed_D_7(payers, decided, people):
+    coordinator = Appointment.objects.get(role="coordinator")
+    WorkDay.objects.create(
+        appointment=coordinator, day=datetime.date(2011, 6, 1), recorded_by=people["tokyo_staff"]
+    )
+    batch = _create(payers[0])
+    assert list(batch.coordinator_pay.values_list("month", "days")) == [(datetime.date(2011, 5, 1), 3)]

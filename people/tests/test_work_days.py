@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from audit.models import AuditEntry
 from conftest import login, make_appointment, make_person
 from people import services
 from people.models import CoordinatorTerms, WorkDay
@@ -107,3 +108,46 @@ def test_pay_is_days_times_the_daily_rate_per_month_and_in_total(client, people,
     client.logout()
     login(client, people["tokyo_staff"])
     assert [r["branch"] for r in client.get("/coordinators/pay/?year=2026").context["rows"]] == ["東京支部"]
+
+
+def test_a_second_person_confirms_the_month_and_nobody_confirms_their_own_days_D_7(client, people, tokyo):
+    # The coordinator has an account of branch staff and marks their own days.
+    coordinator = make_appointment(
+        make_person(tokyo, "促進 花子", user=people["tokyo_staff"]), role="coordinator", status="active"
+    )
+    login(client, people["tokyo_staff"])
+    for day in ("2026-11-24", "2026-11-25"):
+        client.post(f"/appointments/{coordinator.pk}/work-days/toggle/", {"day": day})
+    page = client.get(f"/appointments/{coordinator.pk}/work-days/?month=2026-11").content.decode()
+    assert "未確認 2日" in page and "自分の稼動日は確認できません。" in page
+    response = client.post(
+        f"/appointments/{coordinator.pk}/work-days/confirm/", {"month": "2026-11"}, follow=True
+    )
+    assert "自分の稼動日は確認できません。" in response.content.decode()
+    assert not WorkDay.objects.filter(confirmed_at__isnull=False).exists()
+    # A colleague confirms; the days are then fixed and the confirmation is audited.
+    login(client, people["tokyo_admin"])
+    response = client.post(
+        f"/appointments/{coordinator.pk}/work-days/confirm/", {"month": "2026-11"}, follow=True
+    )
+    assert "11月の稼動日2日を確認しました。" in response.content.decode()
+    assert set(WorkDay.objects.values_list("confirmed_by", flat=True)) == {people["tokyo_admin"].pk}
+    assert AuditEntry.objects.filter(
+        object_repr__contains="稼動日2日を確認", actor=people["tokyo_admin"]
+    ).exists()
+    with pytest.raises(ValidationError, match="確認済みのため変更できません"):
+        toggle(people["tokyo_admin"], coordinator, datetime.date(2026, 11, 24))
+    # Another branch cannot confirm (404).
+    login(client, people["osaka_admin"])
+    assert (
+        client.post(f"/appointments/{coordinator.pk}/work-days/confirm/", {"month": "2026-11"}).status_code
+        == 404
+    )
+
+
+def test_whoever_marked_a_day_does_not_confirm_it_D_7(people, coordinator):
+    toggle(people["tokyo_staff"], coordinator, datetime.date(2026, 11, 24))
+    with pytest.raises(ValidationError, match="自分で登録した稼動日は確認できません"):
+        services.work_days_confirm(
+            actor=people["tokyo_staff"], appointment=coordinator, month=datetime.date(2026, 11, 1)
+        )
