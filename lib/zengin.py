@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import jaconv
+import jpholiday
 from zengin_code import Bank
 
 PAYEE_NAME_LENGTH = 30  # data record field 9, C30
@@ -98,6 +99,17 @@ def transfer_names(bank_code: str, branch_code: str) -> tuple[str, str]:
     bank = Bank.all.get(bank_code)
     branch = bank.branches.get(branch_code) if bank else None
     return (bank.kana if bank else "", branch.kana if branch else "")
+
+
+def not_a_bank_day(day: datetime.date) -> str:
+    """Why banks make no transfer on ``day`` (土曜・日曜・祝日・年末年始 31 Dec–3 Jan), or "" on a business day."""
+    if day.weekday() >= 5:
+        return "土曜日" if day.weekday() == 5 else "日曜日"
+    if name := jpholiday.is_holiday_name(day):
+        return name
+    if (day.month, day.day) in {(12, 31), (1, 1), (1, 2), (1, 3)}:
+        return "年末年始の休業日"
+    return ""
 
 
 def _n(value, width: int, field: str) -> str:

@@ -33,3 +33,10 @@ class Workflow:
     def statuses_before(cls, status: str) -> list[str]:
         """The statuses from which ``status`` may be reached in one move."""
         return [source for source, targets in cls.TRANSITIONS.items() if status in targets]
+
+    @classmethod
+    def move(cls, pk: int, status: str, **fields) -> bool:
+        """Move row ``pk`` to ``status`` in one UPDATE that matches only if the move is allowed from the
+        status the row has now, so two workers never both take it; True if it moved."""
+        rows = cls.objects.filter(pk=pk, status__in=cls.statuses_before(status))
+        return bool(rows.update(status=status, **fields))

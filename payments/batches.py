@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from lib import zengin
+from lib import wareki, zengin
 from org.models import FiscalYear, User
 from payments.models import ACCOUNT_CODES, BatchStatus, ClaimLine, CoordinatorPay, Decision, PaymentBatch
 from people.models import AppointmentRole, BankAccount, Person, WorkDay
@@ -37,10 +37,25 @@ def batch_create(*, actor: User, fiscal_year: FiscalYear, quarter: int, transfer
     _require_payer(actor)
     if quarter not in (1, 2, 3, 4):
         raise ValidationError("四半期は1〜4です。")
-    batch = PaymentBatch.objects.create(
+    batch = PaymentBatch(
         fiscal_year=fiscal_year, quarter=quarter, transfer_date=transfer_date, created_by=actor
     )
     first, last = batch.months
+    if transfer_date <= last:
+        raise ValidationError(
+            {
+                "transfer_date": f"振込日（{wareki.format_date(transfer_date)}）は、第{quarter}四半期の末日"
+                f"（{wareki.format_date(last)}）より後の日付にしてください（四半期ごとの支払は期末の後です）。"
+            }
+        )
+    if reason := zengin.not_a_bank_day(transfer_date):
+        raise ValidationError(
+            {
+                "transfer_date": f"振込日（{wareki.format_date(transfer_date)}）は{reason}のため振り込めません。"
+                "金融機関の営業日を指定してください。"
+            }
+        )
+    batch.save()
     # A claim is paid from its own fiscal year (R-FEE-5: March's claims stay in their year), so a
     # batch takes only its year's claims; a correction is deducted from the next payment, whatever year.
     taken = (
@@ -132,10 +147,9 @@ def batch_approve(*, actor: User, batch: PaymentBatch) -> None:
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.created_by_id == actor.pk:
         raise ValidationError("バッチを作成した本人は承認できません。別の支払権限者が承認してください。")
-    if batch.status != BatchStatus.DRAFT:
+    if not batch.can_approve:
         raise ValidationError("このバッチは承認待ちではありません。")
-    batch.status, batch.approved_by, batch.approved_at = BatchStatus.APPROVED, actor, timezone.now()
-    batch.save(update_fields=["status", "approved_by", "approved_at"])
+    batch.move_to(BatchStatus.APPROVED, approved_by=actor, approved_at=timezone.now())
 
 
 def batch_confirm(*, actor: User, batch: PaymentBatch) -> Path:
@@ -176,18 +190,11 @@ def batch_confirm(*, actor: User, batch: PaymentBatch) -> Path:
     try:
         with transaction.atomic():
             locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-            if locked.status != BatchStatus.APPROVED:
+            if not locked.can_confirm:
                 raise ValidationError(
-                    "このバッチは確定済みです。"
-                    if locked.status == BatchStatus.CONFIRMED
-                    else "承認されていません。"
+                    "このバッチは確定済みです。" if locked.is_confirmed else "承認されていません。"
                 )
-            locked.status, locked.confirmed_at, locked.transfer_file = (
-                BatchStatus.CONFIRMED,
-                timezone.now(),
-                name,
-            )
-            locked.save(update_fields=["status", "confirmed_at", "transfer_file"])
+            locked.move_to(BatchStatus.CONFIRMED, confirmed_at=timezone.now(), transfer_file=name)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -200,7 +207,7 @@ def batch_cancel(*, actor: User, batch: PaymentBatch) -> None:
     """Give up a batch not yet confirmed: its lines and pay wait for the next one."""
     _require_payer(actor)
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status == BatchStatus.CONFIRMED:
+    if not batch.can_cancel:
         raise ValidationError("確定したバッチは取り消せません（誤りは次のバッチで訂正します）。")
     batch.lines.update(batch=None)
     batch.coordinator_pay.all().delete()
@@ -214,7 +221,7 @@ def line_reverse(*, actor: User, line: ClaimLine, reason: str) -> ClaimLine:
     if not reason.strip():
         raise ValidationError("訂正の理由を入力してください。")
     line = ClaimLine.objects.select_for_update(of=("self",)).select_related("batch").get(pk=line.pk)
-    if line.batch is None or line.batch.status != BatchStatus.CONFIRMED:
+    if line.batch is None or not line.batch.is_confirmed:
         raise ValidationError("支払済みの明細だけを訂正できます（未払の明細は審査で差し戻します）。")
     if line.amount <= 0:
         raise ValidationError("訂正の明細は訂正できません。")

@@ -15,17 +15,32 @@ from payments.models import FeeClaim, PaymentBatch
 FEDERATION = "全国労働保険事務組合連合会"
 
 
-def _person_lines(batch: PaymentBatch) -> dict:
+def _person_lines(batch: PaymentBatch) -> tuple[dict, dict]:
+    """Per person: the statement's rows, and the months of claims and pay the payment covers."""
     lines: dict = {}
+    months: dict = {}
     for line in batch.lines.select_related("claim__appointment__person", "business").order_by("day", "pk"):
-        lines.setdefault(line.claim.appointment.person_id, []).append(
+        person = line.claim.appointment.person_id
+        lines.setdefault(person, []).append(
             [f"{line.day:%Y/%m/%d}", line.business.name, line.get_kind_display(), line.amount, line.tax]
         )
+        months.setdefault(person, set()).add(line.claim.month)
     for pay in batch.coordinator_pay.select_related("appointment__person"):
-        lines.setdefault(pay.appointment.person_id, []).append(
+        person = pay.appointment.person_id
+        lines.setdefault(person, []).append(
             [f"{pay.month:%Y/%m}", f"{pay.days}日 × {pay.daily_rate:,}円", "促進員手当", pay.amount, 0]
         )
-    return lines
+        months.setdefault(person, set()).add(pay.month)
+    return lines, months
+
+
+def months_label(months) -> str:
+    """令和8年4月・5月・6月分: the months a payment covers, the era and year written once per year."""
+    parts, year = [], None
+    for month in sorted(months):
+        parts.append(wareki.year_month(month) if month.year != year else f"{month.month}月")
+        year = month.year
+    return "・".join(parts) + "分" if parts else ""
 
 
 def statements(batch: PaymentBatch) -> bytes:
@@ -34,7 +49,7 @@ def statements(batch: PaymentBatch) -> bytes:
     document = SimpleDocTemplate(
         buffer, pagesize=A4, title="支払明細書", leftMargin=15 * mm, rightMargin=15 * mm
     )
-    lines = _person_lines(batch)
+    lines, months = _person_lines(batch)
     people = payees(batch)
     story = []
     for index, row in enumerate(people):
@@ -49,6 +64,7 @@ def statements(batch: PaymentBatch) -> bytes:
                 f"　振込先 {row['account'] or '未登録'}",
                 pdf.BODY,
             ),
+            Paragraph(f"お支払の対象：{months_label(months.get(person.pk, ()))}の申請・稼動", pdf.BODY),
             Spacer(1, 3 * mm),
             pdf.table(["日付", "事業所・内容", "区分", "金額（税込）", "うち消費税"], rows, numeric_from=3),
             Spacer(1, 3 * mm),
@@ -112,13 +128,14 @@ def summary_workbook(batch: PaymentBatch) -> bytes:
 def claim_form(claim: FeeClaim) -> bytes:
     """The claim (労働保険調査説明費・成功報酬費支給申請書) with the month's outreach report attached (R-FEE-4)."""
     appointment = claim.appointment
-    lines = list(claim.lines.filter(amount__gt=0).select_related("business"))
+    lines = list(claim.lines.filter(amount__gt=0).select_related("business", "rules__fiscal_year"))
     rows = [
         [
             f"{line.day:%Y/%m/%d}",
             line.business.name,
             line.get_kind_display(),
-            line.description,
+            line.description
+            + (f"（{line.rules.fiscal_year.label}の基準）" if line.rules_id != claim.rules_id else ""),
             line.amount,
             line.tax,
         ]
@@ -146,7 +163,9 @@ def claim_form(claim: FeeClaim) -> bytes:
             "上記のとおり申請します。　　　　年　　月　　日　　　氏名　　　　　　　　　　　　印", pdf.BODY
         ),
         Paragraph(f"{FEDERATION} {appointment.branch.name}長 殿", pdf.BODY),
-        PageBreak(),
-        *outreach_story(appointment, claim.month.year, claim.month.month, copies=("正",)),
     ]
+    # R-FEE-4, R-VIS-3: the outreach report (original and copy) of every month a visit fee comes from.
+    months = {claim.month} | {line.day.replace(day=1) for line in lines if line.visit_id}
+    for month in sorted(months):
+        story += [PageBreak(), *outreach_story(appointment, month.year, month.month)]
     return landscape_pdf("支給申請書", story)

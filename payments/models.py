@@ -377,9 +377,28 @@ class PaymentBatch(Workflow, models.Model):
         return bool(self.TRANSITIONS[self.status])
 
     @property
+    def is_confirmed(self) -> bool:
+        return not self.can_cancel
+
+    @property
     def is_paid(self) -> bool:
         """Paid once confirmed and the transfer date has come: "支払済" never shows before the money moves."""
-        return self.status == BatchStatus.CONFIRMED and self.transfer_date <= timezone.localdate()
+        return self.is_confirmed and self.transfer_date <= timezone.localdate()
+
+    @property
+    def transfer_warning(self) -> str:
+        """A transfer more than three months after the quarter's end is allowed (a late catch-up) but flagged."""
+        last = self.months[1]
+        if (self.transfer_date - last).days > 92:
+            return f"振込日が第{self.quarter}四半期の末日から3か月を超えています。日付を確認してください。"
+        return ""
+
+    @property
+    def covered_months(self) -> list[datetime.date]:
+        """The claim months (and coordinators' months) this batch pays, for the statements."""
+        months = set(self.lines.values_list("claim__month", flat=True))
+        months |= set(self.coordinator_pay.values_list("month", flat=True))
+        return sorted(months)
 
     @property
     def months(self) -> tuple[datetime.date, datetime.date]:

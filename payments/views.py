@@ -305,6 +305,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "total": sum(r["amount"] for r in rows),
             "tax": sum(r["tax"] for r in rows),
             "payees": batches.payees(batch),
+            "covered": documents.months_label(batch.covered_months),
         },
     )
 

@@ -67,8 +67,9 @@ def import_registered(job: ImportJob, data: bytes) -> None:
             )
     RegisteredWorkplace.objects.filter(prefecture__code__in={w.insurance_number[:2] for w in keep}).delete()
     RegisteredWorkplace.objects.bulk_create(keep, batch_size=2000, ignore_conflicts=True)
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.DONE,
+    ImportJob.move(
+        job.pk,
+        JobStatus.DONE,
         progress=100,
         rows_read=frame.height,
         added=len(keep),

@@ -310,8 +310,9 @@ def apply(job: ImportJob, result: Plan) -> None:
         batch_size=1000,
         ignore_conflicts=True,
     )
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.DONE,
+    ImportJob.move(
+        job.pk,
+        JobStatus.DONE,
         progress=100,
         rows_read=result.rows_read,
         added=len(result.new),

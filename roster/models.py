@@ -5,6 +5,7 @@ from django.db import models
 
 from org.models import Branch, FiscalYear, Prefecture
 from org.scope import Scope
+from org.workflow import Workflow
 
 
 class BusinessStatus(models.TextChoices):
@@ -251,8 +252,17 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "失敗"
 
 
-class ImportJob(models.Model):
+class ImportJob(Workflow, models.Model):
     """One upload of a list, processed in the background; its page shows progress and the result."""
+
+    # A queued job runs; a run may be delivered again after a worker died (running → running), a
+    # stalled or failed one is queued again by hand; a finished one never runs twice.
+    TRANSITIONS = {
+        JobStatus.QUEUED: {JobStatus.RUNNING, JobStatus.QUEUED},
+        JobStatus.RUNNING: {JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED, JobStatus.QUEUED},
+        JobStatus.FAILED: {JobStatus.QUEUED, JobStatus.RUNNING},
+        JobStatus.DONE: set(),
+    }
 
     branch = models.ForeignKey(
         Branch, on_delete=models.PROTECT, verbose_name="支部", related_name="import_jobs"
@@ -283,6 +293,23 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename}（{self.get_status_display()}）"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == JobStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == JobStatus.FAILED
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting or running: its page keeps polling."""
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.can_move_to(JobStatus.QUEUED)
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}

@@ -16,9 +16,8 @@ log = logging.getLogger(__name__)
 @task()
 def run_import(job_id: int) -> None:
     job = ImportJob.objects.select_related("branch__prefecture", "fiscal_year").get(pk=job_id)
-    if job.status == JobStatus.DONE:
+    if not ImportJob.move(job.pk, JobStatus.RUNNING, progress=5, error=""):
         return  # delivered twice: the first run did the work
-    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=5, error="")
     try:
         if job.kind == SourceKind.REGISTERED:
             identification.import_registered(job, Path(job.stored_file).read_bytes())
@@ -39,6 +38,4 @@ def run_import(job_id: int) -> None:
 
 
 def _fail(job: ImportJob, message: str) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.FAILED, error=message, finished_at=timezone.now()
-    )
+    ImportJob.move(job.pk, JobStatus.FAILED, error=message, finished_at=timezone.now())

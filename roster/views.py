@@ -135,9 +135,7 @@ def import_mapping(request: HttpRequest) -> HttpResponse:
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = access.get_for_user(request.user, ImportJob.objects.select_related("branch"), pk)
     template = "roster/import_job_status.html" if request.htmx else "roster/import_job.html"
-    return render(
-        request, template, {"job": job, "running": job.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
-    )
+    return render(request, template, {"job": job, "running": job.is_pending})
 
 
 @access.role_required(*READERS)
@@ -327,8 +325,7 @@ def business_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Run a failed or stalled import again; a finished one is never run twice (roster.tasks)."""
     job = access.get_for_user(request.user, ImportJob.objects.all(), pk, write=True)
-    if job.status != JobStatus.DONE:
-        ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, progress=0, error="")
+    if ImportJob.move(job.pk, JobStatus.QUEUED, progress=0, error=""):
         transaction.on_commit(lambda: run_import.enqueue(job.pk))
         messages.success(request, "取込をもう一度実行します。")
     return redirect("roster_import_job", pk=job.pk)

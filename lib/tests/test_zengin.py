@@ -10,6 +10,7 @@ from lib.zengin import (
     Requester,
     TransferFileError,
     TransferNameError,
+    not_a_bank_day,
     to_transfer_kana,
     transfer_file,
 )
@@ -129,3 +130,17 @@ def test_a_name_that_cannot_be_carried_or_does_not_fit_is_refused():
         transfer_file(FEDERATION, _dt.date(2026, 7, 15), long_name)
     with pytest.raises(TransferFileError, match="1円以上"):
         transfer_file(FEDERATION, _dt.date(2026, 7, 15), [dataclasses.replace(_payments()[0], amount=0)])
+
+
+@pytest.mark.parametrize(
+    ("day", "reason"),
+    [
+        (_dt.date(2026, 7, 15), ""),  # Wednesday
+        (_dt.date(2026, 7, 18), "土曜日"),
+        (_dt.date(2026, 7, 20), "海の日"),
+        (_dt.date(2026, 12, 31), "年末年始の休業日"),
+        (_dt.date(2027, 1, 4), ""),
+    ],
+)
+def test_transfers_are_made_on_bank_business_days_only(day, reason):
+    assert not_a_bank_day(day) == reason

@@ -15,7 +15,7 @@ from conftest import login, make_appointment, make_business, make_person, make_u
 from fieldwork.models import Visit
 from org.models import FiscalYear
 from org.roles import Role
-from payments import batches
+from payments import batches, documents
 from payments.models import (
     BatchStatus,
     ClaimLine,
@@ -339,3 +339,53 @@ def test_a_coordinators_month_is_paid_only_once_every_day_is_confirmed_D_7(payer
     )
     batch = _create(payers[0])
     assert list(batch.coordinator_pay.values_list("month", "days")) == [(datetime.date(2011, 5, 1), 3)]
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("2011-06-30", "第1四半期の末日（平成23年6月30日）より後の日付にしてください"),
+        ("2011-05-20", "第1四半期の末日（平成23年6月30日）より後の日付にしてください"),
+        ("2011-07-16", "土曜日のため振り込めません"),
+        ("2011-07-18", "海の日のため振り込めません"),
+    ],
+)
+def test_a_transfer_date_before_the_quarters_end_or_on_a_bank_holiday_is_refused(
+    client, payers, decided, day, message
+):
+    login(client, payers[0])
+    response = client.post(
+        "/payments/batches/new/", {"year": 2011, "quarter": 1, "transfer_date": day}, follow=True
+    )
+    assert message in response.content.decode()
+    assert not PaymentBatch.objects.exists()
+    assert not ClaimLine.objects.exclude(batch=None).exists()
+
+
+def test_a_late_transfer_is_warned_and_the_statement_names_the_months_it_covers(payers, decided):
+    batch = batches.batch_create(
+        actor=payers[0],
+        fiscal_year=FiscalYear.objects.get(year=2011),
+        quarter=1,
+        transfer_date=datetime.date(2011, 11, 15),
+    )
+    assert "3か月を超えています" in batch.transfer_warning
+    assert batch.covered_months == [datetime.date(2011, 5, 1), datetime.date(2011, 6, 1)]
+    assert documents.months_label(batch.covered_months) == "平成23年5月・6月分"
+    assert (
+        documents.months_label([datetime.date(2011, 12, 1), datetime.date(2012, 1, 1)])
+        == "平成23年12月・平成24年1月分"
+    )
+
+
+def test_paid_shows_only_once_the_transfer_date_has_come(client, payers, decided, people, monkeypatch):
+    batch = _create(payers[0])
+    batches.batch_approve(actor=payers[1], batch=batch)
+    batches.batch_confirm(actor=payers[1], batch=batch)
+    claim = decided[0].claim
+    login(client, people["tokyo_staff"])
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: datetime.date(2011, 7, 14))
+    page = client.get(f"/payments/claims/{claim.pk}/").content.decode()
+    assert "支払確定（平成23年7月15日振込予定）" in page and "支払済" not in page
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: datetime.date(2011, 7, 15))
+    assert "支払済（平成23年7月15日振込）" in client.get(f"/payments/claims/{claim.pk}/").content.decode()

@@ -55,8 +55,23 @@ def test_the_month_is_assembled_with_a_reason_for_every_record_that_earns_nothin
     assert "申請額 <strong>1,260円</strong>（うち消費税 60円）" in page
     form = client.get(f"/payments/claims/{claim.pk}/form.pdf")
     assert form["Content-Type"] == "application/pdf"
-    # The claim page, then the month's outreach report (the original) attached.
-    assert len(re.findall(rb"/Type /Page\b(?!s)", form.content)) == 2
+    # The claim page, then the month's outreach report, original and copy (正・副), attached.
+    assert len(re.findall(rb"/Type /Page\b(?!s)", form.content)) == 3
+
+
+def test_the_form_attaches_the_outreach_report_of_every_month_its_visit_fees_come_from_R_FEE_4(
+    client, people, alice, tokyo
+):
+    business = make_business(tokyo, "二か月商事", year=2011)
+    _visit(alice, business, datetime.date(2011, 5, 20))  # never claimed in May: it joins June's claim
+    _visit(alice, make_business(tokyo, "六月商事", year=2011), datetime.date(2011, 6, 2))
+    login(client, people["tokyo_promoter"])
+    page = _build(client).content.decode()
+    claim = FeeClaim.objects.get(month=datetime.date(2011, 6, 1))
+    assert claim.total == 2520 and "前月以前の記録" in page and "2011年5月20日" in page
+    form = client.get(f"/payments/claims/{claim.pk}/form.pdf")
+    # The claim, then May's and June's reports, each original and copy.
+    assert len(re.findall(rb"/Type /Page\b(?!s)", form.content)) == 5
 
 
 def test_a_submitted_claim_is_not_rebuilt_and_its_records_are_not_claimed_twice(client, people, alice, tokyo):
