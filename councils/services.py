@@ -23,7 +23,7 @@ from councils.models import (
     OutreachPlanMonth,
     deadline,
 )
-from fieldwork.models import Enrolment, Method, Visit
+from fieldwork.models import COUNTED_FOR_TARGETS, Enrolment, Method, Visit
 from lib import uploads, wareki
 from org.models import Branch, FiscalYear, User
 from roster.models import OPEN_STATUSES, Business, BusinessStatus
@@ -142,8 +142,8 @@ def plan_against_actuals(branch: Branch, fiscal_year: FiscalYear) -> list[dict]:
     enrolled = Counter(
         dict(
             Enrolment.objects.filter(
+                COUNTED_FOR_TARGETS,
                 business__branch=branch,
-                covers_rousai=True,
                 enrolled_on__range=(fiscal_year.start, fiscal_year.end),
             )
             .annotate(month=ExtractMonth("enrolled_on"))

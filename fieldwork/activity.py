@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
 
 from councils.services import FISCAL_MONTHS
-from fieldwork.models import Enrolment, Method, Visit
+from fieldwork.models import COUNTED_FOR_TARGETS, Enrolment, Method, Visit
 from org.models import Branch, FiscalYear
 
 MEASURES = ("direct", "others", "businesses", "enrolments", "counted")
@@ -27,7 +27,7 @@ def _year(branch: Branch, fiscal_year: FiscalYear, month: int | None):
 
 def _counts(visits, enrolments, key: str, enrolment_key: str) -> dict:
     """{group: {measure: n}}: direct visits, other contacts, businesses visited directly, enrolments,
-    and enrolments counted for targets (employment-insurance-only ones excluded, R-VIS-5)."""
+    and enrolments counted for targets (D-8: credited to outreach, R-VIS-5)."""
     table: dict = defaultdict(Counter)
     for group, direct, others, businesses in visits.values_list(key).annotate(
         direct=Count("pk", filter=Q(method=Method.DIRECT)),
@@ -36,7 +36,7 @@ def _counts(visits, enrolments, key: str, enrolment_key: str) -> dict:
     ):
         table[group].update(direct=direct, others=others, businesses=businesses)
     for group, total, counted in enrolments.values_list(enrolment_key).annotate(
-        total=Count("pk"), counted=Count("pk", filter=Q(covers_rousai=True))
+        total=Count("pk"), counted=Count("pk", filter=COUNTED_FOR_TARGETS)
     ):
         table[group].update(enrolments=total, counted=counted)
     return table
@@ -55,6 +55,9 @@ def activity(branch: Branch, fiscal_year: FiscalYear, month: int | None = None) 
     totals = Counter()
     for row in people.values():
         totals.update(row)
+    # Summed per person a business visited by two people would count twice: the total is the
+    # number of distinct businesses visited directly in the period.
+    totals["businesses"] = visits.filter(method=Method.DIRECT).values("business").distinct().count()
     return {"people": people, "cities": cities, "months": months, "totals": totals}
 
 

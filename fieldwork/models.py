@@ -211,6 +211,27 @@ class Enrolment(models.Model):
         return self.covers_koyou and self.koyou_confirmed_at is None
 
 
+# D-8 (R-TGT-2, R-VIS-5): the enrolment measure counts enrolments credited to outreach — a promoter or
+# instructor is credited, the bureau neither guided nor enrolled it ex officio, and it is not
+# employment-insurance-only. Targets, the outreach plan, the activity page and the home pages all
+# count with this one condition; the excluded kinds are shown beside it (EXCLUDED_FROM_TARGETS).
+COUNTED_FOR_TARGETS = models.Q(
+    covers_rousai=True, bureau_guidance=False, ex_officio=False, appointment__isnull=False
+)
+EXCLUDED_FROM_TARGETS = {
+    "guidance": ("労働局の手続指導", models.Q(bureau_guidance=True)),
+    "ex_officio": ("職権成立", models.Q(ex_officio=True, bureau_guidance=False)),
+    "koyou_only": (
+        "雇用保険のみ",
+        models.Q(covers_rousai=False, bureau_guidance=False, ex_officio=False),
+    ),
+    "uncredited": (
+        "推進員・指導員の記録なし",
+        models.Q(covers_rousai=True, bureau_guidance=False, ex_officio=False, appointment__isnull=True),
+    ),
+}
+
+
 class Evidence(models.Model):
     """A copy proving an enrolment (PDF or photo), kept outside the web root (R-ENR-2)."""
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "payments",
     "events",
     "targets",
+    "home",
     "django_ratelimit",
 ]
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("targets.urls")),
     path("", include("org.urls")),
+    path("", include("home.urls")),
 ]

@@ -3,7 +3,6 @@ from django.urls import path
 from org import signin, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("otp/", signin.otp_verify, name="otp_verify"),
     path("otp/setup/", signin.otp_setup, name="otp_setup"),
     path("password/", views.password_change, name="password_change"),

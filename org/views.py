@@ -1,4 +1,4 @@
-"""Pages for the home of each role, user accounts and the organisation's master data."""
+"""Pages for user accounts and the organisation's master data."""
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -12,14 +12,8 @@ from django.views.decorators.http import require_POST
 
 from org import access, services
 from org.forms import BlockForm, BranchForm, PasswordForm, UserFilterForm, UserForm, form_errors
-from org.home import home_context
 from org.models import Block, Branch, FiscalYear, User
 from org.roles import ADMIN_ROLES, Role
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "org/home.html", home_context(request.user))
 
 
 @access.role_required(*ADMIN_ROLES)

@@ -386,27 +386,53 @@ def lines_decide(*, actor: User, lines, decision: str, reason: str = "") -> int:
 def cap_conflicts(lines: list[ClaimLine]) -> dict[int, list[Visit]]:
     """D-2: for each submitted visit-fee line among ``lines``, the earlier visits to the same business
     that go unpaid because the line keeps its slot under the cap; the branch reviewer decides which
-    one is paid (rejecting this line frees the slot for the earliest)."""
-    held = held_lines().filter(kind=claims.VISIT_FEE)
+    one is paid (rejecting this line frees the slot for the earliest). Two queries, however many lines."""
+    standing = [
+        line
+        for line in lines
+        if line.kind == claims.VISIT_FEE
+        and line.visit_id is not None
+        and not line.claim.is_draft
+        and line.amount > 0
+        and Decision.REJECTED not in (line.branch_decision, line.hq_decision)
+    ]
+    if not standing:
+        return {}
+    businesses = {line.business_id for line in standing}
+    held = held_lines().filter(kind=claims.VISIT_FEE, business__in=businesses)
+    held_days = defaultdict(list)
+    for business, day in held.values_list("business", "visit__visited_on"):
+        held_days[business].append(day)
+    unheld = defaultdict(list)
+    for visit in (
+        Visit.objects.filter(business__in=businesses)
+        .exclude(Exists(held.filter(visit=OuterRef("pk"))))
+        .select_related("appointment__person")
+        .order_by("visited_on", "recorded_at", "pk")
+    ):
+        unheld[visit.business_id].append(visit)
     conflicts = {}
-    for line in lines:
-        standing = line.amount > 0 and Decision.REJECTED not in (line.branch_decision, line.hq_decision)
-        if line.kind != claims.VISIT_FEE or line.visit_id is None or line.claim.is_draft or not standing:
+    for line in standing:
+        rules, day = line.rules, line.visit.visited_on
+        start = claims.cap_scope_start(rules, day)
+        end = start.replace(year=start.year + 1) - datetime.timedelta(days=1) if start else None
+
+        def in_scope(other: datetime.date, start=start, end=end) -> bool:
+            return start is None or start <= other <= end
+
+        if (
+            sum(1 for other in held_days[line.business_id] if in_scope(other))
+            < rules.paid_visits_per_business
+        ):
             continue
-        rules, visit = line.rules, line.visit
-        in_scope = held.filter(business=line.business_id)
-        earlier = Visit.objects.filter(
-            business=line.business_id, visited_on__lt=visit.visited_on, method__in=rules.paid_methods
-        ).exclude(Exists(held.filter(visit=OuterRef("pk"))))
-        start = claims.cap_scope_start(rules, visit.visited_on)
-        if start is not None:
-            end = start.replace(year=start.year + 1) - datetime.timedelta(days=1)
-            in_scope = in_scope.filter(visit__visited_on__range=(start, end))
-            earlier = earlier.filter(visited_on__gte=start)
-        if not rules.pays_absent_visits:
-            earlier = earlier.exclude(outcome=Outcome.ABSENT)
-        if in_scope.count() >= rules.paid_visits_per_business:
-            found = list(earlier.select_related("appointment__person").order_by("visited_on", "recorded_at"))
-            if found:
-                conflicts[line.pk] = found
+        earlier = [
+            visit
+            for visit in unheld[line.business_id]
+            if visit.visited_on < day
+            and in_scope(visit.visited_on)
+            and rules.pays_visit(visit.method)
+            and (rules.pays_absent_visits or visit.outcome != Outcome.ABSENT)
+        ]
+        if earlier:
+            conflicts[line.pk] = earlier
     return conflicts

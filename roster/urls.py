@@ -11,7 +11,6 @@ urlpatterns = [
     path("roster/import/<int:pk>/retry/", views.import_retry, name="roster_import_retry"),
     re_path(r"^roster/export\.(?P<fmt>xlsx|csv)$", views.business_export, name="roster_business_export"),
     path("roster/import/<int:pk>/rejected.csv", views.import_rejected, name="roster_import_rejected"),
-    path("roster/progress/", views.identification_progress, name="roster_progress"),
     path("roster/rollover/", views.rollover, name="roster_rollover"),
     path("roster/reviews/", views.review_list, name="roster_review_list"),
     path("roster/reviews/<int:pk>/decide/", views.review_decide, name="roster_review_decide"),

@@ -17,7 +17,7 @@ from lib import tables
 from org import access
 from org.models import Branch, FiscalYear
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
-from roster import importing, progress, reviews
+from roster import importing, reviews
 from roster.forms import MappingForm, UploadForm
 from roster.models import (
     OPEN_STATUSES,
@@ -246,21 +246,6 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _fiscal_year(request) -> FiscalYear:
     return FiscalYear.chosen(request.GET.get("year") or request.POST.get("year"))
-
-
-@access.role_required(*READERS)
-def identification_progress(request: HttpRequest) -> HttpResponse:
-    fiscal_year = _fiscal_year(request)
-    visible = set(access.visible(request.user, Branch.objects.all()).values_list("pk", flat=True))
-    return render(
-        request,
-        "roster/progress.html",
-        {
-            "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
-            **progress.identification_progress(fiscal_year, visible),
-        },
-    )
 
 
 @require_POST

@@ -84,7 +84,12 @@ def committee_pdf(title: str, progress: dict, plans: dict | None = None) -> byte
             (
                 f"{table['measure'].label}（単位：{table['unit']}）",
                 [
-                    _chart(cumulative, table["target"], (plans or {}).get(measure)),
+                    # The actual line stops at the current month, as on the pages.
+                    _chart(
+                        cumulative[: max(table["shown_months"], 1)],
+                        table["target"],
+                        (plans or {}).get(measure),
+                    ),
                     pdf.table(["支部", "目標", "実績（累計）", "達成率", "年度末見込み"], rows),
                 ],
             )

@@ -2,8 +2,8 @@
 that counts them, so the dashboards, the progress form and the PDF agree (R-TGT-1).
 
 Each measure counts by the rules its issue fixed: direct visits only, each business once in the
-year at its first visit (R-VIS-2); enrolments without the employment-insurance-only ones (R-VIS-5),
-as the outreach plan counts them; briefing attendance at briefings held (R-EVT-1); promoters trained
+year at its first visit (R-VIS-2); enrolments credited to outreach (D-8: no bureau guidance, ex
+officio or employment-insurance-only ones, R-VIS-5), as the outreach plan counts them; briefing attendance at briefings held (R-EVT-1); promoters trained
 once, in the month of their first session (R-EVT-2); councils held with the bureau (R-CNL-1);
 businesses newly identified or added mid-year to the year's roster (R-ROS-2).
 """
@@ -16,7 +16,7 @@ from django.db.models.functions import ExtractMonth
 from councils.models import CouncilMeeting, Counterpart
 from councils.services import FISCAL_MONTHS
 from events.models import BriefingAttendance, TrainingAttendance
-from fieldwork.models import Enrolment, Method, Visit
+from fieldwork.models import COUNTED_FOR_TARGETS, EXCLUDED_FROM_TARGETS, Enrolment, Method, Visit
 from org.models import FiscalYear
 from people.models import AppointmentRole, AppointmentStatus
 from roster.models import EntryOrigin, RosterEntry
@@ -51,7 +51,8 @@ def monthly(fiscal_year: FiscalYear, measure: str, branches: list[int] | None = 
 
     if measure == Measure.IDENTIFIED:
         rows = (
-            RosterEntry.objects.filter(
+            only(RosterEntry.objects, "business__branch")
+            .filter(
                 fiscal_year=fiscal_year,
                 origin__in=[EntryOrigin.NEW, EntryOrigin.MID_YEAR],
                 added_on__range=span,
@@ -74,7 +75,7 @@ def monthly(fiscal_year: FiscalYear, measure: str, branches: list[int] | None = 
     if measure == Measure.ENROLLED:
         rows = (
             only(Enrolment.objects, "business__branch")
-            .filter(covers_rousai=True, enrolled_on__range=span)
+            .filter(COUNTED_FOR_TARGETS, enrolled_on__range=span)
             .annotate(m=ExtractMonth("enrolled_on"))
             .values_list("business__branch", "m")
             .annotate(n=Count("pk"))
@@ -83,9 +84,8 @@ def monthly(fiscal_year: FiscalYear, measure: str, branches: list[int] | None = 
         return _by_month(rows)
     if measure == Measure.BRIEFING:
         rows = (
-            BriefingAttendance.objects.filter(
-                briefing__fiscal_year=fiscal_year, briefing__held_on__range=span
-            )
+            only(BriefingAttendance.objects, "briefing__branch")
+            .filter(briefing__fiscal_year=fiscal_year, briefing__held_on__range=span)
             .annotate(m=ExtractMonth("briefing__held_on"))
             .values_list("briefing__branch", "m")
             .annotate(n=Count("pk"))
@@ -116,6 +116,17 @@ def monthly(fiscal_year: FiscalYear, measure: str, branches: list[int] | None = 
         )
         return _by_month(rows)
     raise ValueError(measure)
+
+
+def excluded_enrolments(fiscal_year: FiscalYear, branches: list[int] | None = None) -> list[tuple[str, int]]:
+    """D-8: the year's enrolments left out of the enrolment measure, by kind, to show beside it."""
+    rows = Enrolment.objects.filter(enrolled_on__range=(fiscal_year.start, fiscal_year.end))
+    if branches is not None:
+        rows = rows.filter(business__branch__in=branches)
+    counts = rows.aggregate(
+        **{f"n_{key}": Count("pk", filter=q) for key, (_, q) in EXCLUDED_FROM_TARGETS.items()}
+    )
+    return [(label, counts[f"n_{key}"]) for key, (label, _) in EXCLUDED_FROM_TARGETS.items()]
 
 
 def cumulative(months: list[int]) -> list[int]:

@@ -17,6 +17,16 @@ class Measure(models.TextChoices):
     COUNCILS = "councils", "協議会の開催"
 
 
+# What each measure counts, shown beside it wherever it appears, so that no label misleads.
+DEFINITIONS = {
+    Measure.IDENTIFIED: "その年度の名簿に新規または年度途中に追加された事業所（前年度からの繰越を除く）",
+    Measure.VISITED: "年度内に直接訪問した事業所の実数（同じ事業所は年度内の初回訪問の月に1件）",
+    Measure.ENROLLED: "加入勧奨による保険関係成立（労働局の手続指導・職権成立・雇用保険のみ・推進員の記録なしを除く）",
+    Measure.BRIEFING: "開催済みの事業主説明会に参加した事業所（延べ）",
+    Measure.TRAINED: "研修を1回以上受講した委嘱中の推進員（初回受講の月に1人）",
+    Measure.COUNCILS: "労働局と開催した協議会の回数（随時開催を含む）",
+}
+
 UNITS = {
     Measure.IDENTIFIED: "件",
     Measure.VISITED: "件",

@@ -5,20 +5,32 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 
 from audit.models import AuditEntry
-from councils.models import OutreachPlan
+from councils.models import CouncilMeeting, Counterpart, MeetingNumber, OutreachPlan
+from councils.models import deadline as council_deadline
 from org.models import Branch, FiscalYear, User
 from people.models import Appointment, AppointmentRole, AppointmentStatus
 from targets import measures
 from targets.models import UNITS, Measure, Target
 
 MEASURES = list(Measure)
+REGULAR = (MeetingNumber.FIRST, MeetingNumber.SECOND, MeetingNumber.THIRD)
 
 
 def targets_of(fiscal_year: FiscalYear) -> tuple[dict, dict]:
-    """({(branch id, measure): value}, {measure: HQ's national value})."""
-    branch_targets, national = {}, {}
+    """({(branch id, measure): value}, {measure: HQ's national value}).
+
+    A branch whose identification target HQ has not set for the year keeps its standard figure
+    (Branch.default_identification_target, the FY2011 table of 別紙3, R-ROS-2) until HQ sets one,
+    so the dashboards and the identification page show the same target."""
+    branch_targets = {
+        (branch, Measure.IDENTIFIED): value
+        for branch, value in Branch.objects.values_list("pk", "default_identification_target")
+        if value
+    }
+    national = {}
     for branch, measure, value in Target.objects.filter(fiscal_year=fiscal_year).values_list(
         "branch", "measure", "value"
     ):
@@ -51,6 +63,66 @@ def projection(actual: int, share: float) -> int:
     return round(actual / share) if share else 0
 
 
+TRAINING_MONTHS = (4, 9)  # R-EVT-2: promoter training is held April to September
+
+
+def _training_share(fiscal_year: FiscalYear, today: datetime.date) -> float:
+    """How much of the training period (1 April – 30 September) has passed, counting today."""
+    start, end = fiscal_year.start, datetime.date(fiscal_year.year, 9, 30)
+    if today < start:
+        return 0.0
+    return min((min(today, end) - start).days + 1, (end - start).days + 1) / ((end - start).days + 1)
+
+
+def _possible(fiscal_year: FiscalYear, branches, today: datetime.date) -> dict:
+    """Per measure needing it, {branch id: the most the year can still reach}: promoters trained
+    cannot exceed the active promoters; councils add only the regular ones still due (R-CNL-1)."""
+    promoters = dict(
+        Appointment.objects.filter(
+            fiscal_year=fiscal_year,
+            role=AppointmentRole.PROMOTER,
+            status=AppointmentStatus.ACTIVE,
+            branch__in=branches,
+        )
+        .values_list("branch")
+        .annotate(n=Count("pk"))
+    )
+    held = set(
+        CouncilMeeting.objects.filter(
+            fiscal_year=fiscal_year,
+            counterpart=Counterpart.BUREAU,
+            held_on__isnull=False,
+            number__in=[n.value for n in REGULAR],
+            branch__in=branches,
+        ).values_list("branch", "number")
+    )
+    still_due = {
+        branch.pk: sum(
+            1
+            for n in REGULAR
+            if (branch.pk, n.value) not in held and council_deadline(n, fiscal_year) >= today
+        )
+        for branch in branches
+    }
+    return {Measure.TRAINED: promoters, Measure.COUNCILS: still_due}
+
+
+def projected(
+    measure: str, actual: int, fiscal_year: FiscalYear, today: datetime.date, possible: dict, branch
+) -> int:
+    """The year-end projection of one branch's measure, never beyond what can still happen: nothing
+    grows after 31 March, training stops after September, no more promoters trained than there are,
+    and councils project the regular ones still due rather than a pace."""
+    if today > fiscal_year.end:
+        return actual
+    if measure == Measure.TRAINED:
+        share = _training_share(fiscal_year, today)
+        return min(projection(actual, share), max(possible[Measure.TRAINED].get(branch.pk, 0), actual))
+    if measure == Measure.COUNCILS:
+        return actual + possible[Measure.COUNCILS].get(branch.pk, 0)
+    return projection(actual, elapsed_share(fiscal_year, today))
+
+
 def rate(actual: int, target: int) -> float | None:
     return round(actual * 100 / target, 1) if target else None
 
@@ -58,12 +130,15 @@ def rate(actual: int, target: int) -> float | None:
 def progress(fiscal_year: FiscalYear, branches, today: datetime.date, only: list | None = None) -> dict:
     """Per measure (all, or ``only`` those): each branch's monthly and year-to-date actuals, target, rate and projection, and
     the national row (HQ's figure, the sum of the branches' targets, and their difference)."""
-    share = elapsed_share(fiscal_year, today)
     branch_targets, national = targets_of(fiscal_year)
     # All 47 branches: one pass over each table; fewer: only theirs.
     ids = None if len(branches) >= Branch.objects.count() else [b.pk for b in branches]
+    chosen = only or MEASURES
+    possible = (
+        _possible(fiscal_year, branches, today) if {Measure.TRAINED, Measure.COUNCILS} & set(chosen) else {}
+    )
     result = {}
-    for measure in only or MEASURES:
+    for measure in chosen:
         monthly = measures.monthly(fiscal_year, measure, ids)
         rows = []
         for branch in branches:
@@ -77,7 +152,7 @@ def progress(fiscal_year: FiscalYear, branches, today: datetime.date, only: list
                     "actual": actual,
                     "target": target,
                     "rate": rate(actual, target),
-                    "projection": projection(actual, share),
+                    "projection": projected(measure, actual, fiscal_year, today, possible, branch),
                 }
             )
         branch_sum = sum(r["target"] for r in rows)
@@ -95,9 +170,29 @@ def progress(fiscal_year: FiscalYear, branches, today: datetime.date, only: list
             "branch_sum": branch_sum,
             "difference": (hq - branch_sum) if hq is not None else 0,
             "rate": rate(actual, target),
-            "projection": projection(actual, share),
+            # Per-branch limits (training, councils) make the nation's the sum of the branches'.
+            "projection": (
+                sum(r["projection"] for r in rows)
+                if measure in (Measure.TRAINED, Measure.COUNCILS)
+                else projected(measure, actual, fiscal_year, today, possible, None)
+            ),
+            "shown_months": months_elapsed(fiscal_year, today),
         }
     return result
+
+
+def by_block(rows: list[dict]) -> list[dict]:
+    """One measure's branch rows summed per block, in the blocks' order."""
+    blocks: dict = {}
+    for row in sorted(rows, key=lambda r: r["branch"].block.number):
+        block = blocks.setdefault(
+            row["branch"].block_id, {"block": row["branch"].block, "actual": 0, "target": 0}
+        )
+        block["actual"] += row["actual"]
+        block["target"] += row["target"]
+    for block in blocks.values():
+        block["rate"] = rate(block["actual"], block["target"])
+    return list(blocks.values())
 
 
 def behind(table_row: dict, share: float) -> bool:

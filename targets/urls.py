@@ -10,4 +10,6 @@ urlpatterns = [
     path("targets/split/", views.targets_split, name="targets_split"),
     path("targets/progress.xlsx", views.progress_form, name="progress_form"),
     path("targets/report.pdf", views.committee_report, name="committee_report"),
+    # The roster's page of identification progress, counted by the one counting place.
+    path("roster/progress/", views.identification, name="roster_progress"),
 ]

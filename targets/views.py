@@ -16,7 +16,7 @@ from org.roles import HQ_ROLES, STAFF_ROLES, Role
 from org.where import where
 from people.models import Appointment
 from targets import charts, documents, measures, services
-from targets.models import Measure, Target
+from targets.models import DEFINITIONS, Measure, Target
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
 COLOURS = {"actual": "#0d6efd", "plan": "#6c757d"}
@@ -50,15 +50,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for table in progress.values():
         _links(table, fiscal_year)
     table = progress[chosen]
+    # Not named "block" in the template: there {{ block }} is Django's own block tag ({{ block.super }}).
     block = Block.objects.filter(pk=request.GET.get("block") or 0).first()
     shown = [r for r in table["rows"] if block is None or r["branch"].block_id == block.pk]
-    blocks = []
-    for block in Block.objects.all():
-        rows = [r for r in table["rows"] if r["branch"].block_id == block.pk]
-        actual, target = sum(r["actual"] for r in rows), sum(r["target"] for r in rows)
-        blocks.append(
-            {"block": block, "actual": actual, "target": target, "rate": services.rate(actual, target)}
-        )
+    blocks = services.by_block(table["rows"])
     shown_months = services.months_elapsed(fiscal_year, timezone.localdate())
     chart = charts.line_chart(
         [("実績（累計）", measures.cumulative(table["months"])[:shown_months], COLOURS["actual"])],
@@ -75,7 +70,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "measures": list(Measure),
             "table": table,
             "ranking": services.ranking(shown),
-            "block": block,
+            "chosen_block": block,
+            "definition": DEFINITIONS[chosen],
+            "excluded": measures.excluded_enrolments(fiscal_year) if chosen == Measure.ENROLLED else [],
             "blocks": blocks,
             "chart": chart,
         },
@@ -104,6 +101,10 @@ def branch_dashboard(request: HttpRequest) -> HttpResponse:
                 "row": row,
                 "plan": plans.get(measure),
                 "chart": charts.line_chart(series, target=row["target"]),
+                "definition": DEFINITIONS[measure],
+                "excluded": measures.excluded_enrolments(fiscal_year, [branch.pk])
+                if measure == Measure.ENROLLED
+                else [],
             }
         )
     people = activity.by_person(branch, fiscal_year)
@@ -238,3 +239,26 @@ def committee_report(request: HttpRequest) -> HttpResponse:
     plans = None if national else services.plan_months(place["branch"], fiscal_year)
     body = documents.committee_pdf(f"目標管理 進捗報告 {who} {fiscal_year.label}", progress, plans)
     return downloads.attachment(body, f"進捗報告_{who}_{fiscal_year.year}.pdf", "application/pdf")
+
+
+@access.role_required(*READERS)
+def identification(request: HttpRequest) -> HttpResponse:
+    """Businesses identified against the year's targets (R-ROS-2), counted as the dashboards count
+    them (targets.measures); block and national totals reveal no branch's rows."""
+    fiscal_year = FiscalYear.chosen(request.GET.get("year"))
+    branches = list(Branch.objects.select_related("prefecture", "block"))
+    table = services.progress(fiscal_year, branches, timezone.localdate(), only=[Measure.IDENTIFIED])[
+        Measure.IDENTIFIED
+    ]
+    visible = set(access.visible(request.user, Branch.objects.all()).values_list("pk", flat=True))
+    return render(
+        request,
+        "targets/identification.html",
+        {
+            "fiscal_year": fiscal_year,
+            "years": FiscalYear.objects.order_by("-year"),
+            "table": table,
+            "rows": [row for row in table["rows"] if row["branch"].pk in visible],
+            "blocks": services.by_block(table["rows"]),
+        },
+    )

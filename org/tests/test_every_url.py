@@ -24,6 +24,9 @@ ROUTES = {
     "login": ("GET", None, None),
     "logout": ("POST", None, None),
     "home": ("GET", None, 200),
+    "work_queues": ("GET", None, 200),
+    "work_queue_badge": ("GET", None, 200),
+    "work_queue": ("GET", "queue", 200),
     "otp_verify": ("GET", None, 302),
     "otp_setup": ("GET", None, 302),
     "password_change": ("GET", None, 200),
@@ -194,6 +197,8 @@ OTHER_BRANCH_STATUS = {
     "work_days": 404,
     "work_day_toggle": 404,
     "work_days_confirm": 404,
+    # A promoter's own queue: another branch's administrator has no such queue.
+    "work_queue": 404,
     "allocation_set": 403,
     "roster_business_detail": 404,
     "roster_import_job": 404,
@@ -256,6 +261,8 @@ def _url(name, people, tokyo):
         return reverse(name, args=[batch.pk, *extra])
     if target == "year":
         return reverse(name, args=[2011])
+    if target == "queue":
+        return reverse(name, args=["my_claims"])
     if target == "token":
         return reverse(name, args=[Dispatch.objects.get(branch=tokyo).token])
     if target == "report":

@@ -157,6 +157,10 @@ def test_a_submitted_line_keeps_its_amount_and_the_reviewer_sees_the_conflict_D_
     page = client.get(f"/payments/claims/{bob_claim.pk}/").content.decode()
     assert page.count('data-testid="cap-conflict"') == 2
     assert "6月3日 推進 alice（直接訪問）" in page
+    # The conflict waits in the branch's work queue, one click from the claim.
+    queue = client.get("/queues/conflicts/").content.decode()
+    assert "後日記録商事：推進 bob（6月12日）" in queue and "より早い訪問 6月3日 推進 alice" in queue
+    assert f"/payments/claims/{bob_claim.pk}/" in queue
     # The reviewer rejects Bob's later line: the slot goes to Alice's earlier visit in her next claim.
     late_line = bob_claim.lines.get(visit=bob_visits[1])
     client.post(

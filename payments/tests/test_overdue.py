@@ -1,4 +1,4 @@
-"""Claims behind their deadlines are flagged on the home pages (R-FEE-4, R-FEE-5)."""
+"""Claims behind their deadlines are flagged in the work queues on the home pages (R-FEE-4, R-FEE-5)."""
 
 import datetime
 
@@ -57,24 +57,33 @@ def test_a_promoter_is_reminded_of_a_past_months_claim_not_submitted_R_FEE_4(
 ):
     _on(monkeypatch, datetime.date(2011, 10, 31), 22)
     login(client, people["tokyo_promoter"])
-    assert 'data-testid="unsubmitted-claims"' not in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert "2011年10月分" in page and "提出期限 平成23年10月31日（作成済・未提出）" in page
+    assert "が未提出" not in page
     _on(monkeypatch, datetime.date(2011, 11, 1), 7)
     page = client.get("/").content.decode()
-    assert "まだ提出していない支給申請があります：2011年10月分" in page
+    assert "2011年10月分が未提出" in page and "提出期限 平成23年10月31日を過ぎています" in page
 
 
 def test_the_branch_and_hq_see_claims_not_sent_by_the_7th_R_FEE_5(client, people, claim, monkeypatch):
     FeeClaim.objects.filter(pk=claim.pk).update(status=ClaimStatus.SUBMITTED)
     _on(monkeypatch, datetime.date(2011, 11, 7), 22)
     login(client, people["tokyo_staff"])
-    assert 'data-testid="overdue-claims"' not in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert (
+        "推進 アリス 2011年10月分" in page and "送付期限 平成23年11月7日" in page and "期限超過" not in page
+    )
     _on(monkeypatch, datetime.date(2011, 11, 8), 7)
-    assert "東京支部：1件" in client.get("/").content.decode()
+    assert "期限超過" in client.get("/").content.decode()
     login(client, people["hq_staff"])
-    assert "東京支部：1件" in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert "支給申請の本部送付が遅れている支部 1支部（計1件）" in page and "多い順：東京支部1件" in page
     login(client, people["osaka_staff"])
-    assert 'data-testid="overdue-claims"' not in client.get("/").content.decode()
-    # Sent to HQ: no longer behind at the branch.
+    assert "推進 アリス" not in client.get("/").content.decode()
+    # Sent to HQ: no longer behind at the branch, now waiting for HQ's decision.
     FeeClaim.objects.filter(pk=claim.pk).update(status=ClaimStatus.SENT)
     login(client, people["tokyo_staff"])
-    assert 'data-testid="overdue-claims"' not in client.get("/").content.decode()
+    assert "推進 アリス" not in client.get("/").content.decode()
+    login(client, people["hq_staff"])
+    page = client.get("/").content.decode()
+    assert 'data-testid="queue-decide"' in page and "本部送付が遅れている支部" not in page

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from conftest import login
 from org.models import FiscalYear
 from roster.models import Business, BusinessStatus, EntryOrigin, RosterEntry
-from roster.progress import identification_progress
+from targets.models import Measure, Target
 
 
 def business(branch, name, year=2026, status=BusinessStatus.ON_ROSTER):
@@ -69,17 +69,29 @@ def test_a_branch_rollover_leaves_other_branches_alone(client, people, last_year
     assert not RosterEntry.objects.filter(fiscal_year__year=2027, business__branch=osaka).exists()
 
 
-def test_identification_is_counted_against_the_fy2011_targets_R_ROS_2(client, people, tokyo, osaka):
+def test_identification_is_counted_against_the_standard_targets_until_hq_sets_the_years_R_ROS_2(
+    client, people, tokyo, osaka
+):
     for n in range(3):
         business(tokyo, f"東京{n}")
     business(osaka, "大阪0")
     business(tokyo, "前年度", year=2025)
-    result = identification_progress(FiscalYear.objects.get(year=2026), {tokyo.pk})
-    assert [(r["branch"], r["identified"], r["target"]) for r in result["rows"]] == [(tokyo, 3, 6150)]
-    assert result["national"] == {"identified": 4, "target": 50040, "rate": 0.0}
-    kanto = next(b for b in result["blocks"] if b["name"] == "関東・甲信越")
-    assert kanto["identified"] == 3
     login(client, people["tokyo_staff"])
     page = client.get("/roster/progress/", {"year": "2026"}).content.decode()
     assert "東京支部" in page and "大阪支部" not in page
-    assert "目標 50,040件（0.0%）" in page  # a rate of zero is shown as 0.0%, not as missing
+    assert "把握 4件 ／ 目標 50,040件（0.0%）" in page  # a rate of zero is shown as 0.0%, not as missing
+    rows = client.get("/roster/progress/", {"year": "2026"}).context["rows"]
+    assert [(r["branch"], r["actual"], r["target"]) for r in rows] == [(tokyo, 3, 6150)]
+    # Once HQ sets the year's figure, the page (and the dashboards) use it.
+    Target.objects.create(
+        fiscal_year=FiscalYear.objects.get(year=2026),
+        branch=tokyo,
+        measure=Measure.IDENTIFIED,
+        value=30,
+        updated_by=people["hq_admin"],
+    )
+    rows = client.get("/roster/progress/", {"year": "2026"}).context["rows"]
+    assert [(r["actual"], r["target"], r["rate"]) for r in rows] == [(3, 30, 10.0)]
+    login(client, people["hq_staff"])
+    dashboard = client.get("/targets/", {"year": "2026", "measure": "identified"}).context["table"]
+    assert next(r for r in dashboard["rows"] if r["branch"] == tokyo)["target"] == 30

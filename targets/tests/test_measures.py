@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conftest import make_appointment, make_business, make_person
 from councils import services as councils
-from events.models import BriefingAttendance, TrainingAttendance
+from events.models import BriefingAttendance, Training, TrainingAttendance
 from fieldwork import activity
 from fieldwork.models import Enrolment, Visit
 from org.models import Branch, FiscalYear, User
@@ -49,6 +49,7 @@ def test_a_business_counts_once_at_its_first_direct_visit_and_koyou_only_is_left
             kind=kind,
             insurance_number="13101123456000",
             enrolled_on=datetime.date(2026, day, 1),
+            appointment=promoter,
             recorded_by=staff,
         )
     fiscal_year = FiscalYear.objects.get(year=YEAR)
@@ -57,6 +58,72 @@ def test_a_business_counts_once_at_its_first_direct_visit_and_koyou_only_is_left
     enrolled = measures.monthly(fiscal_year, Measure.ENROLLED)[tokyo.pk]
     assert enrolled == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]  # July; August's is employment insurance only
     assert measures.cumulative([1, 0, 2]) == [1, 1, 3]
+
+
+def test_the_enrolment_measure_counts_outreach_only_and_shows_the_rest_beside_it_D_8(people, tokyo):
+    promoter = make_appointment(make_person(tokyo), status="active")
+    day = datetime.date(2026, 7, 1)
+    kinds = [
+        ({}, "counted"),
+        ({"bureau_guidance": True}, "guidance"),
+        ({"ex_officio": True}, "ex_officio"),
+        ({"kind": "split_koyou"}, "koyou_only"),
+        ({"appointment": None}, "uncredited"),
+    ]
+    for n, (fields, _) in enumerate(kinds):
+        Enrolment.objects.create(
+            **{
+                "business": make_business(tokyo, f"成立{n}"),
+                "kind": "unified_both",
+                "insurance_number": "13101123456000",
+                "enrolled_on": day,
+                "appointment": promoter,
+                "recorded_by": people["tokyo_staff"],
+                **fields,
+            }
+        )
+    fiscal_year = FiscalYear.objects.get(year=YEAR)
+    assert sum(measures.monthly(fiscal_year, Measure.ENROLLED)[tokyo.pk]) == 1
+    assert measures.excluded_enrolments(fiscal_year, [tokyo.pk]) == [
+        ("労働局の手続指導", 1),
+        ("職権成立", 1),
+        ("雇用保険のみ", 1),
+        ("推進員・指導員の記録なし", 1),
+    ]
+
+
+@pytest.mark.parametrize("measure", list(Measure))
+def test_every_measure_counts_only_the_branches_asked_for(people, tokyo, osaka, measure):
+    osaka_business = make_business(osaka, "大阪商事", address="大阪府大阪市北区1-1")
+    osaka_promoter = make_appointment(make_person(osaka), status="active")
+    _visit(osaka_promoter, osaka_business, datetime.date(2026, 5, 10), staff=people["osaka_staff"])
+    fiscal_year = FiscalYear.objects.get(year=YEAR)
+    assert set(measures.monthly(fiscal_year, measure, [tokyo.pk])) <= {tokyo.pk}
+
+
+def test_projections_never_exceed_what_is_possible(people, tokyo):
+    fiscal_year = FiscalYear.objects.get(year=YEAR)
+    promoters = [make_appointment(make_person(tokyo, f"推進 {n}"), status="active") for n in range(3)]
+    training = Training.objects.create(
+        branch=tokyo,
+        fiscal_year=fiscal_year,
+        held_on=datetime.date(2026, 4, 10),
+        venue="研修室",
+        formats=["lecture"],
+        created_by=people["tokyo_staff"],
+    )
+    for promoter in promoters:
+        TrainingAttendance.objects.create(training=training, appointment=promoter)
+    early = services.progress(fiscal_year, [tokyo], datetime.date(2026, 4, 15))
+    # Three of three trained in April: the pace says 54, but only three promoters exist.
+    assert early[Measure.TRAINED]["rows"][0]["projection"] == 3
+    # No council held yet in April: the three regular ones are still due, whatever the pace.
+    assert early[Measure.COUNCILS]["rows"][0]["projection"] == 3
+    october = services.progress(fiscal_year, [tokyo], datetime.date(2026, 10, 15))
+    assert october[Measure.COUNCILS]["rows"][0]["projection"] == 1  # ① and ② are past: only ③ remains
+    after = services.progress(fiscal_year, [tokyo], datetime.date(2027, 5, 1))
+    assert after[Measure.TRAINED]["rows"][0]["projection"] == 3
+    assert after[Measure.VISITED]["shown_months"] == 12 and early[Measure.VISITED]["shown_months"] == 1
 
 
 @pytest.mark.parametrize(

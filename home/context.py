@@ -1,4 +1,4 @@
-"""What each role's home page shows: the next things that role does, with counts from its scope."""
+"""What each role's home page shows besides its work queues: its figures, progress and links, from its scope."""
 
 import datetime
 
@@ -9,13 +9,11 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from councils.services import overdue
 from events.models import Dispatch
-from fieldwork.models import Enrolment, Method, Visit
+from fieldwork.models import COUNTED_FOR_TARGETS, Enrolment, Method, Visit
 from lib import wareki
 from org import access
 from org.models import Branch, FiscalYear, User
 from org.roles import ADMIN_ROLES, ASSIGNEE_ROLES, FIELD_ROLES, Role
-from payments import services as payment_services
-from payments.models import ClaimStatus, FeeClaim
 from roster.models import OPEN_STATUSES, Business
 from targets import services as target_services
 from targets.models import Measure
@@ -126,8 +124,10 @@ def home_context(user: User) -> dict:
         "fiscal_year": fiscal_year.first(),
         "stats": stats,
         "links": links,
-        "overdue_councils": _overdue_by_branch(user, today) if user.role not in ASSIGNEE_ROLES else [],
-        **(_claims_behind(user, today) if user.role != Role.LECTURER else {}),
+        # HQ sees late branches summarised in its work queues; a branch its own councils here.
+        "overdue_councils": _overdue_by_branch(user, today)
+        if user.branch_id and user.role not in ASSIGNEE_ROLES
+        else [],
         **_progress(user, today),
     }
 
@@ -143,7 +143,7 @@ def _progress(user: User, today: datetime.date) -> dict:
             "my_month": {
                 "visits": Visit.objects.filter(method=Method.DIRECT, visited_on__range=month, **mine).count(),
                 "enrolments": Enrolment.objects.filter(
-                    covers_rousai=True, enrolled_on__range=month, **mine
+                    COUNTED_FOR_TARGETS, enrolled_on__range=month, **mine
                 ).count(),
             }
         }
@@ -167,24 +167,8 @@ def _progress(user: User, today: datetime.date) -> dict:
     return {"most_behind": sorted(with_target, key=lambda r: r["rate"])[:5]}
 
 
-def _claims_behind(user: User, today: datetime.date) -> dict:
-    """Staff: claims past the branch's sending deadline, per branch (R-FEE-5). Promoters and
-    instructors: their claims of past months not yet submitted (R-FEE-4)."""
-    claims_ = access.visible(user, FeeClaim.objects.all())
-    if user.role in FIELD_ROLES:
-        months = claims_.filter(status=ClaimStatus.DRAFT, month__lt=today.replace(day=1), lines__amount__gt=0)
-        return {"unsubmitted_claims": sorted(set(months.values_list("month", flat=True)))}
-    overdue = (
-        payment_services.overdue_at_branch(claims_, today)
-        .values_list("appointment__branch__name")
-        .annotate(n=Count("pk"))
-        .order_by("appointment__branch__prefecture__code")
-    )
-    return {"overdue_claims": list(overdue)}
-
-
 def _overdue_by_branch(user: User, today: datetime.date) -> list[dict]:
-    """Councils not held by their month (R-CNL-1), one line per branch so HQ sees every branch behind."""
+    """The branch's councils not held by their month (R-CNL-1)."""
     lines: dict[Branch, list[str]] = {}
     for late in overdue(list(access.visible(user, Branch.objects.all())), today):
         lines.setdefault(late["branch"], []).append(f"{late['fiscal_year'].label} {late['number'].label}")
