@@ -106,9 +106,10 @@ def run() -> dict:
 
     from bench.machine import machine
     from fieldwork.models import Enrolment, Visit
+    from lib.zengin import not_a_bank_day
     from org.models import FiscalYear, User
     from payments import batches, services
-    from payments.models import ClaimLine, FeeClaim
+    from payments.models import ClaimLine, ClaimStatus, FeeClaim
     from people.models import Appointment
 
     call_command("migrate", verbosity=0)
@@ -128,6 +129,9 @@ def run() -> dict:
         begun = time.monotonic()
         services.claims_assemble(year=year, month=month)
         month_seconds.append(round(time.monotonic() - begun, 2))
+        # Promoters submit each month before the next is built, so the visit cap counts the lines
+        # held by submitted claims and the slots go by visit date across the country (D-1, D-2).
+        FeeClaim.objects.filter(month=datetime.date(year, month, 1)).update(status=ClaimStatus.SUBMITTED)
     assemble = {
         "seconds": round(time.monotonic() - started, 2),
         "month_seconds": month_seconds,
@@ -142,12 +146,13 @@ def run() -> dict:
     quarters = []
     for quarter in (1, 2, 3, 4):
         begun = time.monotonic()
+        # Paid from the 15th of the month after the quarter, or the next bank business day.
+        transfer = datetime.date(2026 + (quarter >= 3), (quarter * 3 + 3) % 12 + 1, 15)
+        while not_a_bank_day(transfer):
+            transfer += datetime.timedelta(days=1)
         with mock.patch("django.utils.timezone.now", return_value=YEAR_END):
             batch = batches.batch_create(
-                actor=creator,
-                fiscal_year=fiscal_year,
-                quarter=quarter,
-                transfer_date=datetime.date(2027, 4, 15),
+                actor=creator, fiscal_year=fiscal_year, quarter=quarter, transfer_date=transfer
             )
         batches.batch_approve(actor=approver, batch=batch)
         path = batches.batch_confirm(actor=creator, batch=batch)

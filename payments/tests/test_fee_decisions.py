@@ -13,6 +13,7 @@ from conftest import login, make_appointment, make_business, make_person, make_u
 from fieldwork.models import Enrolment, Evidence, Visit
 from org.models import FiscalYear
 from org.roles import Role
+from payments import batches
 from payments.models import ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules
 
 
@@ -264,6 +265,14 @@ def test_a_success_fee_payable_after_31_march_is_claimed_then_at_its_years_rates
     login(client, people["hq_staff"])
     client.post("/payments/hq-review/lines/", {"claim": claim.pk, "decision": "accepted"})
     line = ClaimLine.objects.get(enrolment=enrolment, amount__gt=0)
+    payer = make_user("payer_a", Role.HQ_STAFF, can_pay=True)
+    batch = batches.batch_create(
+        actor=payer,
+        fiscal_year=FiscalYear.objects.get(year=2012),
+        quarter=1,
+        transfer_date=datetime.date(2012, 7, 13),
+    )
+    assert list(batch.lines.values_list("pk", "amount")) == [(line.pk, 9450)]
     assert (line.claim, line.branch_decision, line.hq_decision) == (
         claim,
         Decision.ACCEPTED,
