@@ -44,21 +44,24 @@ def test_the_tax_part_is_derived_in_whole_yen_rounded_down_R_FEE_3(amount, rate,
     assert tax_part(amount, rate) == tax
 
 
+# A year at 10% as HQ would enter it on the rules page.
+FORM = {
+    "visit_fee": 1320,
+    "paid_visits_per_business": 3,
+    "paid_methods": ["direct", "phone"],
+    "success_unified_both": 9900,
+    "success_unified_rousai": 5500,
+    "success_unified_koyou": 4400,
+    "success_split_rousai": 5500,
+    "success_split_koyou": 4400,
+    "tax_rate_percent": 10,
+    "visit_cap_scope": "fiscal_year",
+}
+
+
 def test_hq_sets_a_years_rules_and_the_tax_parts_show(client, people):
     login(client, people["hq_staff"])
-    data = {
-        "visit_fee": 1320,
-        "paid_visits_per_business": 3,
-        "paid_methods": ["direct", "phone"],
-        "success_unified_both": 9900,
-        "success_unified_rousai": 5500,
-        "success_unified_koyou": 4400,
-        "success_split_rousai": 5500,
-        "success_split_koyou": 4400,
-        "tax_rate_percent": 10,
-        "visit_cap_scope": "lifetime",
-        "pays_absent_visits": "on",
-    }
+    data = {**FORM, "visit_cap_scope": "lifetime", "pays_absent_visits": "on"}
     assert client.post("/payments/rules/2026/", data).status_code == 302
     rules = FeeRules.objects.get(fiscal_year__year=2026)
     assert (rules.paid_visits_per_business, rules.pays_visit("phone"), rules.updated_by) == (
@@ -90,19 +93,7 @@ def test_bad_figures_are_refused_with_the_field_named(client, people):
 @pytest.mark.parametrize("cap", ["0", "-1"])
 def test_a_cap_of_zero_or_less_is_refused_and_nothing_saved_D_1(client, people, cap):
     login(client, people["hq_admin"])
-    data = {
-        "visit_fee": 1100,
-        "paid_visits_per_business": cap,
-        "visit_cap_scope": "fiscal_year",
-        "paid_methods": ["direct"],
-        "success_unified_both": 9900,
-        "success_unified_rousai": 5500,
-        "success_unified_koyou": 4400,
-        "success_split_rousai": 5500,
-        "success_split_koyou": 4400,
-        "tax_rate_percent": 10,
-    }
-    page = client.post("/payments/rules/2026/", data).content.decode()
+    page = client.post("/payments/rules/2026/", {**FORM, "paid_visits_per_business": cap}).content.decode()
     assert "調査説明費を支給する訪問回数（1事業所あたり）：" in page
     assert "1回以上を入力してください。" in page
     assert not FeeRules.objects.filter(fiscal_year__year=2026).exists()
