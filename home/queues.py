@@ -182,7 +182,7 @@ def _cap_conflicts(user: User, limit: int) -> Queue:
     ).exclude(Exists(payment_services.held_lines().filter(visit=OuterRef("pk"))))
     candidates = list(
         access.visible(user, held.filter(Exists(earlier)))
-        .select_related("claim__appointment__person", "business", "visit", "rules")
+        .select_related("claim__appointment__person", "claim__rules", "business", "visit", "rules")
         .order_by("day")[:ALL]
     )
     conflicts = payment_services.cap_conflicts(candidates)

@@ -8,6 +8,8 @@ the rows go through COPY (ids, when wanted, are drawn from the table's sequence 
 a thousand rows go in one multi-row INSERT. Used by imports and by the national claims run.
 """
 
+import json
+
 from django.db import connection, models
 from django.db.models import Model
 
@@ -27,12 +29,11 @@ def insert_rows(
     adapted = [
         (name, None if isinstance(field, PLAIN) else field) for name, field in zip(names, fields, strict=True)
     ]
+    adapters = [(name, _adapter(field) if field is not None else None) for name, field in adapted]
     values = [
         [
-            field.get_db_prep_save(row[name], connection)
-            if field is not None and row[name] is not None
-            else row[name]
-            for name, field in adapted
+            adapt(row[name]) if adapt is not None and row[name] is not None else row[name]
+            for name, adapt in adapters
         ]
         for row in rows
     ]
@@ -55,6 +56,30 @@ def insert_rows(
                 # RETURNING follows the VALUES order here, as Django's bulk_create also relies on.
                 ids += [r[0] for r in cursor.fetchall()]
     return ids
+
+
+def _adapter(field):
+    """The field's preparation of a value for the database, done once per distinct value: most
+    rows repeat a few dates and an empty JSON list, and preparing each anew was a third of the
+    national claims run's writing time."""
+    prepared: dict = {}
+
+    def adapt(value):
+        try:
+            key = (type(value), value)
+            hash(key)
+        except TypeError:  # lists and dicts (JSON): keyed by their text
+            key = (type(value), repr(value))
+        if key not in prepared:
+            if isinstance(field, models.JSONField):
+                # JSON goes as its text, which both databases parse: psycopg would otherwise dump
+                # the same wrapped value again for every row of a COPY.
+                prepared[key] = json.dumps(value, cls=field.encoder)
+            else:
+                prepared[key] = field.get_db_prep_save(value, connection)
+        return prepared[key]
+
+    return adapt
 
 
 def _copy(
@@ -89,3 +114,23 @@ def _copy(
             cursor.execute(insert_new)
             cursor.execute(f"DROP TABLE {target}")
     return ids
+
+
+def delete_rows(queryset) -> int:
+    """Delete the rows of ``queryset`` in one statement, without loading them or sending signals.
+
+    Only for rows nothing references and whose removal needs no audit row each: a draft claim's
+    lines, recomputed whenever the claim is built (the national run rebuilds some 17,000 at once,
+    which row by row with the audit trail took over a minute).
+    """
+    model = queryset.model
+    subquery, params = queryset.values("pk").query.sql_with_params()
+    table, key = (
+        connection.ops.quote_name(model._meta.db_table),
+        connection.ops.quote_name(model._meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        # The inner SELECT is wrapped once more: MySQL-style engines refuse a subquery on the table
+        # being deleted from, and PostgreSQL and SQLite plan it the same.
+        cursor.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT * FROM ({subquery}) AS chosen)", params)
+        return cursor.rowcount

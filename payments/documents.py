@@ -134,8 +134,7 @@ def claim_form(claim: FeeClaim) -> bytes:
             f"{line.day:%Y/%m/%d}",
             line.business.name,
             line.get_kind_display(),
-            line.description
-            + (f"（{line.rules.fiscal_year.label}の基準）" if line.rules_id != claim.rules_id else ""),
+            line.description + (f"（{line.rules.fiscal_year.label}の基準）" if line.rules_id else ""),
             line.amount,
             line.tax,
         ]

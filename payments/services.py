@@ -5,14 +5,14 @@ from collections import Counter, defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from assignments.services import FIELD_APPOINTMENTS
 from audit.models import AuditEntry
 from fieldwork.documents import month_range
 from fieldwork.models import Enrolment, Outcome, Visit
-from lib.rows import insert_rows
+from lib.rows import delete_rows, insert_rows
 from org.models import FiscalYear, User
 from payments import claims
 from payments.models import CapScope, ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules
@@ -87,49 +87,82 @@ def _claimants(rules: FeeRules, persons) -> dict[int, int]:
     return found
 
 
-def _visit_lines(rules: FeeRules, first, last, chosen: Q, closed: set[int]) -> list[tuple[int, claims.Line]]:
+def _visit_lines(
+    rules: FeeRules, first, last, appointments: set[int] | None, closed: set[int]
+) -> list[tuple[int, claims.Line]]:
     """(appointment, line) for the visits of the month and the earlier visits of the year that now pay.
 
     D-2 needs every visit that competes for a business's paid slots, whoever made it and whether or
-    not their claim is built, so the ordering reads all unheld visits of the businesses concerned
-    (within the fiscal year up to the month's end) and the days of the held ones in the cap's scope.
+    not their claim is built, and the days of the visits whose lines are held by submitted claims.
+    Both are read once, plainly — the year's eligible visits (and this month's, to list them with
+    their reasons) and the year's standing lines — and which visits compete, pay or belong to the
+    claims being built is decided here.
     """
     fy_start, fy_end = rules.fiscal_year.start, rules.fiscal_year.end
-    live, held = live_lines(), held_lines().filter(kind=claims.VISIT_FEE)
-    if rules.visit_cap_scope == CapScope.FISCAL_YEAR:
-        held = held.filter(visit__visited_on__range=(fy_start, fy_end))
-    eligible = Q(method__in=rules.paid_methods)
+    year = Visit.objects.filter(visited_on__range=(fy_start, last))
+    if appointments is not None:
+        # One person's claim: only the businesses they visited this year can be concerned.
+        year = year.filter(
+            business__in=Visit.objects.filter(
+                appointment__in=appointments, visited_on__range=(fy_start, last)
+            ).values("business")
+        )
+    eligible_q = Q(method__in=rules.paid_methods)
     if not rules.pays_absent_visits:
-        eligible &= ~Q(outcome=Outcome.ABSENT)
-    at_cap = (
-        held.values("business").annotate(n=Count("pk")).filter(n__gte=rules.paid_visits_per_business)
-    ).values("business")
-    unclaimed = (
-        Visit.objects.filter(chosen)
-        .exclude(appointment__in=closed)
-        .exclude(Exists(live.filter(visit=OuterRef("pk"))))
+        eligible_q &= ~Q(outcome=Outcome.ABSENT)
+    records = claims.visit_records(year.filter(eligible_q | Q(visited_on__gte=first)))
+    # Draft claims are few at any time; comparing claim ids saves joining every line to its claim.
+    drafts = set(
+        FeeClaim.objects.filter(status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED)).values_list(
+            "pk", flat=True
+        )
     )
-    own_month = unclaimed.filter(visited_on__range=(first, last))
-    # An earlier visit can pay now only if eligible, at a business still under the cap; the others
-    # are left unread (by March they outnumber the month's own visits).
-    earlier = unclaimed.filter(visited_on__range=(fy_start, first - datetime.timedelta(days=1))).filter(
-        eligible & ~Q(business__in=at_cap)
-    )
-    concerned = Q(business__in=own_month.values("business")) | Q(business__in=earlier.values("business"))
-    competing = (
-        Visit.objects.filter(concerned, visited_on__range=(fy_start, last))
-        .filter(eligible | Q(visited_on__gte=first))
-        .exclude(Exists(held.filter(visit=OuterRef("pk"))))
-    )
-    held_days = defaultdict(list)
-    for business, day in held.filter(concerned).values_list("business", "visit__visited_on"):
+    standing, held_days = {}, defaultdict(list)
+    for visit, claim, business, day in (
+        live_lines()
+        .filter(kind=claims.VISIT_FEE, day__range=(fy_start, last))
+        .values_list("visit", "claim", "business", "day")
+    ):
+        standing[visit] = claim
+        if claim not in drafts:
+            held_days[business].append(day)
+    # Held lines of other visits also take slots: later in the year (a month built after later ones
+    # were submitted) or, when the cap counts over the business's life (D-1), in earlier years.
+    held_visits = held_lines().filter(kind=claims.VISIT_FEE)
+    if rules.visit_cap_scope == CapScope.FISCAL_YEAR:
+        outside = held_visits.filter(claim__month__gt=first, day__gt=last, day__lte=fy_end)
+    else:
+        outside = held_visits.filter(business__in=year.values("business")).exclude(
+            day__range=(fy_start, last)
+        )
+    for business, day in outside.values_list("business", "day"):
         held_days[business].append(day)
-    records = claims.visit_records(competing)
-    mine = set(own_month.values_list("pk", flat=True)) | set(earlier.values_list("pk", flat=True))
-    owner = {r.pk: r.appointment_id for r in records}
+
+    def eligible(record: claims.VisitRecord) -> bool:
+        return rules.pays_visit(record.method) and (rules.pays_absent_visits or not record.absent)
+
+    cap = rules.paid_visits_per_business
+    mine = {
+        record.pk
+        for record in records
+        if (appointments is None or record.appointment_id in appointments)
+        and record.appointment_id not in closed
+        and record.pk not in standing
+        # An earlier visit joins only if it can pay now: eligible, at a business under the cap.
+        and (record.day >= first or (eligible(record) and len(held_days[record.business_id]) < cap))
+    }
+    concerned = {record.business_id for record in records if record.pk in mine}
+    competing = [
+        record
+        for record in records
+        if record.business_id in concerned
+        and (record.pk not in standing or standing[record.pk] in drafts)
+        and (record.day >= first or eligible(record))
+    ]
+    owner = {record.pk: record.appointment_id for record in competing}
     return [
         (owner[line.source_pk], line)
-        for line in claims.visit_lines(rules, records, held_days)
+        for line in claims.visit_lines(rules, competing, held_days)
         if line.source_pk in mine and (line.day >= first or line.payable)
     ]
 
@@ -142,15 +175,15 @@ def _success_lines(rules: FeeRules, first, last, chosen_persons, closed: set[int
     if chosen_persons is not None:
         enrolments = enrolments.filter(appointment__person__in=chosen_persons)
     records = claims.enrolment_records(enrolments)
-    persons = dict(enrolments.values_list("pk", "appointment__person"))
-    claimant = _claimants(rules, set(persons.values()))
+    claimant = _claimants(rules, {r.person_id for r in records})
     rules_by_year = {r.fiscal_year.year: r for r in FeeRules.objects.select_related("fiscal_year")}
     # Once per business and insurance (R-FEE-2) needs no lookup here: the database allows one
     # enrolment per business and insurance, and one standing line per enrolment.
-    credited = {r.pk: r.appointment_id for r in records}
+    by_pk = {r.pk: r for r in records}
     result = []
     for line in claims.success_lines(rules_by_year, records, set()):
-        appointment = claimant.get(persons[line.source_pk], credited[line.source_pk])
+        record = by_pk[line.source_pk]
+        appointment = claimant.get(record.person_id, record.appointment_id)
         if appointment not in closed and (line.day >= first or line.payable):
             result.append((appointment, line))
     return result
@@ -178,27 +211,31 @@ def claims_assemble(*, year: int, month: int, appointments=None) -> int:
         .select_for_update()
         .values_list("appointment_id", "pk")
     )
-    ClaimLine.objects.filter(claim__in=drafts.values()).delete()
+    delete_rows(
+        ClaimLine.objects.filter(
+            claim__in=claims_.filter(status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED))
+        )
+    )
     closed = set(
         claims_.exclude(status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED)).values_list(
             "appointment_id", flat=True
         )
     )
     if appointments is None:
-        chosen, persons = Q(), None
+        chosen, persons = None, None
     else:
-        chosen = Q(appointment__in=appointments)
-        persons = set(
-            Appointment.objects.filter(pk__in=appointments.values("pk")).values_list("person", flat=True)
-        )
+        chosen = set(appointments.values_list("pk", flat=True))
+        persons = set(Appointment.objects.filter(pk__in=chosen).values_list("person", flat=True))
     kept = _visit_lines(rules, first, last, chosen, closed) + _success_lines(
         rules, first, last, persons, closed
     )
-    missing = {appointment for appointment, _ in kept} - drafts.keys()
-    FeeClaim.objects.bulk_create([FeeClaim(appointment_id=a, month=first, rules=rules) for a in missing])
-    drafts |= dict(
-        FeeClaim.objects.filter(month=first, appointment__in=missing).values_list("appointment_id", "pk")
+    missing = sorted({appointment for appointment, _ in kept} - drafts.keys())
+    new_ids = insert_rows(
+        FeeClaim,
+        [{"appointment": a, "month": first, "rules": rules.pk, "status": ClaimStatus.DRAFT} for a in missing],
+        return_ids=True,
     )
+    drafts |= dict(zip(missing, new_ids, strict=True))
     insert_rows(
         ClaimLine,
         [
@@ -209,7 +246,7 @@ def claims_assemble(*, year: int, month: int, appointments=None) -> int:
                 "visit": line.source_pk if line.kind == claims.VISIT_FEE else None,
                 "enrolment": line.source_pk if line.kind == claims.SUCCESS_FEE else None,
                 "day": line.day,
-                "rules": (line.rules or rules).pk,
+                "rules": line.rules.pk if line.rules and line.rules != rules else None,
                 "description": line.description,
                 "amount": line.amount,
                 "tax": line.tax,
@@ -413,7 +450,7 @@ def cap_conflicts(lines: list[ClaimLine]) -> dict[int, list[Visit]]:
         unheld[visit.business_id].append(visit)
     conflicts = {}
     for line in standing:
-        rules, day = line.rules, line.visit.visited_on
+        rules, day = line.valued_at, line.visit.visited_on
         start = claims.cap_scope_start(rules, day)
         end = start.replace(year=start.year + 1) - datetime.timedelta(days=1) if start else None
 

@@ -5,14 +5,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def rules_of_the_claim(apps, schema_editor):
-    """Every line so far was paid at its claim's rules."""
-    ClaimLine = apps.get_model("payments", "ClaimLine")
-    FeeClaim = apps.get_model("payments", "FeeClaim")
-    for claim_id, rules_id in FeeClaim.objects.values_list("pk", "rules"):
-        ClaimLine.objects.filter(claim=claim_id).update(rules=rules_id)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("payments", "0008_reviewer_columns_unindexed"),
@@ -23,14 +15,14 @@ class Migration(migrations.Migration):
             model_name="claimline",
             name="rules",
             field=models.ForeignKey(
+                blank=True,
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
                 to="payments.feerules",
-                verbose_name="適用した支給基準",
+                verbose_name="適用した支給基準（申請と異なる年度のとき）",
             ),
         ),
-        migrations.RunPython(rules_of_the_claim, migrations.RunPython.noop),
         migrations.AddField(
             model_name="feerules",
             name="pays_absent_visits",

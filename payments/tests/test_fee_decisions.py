@@ -255,7 +255,7 @@ def test_a_success_fee_payable_after_31_march_is_claimed_then_at_its_years_rates
         9450,
         450,
     )
-    assert line.rules.fiscal_year.year == 2011
+    assert line.valued_at.fiscal_year.year == 2011 and line.from_earlier_year
     assert "前年度以前の記録" in page and "平成23年度（2011年度）の支給基準で計算" in page
     # Reviewed, decided and paid by FY2012's first batch.
     claim = _submit(client, alice["user"], "2012-05")

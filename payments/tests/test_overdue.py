@@ -44,7 +44,6 @@ def claim(people, tokyo):
         kind="visit_fee",
         business=make_business(tokyo, "期限商事", year=2011),
         day=datetime.date(2011, 10, 3),
-        rules=claim.rules,
         description="直接訪問",
         amount=1260,
         tax=60,
