@@ -138,6 +138,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "org.validators.VarietyValidator"},
 ]
 
 # Sessions: 30 minutes idle or 12 hours in all, whichever comes first (org.middleware.session_limits).

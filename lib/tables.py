@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -14,6 +15,9 @@ MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_XLSX_ENTRIES = 2000
 # A cell starting with one of these is run as a formula by Excel (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# C0 control characters other than tab and line breaks (and NUL): no list has a use for them, a
+# promoter's phone shows them as garbage, and openpyxl refuses to write them.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class TableError(ValueError):
@@ -88,6 +92,7 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[list]]:
             raise TableError(f"Excelファイルを読み込めません：{error}") from None
     else:
         raise TableError("CSV（.csv）または Excel（.xlsx）のファイルを指定してください。")
+    _refuse_control_characters(rows)
     rows = [row for row in rows if any(cell != "" for cell in row)]
     if not rows:
         raise TableError("ファイルにデータがありません。")
@@ -95,9 +100,31 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[list]]:
     return headers, rows[1:]
 
 
+def _refuse_control_characters(rows: list[list]) -> None:
+    """Name the first cell holding a control character, by row and column; nothing is imported."""
+    headers = [str(h) for h in rows[0]] if rows else []
+    for number, row in enumerate(rows, start=1):
+        # One search per row, and only a row that has one is looked at cell by cell.
+        if not CONTROL.search("".join(cell for cell in row if isinstance(cell, str))):
+            continue
+        for column, cell in enumerate(row):
+            found = CONTROL.search(cell) if isinstance(cell, str) else None
+            if found:
+                name = f"（{headers[column]}）" if number > 1 and column < len(headers) else ""
+                raise TableError(
+                    f"{number}行目・{column + 1}列目{name}に制御文字（U+{ord(found.group()):04X}）が含まれています。"
+                    "取り除いてから取り込んでください。"
+                )
+
+
 def neutralise(value):
-    """Make a text cell inert in Excel: a leading = + - @ or tab gets a quote before it."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Make a text cell inert in Excel and writable: a leading = + - @ or tab gets a quote before it,
+    and control characters become their visible symbols (U+000B → ␋), so that no stored value can
+    make an export fail."""
+    if not isinstance(value, str):
+        return value
+    value = CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())), value)
+    if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 

@@ -30,6 +30,11 @@ def configure_admin_site(site: AdminSite) -> None:
     site.index_title = "マスタ管理"
     site.has_permission = _has_permission
     site.login = _login
-    # The audit trail is read through audit.views; the admin offers no way to touch it.
-    if site.is_registered(get_logentry_model()):
-        site.unregister(get_logentry_model())
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # The audit trail is read through audit.views; the admin offers no way to touch it. Nor does it
+    # show authenticator devices, whose pages hold the TOTP secret: a lost device is reset from the
+    # user's page (org.services.user_reset_otp), and only its owner ever sees a secret, once.
+    for model in (get_logentry_model(), TOTPDevice):
+        if site.is_registered(model):
+            site.unregister(model)

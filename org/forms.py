@@ -82,11 +82,26 @@ class UserForm(StyledForm):
 
 
 class PasswordForm(StyledForm):
+    current = forms.CharField(
+        label="現在のパスワード",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     password = forms.CharField(
         label="新しいパスワード",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="12文字以上。",
+        help_text="12文字以上。4種類以上の文字を含めてください。",
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current(self) -> str:
+        # Someone at an unattended, logged-in desk must not be able to take the account over.
+        current = self.cleaned_data["current"]
+        if not self.user.check_password(current):
+            raise forms.ValidationError("現在のパスワードが正しくありません。")
+        return current
 
 
 class BlockForm(StyledModelForm):

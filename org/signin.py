@@ -12,6 +12,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from org.forms import TokenForm
+from org.navigation import safe_next
 
 
 @login_required
@@ -26,7 +27,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "home")
+            return redirect(safe_next(request, "home"))
         form.add_error("token", "認証コードが正しくありません。時刻のずれがないか確認してください。")
     return render(request, "registration/otp_verify.html", {"form": form})
 
@@ -43,7 +44,14 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("otp_verify")
-    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "認証アプリ"})
+    if request.method == "POST":
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if device is None:
+            return redirect("otp_setup")
+    else:
+        # Each showing makes a new secret: one shown before (a reload, a page left open) is void.
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, confirmed=False, name="認証アプリ")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):

@@ -101,7 +101,7 @@ def user_reset_otp(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordForm(request.POST or None)
+    form = PasswordForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_set_password(user=request.user, password=form.cleaned_data["password"])

@@ -10,12 +10,12 @@ from django.db.models import Count, Q, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fieldwork.services import field_appointment
 from org import access
 from org.models import Branch, FiscalYear
+from org.navigation import safe_next
 from org.roles import FIELD_ROLES, HQ_ROLES, STAFF_ROLES, Role
 from org.where import where
 from payments import batches, documents, services
@@ -155,10 +155,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 def _back_to(request: HttpRequest, default: str = "review_list") -> HttpResponse:
-    target = request.POST.get("next", "")
-    # Only a path on this site: never an address from elsewhere.
-    safe = target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
-    return redirect(target if safe else default)
+    return redirect(safe_next(request, default))
 
 
 def _chosen_lines(request: HttpRequest, lines, pending: dict):

@@ -79,8 +79,21 @@ def _row_hash(values: dict) -> str:
     return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
+# The longest text each column may hold (the columns' sizes in the database).
+LIMITS = {
+    target: Business._meta.get_field(target).max_length
+    for target in FIELDS
+    if getattr(Business._meta.get_field(target), "max_length", None)
+}
+
+
 def _validate(values: dict, line: int) -> list[str]:
     problems = [f"{line}行目「{FIELDS[f]}」：入力がありません。" for f in REQUIRED if not values.get(f)]
+    problems += [
+        f"{line}行目「{FIELDS[target]}」：{limit}文字を超えています（{len(values[target]):,}文字）。"
+        for target, limit in LIMITS.items()
+        if len(values.get(target, "")) > limit
+    ]
     number = values.get("corporate_number", "")
     if number and not is_valid(number):
         problems.append(
@@ -108,6 +121,8 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
         values = {target: str(cells[i]).strip() if i < len(cells) else "" for target, i in index.items()}
         values["corporate_number"] = values.get("corporate_number", "").replace("-", "")
         values["insurance_number"] = values.get("insurance_number", "").replace("-", "")
+        if "postal_code" in values:
+            values["postal_code"] = values["postal_code"].replace("-", "").replace("－", "")
         problems = _validate(values, line)
         if problems:
             result.rejected.append(
@@ -220,7 +235,7 @@ def new_business(job: ImportJob, record: dict) -> Business:
         address=record["address"],
         city_code=city.code if city else "",
         city=city.name if city else "",
-        postal_code=record.get("postal_code", "").replace("-", "")[:7],
+        postal_code=record.get("postal_code", ""),
         phone=record.get("phone", ""),
         industry=record.get("industry", ""),
         workers=int(record["workers"]) if record.get("workers") else None,

@@ -1,7 +1,6 @@
 """On PostgreSQL the database itself refuses UPDATE and DELETE on the audit table.
 
-TRUNCATE is left alone: it is what the test suite uses to empty tables, and no application
-code path issues it. SQLite gets no trigger, because Django's test flush there is a DELETE.
+TRUNCATE is refused by 0006. SQLite gets no trigger, because Django's test flush there is a DELETE.
 """
 
 from django.db import migrations

@@ -1,7 +1,10 @@
 """The audit trail: who, when, from where, before and after; append-only (issue 2, point 6)."""
 
 import datetime
+import os
+from pathlib import Path
 
+import psycopg
 import pytest
 from auditlog.registry import auditlog
 from django.apps import apps
@@ -162,12 +165,56 @@ def test_the_admin_offers_no_way_to_the_trail(client, people):
 )
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE audit_auditentry SET object_repr = 'x'", "DELETE FROM audit_auditentry"],
+    [
+        "UPDATE audit_auditentry SET object_repr = 'x'",
+        "DELETE FROM audit_auditentry",
+        "TRUNCATE audit_auditentry",
+        "TRUNCATE audit_auditentry CASCADE",
+    ],
 )
-def test_postgresql_itself_refuses_update_and_delete(people, statement):
+def test_postgresql_itself_refuses_update_delete_and_truncate(people, statement):
     assert AuditEntry.objects.exists()
     with pytest.raises(DatabaseError, match="監査ログは変更・削除できません"), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(statement)
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.all().delete()
+
+
+ROLES_SQL = Path(__file__).resolve().parents[2] / "docs" / "production-db-roles.sql"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database roles exist on PostgreSQL only")
+def test_the_application_role_of_the_production_recipe_cannot_unprotect_the_trail(transactional_db):
+    """README, "Production database roles": the app's role reads and appends, and nothing more."""
+    role = f"issou_app_test_{os.getpid()}"
+    settings = connection.settings_dict
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}" LOGIN')
+    try:
+        # The recipe, applied by the owner (this test's own connection), to a role of this run.
+        with connection.cursor() as cursor:
+            cursor.execute(ROLES_SQL.read_text().replace("issou_app", f'"{role}"'))
+        app = psycopg.connect(
+            host=settings["HOST"] or "127.0.0.1",
+            port=settings["PORT"] or 5432,
+            dbname=settings["NAME"],
+            user=role,
+            autocommit=True,
+        )
+        with app:
+            assert app.execute("SELECT count(*) FROM audit_auditentry").fetchone()[0] >= 0
+            for statement in [
+                "UPDATE audit_auditentry SET object_repr = 'x'",
+                "DELETE FROM audit_auditentry",
+                "TRUNCATE audit_auditentry",
+                "ALTER TABLE audit_auditentry DISABLE TRIGGER audit_append_only",
+                "DROP TRIGGER audit_no_truncate ON audit_auditentry",
+            ]:
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    app.execute(statement)
+            # Business data is written as usual.
+            app.execute("UPDATE org_branch SET name = name")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP OWNED BY "{role}"; DROP ROLE "{role}"')

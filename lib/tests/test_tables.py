@@ -1,6 +1,7 @@
 """Reading uploaded tables and writing exports that Excel cannot be tricked by."""
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -40,3 +41,25 @@ def test_xlsx_round_trip_keeps_japanese_and_neutralises():
 def test_an_oversized_upload_is_refused():
     with pytest.raises(tables.TableError, match="大きすぎます"):
         tables.read_table("x.csv", b"a" * (tables.MAX_UPLOAD_BYTES + 1))
+
+
+def test_control_characters_become_visible_symbols_so_every_export_writes():
+    data = tables.write_xlsx(["氏名"], [["推進\x0b太郎\x00"], ["=1+1"]])
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert [cell.value for cell in sheet["A"]] == ["氏名", "推進␋太郎␀", "'=1+1"]
+    assert tables.write_csv(["氏名"], [["a\x1fb"]]).decode("utf-8-sig").splitlines()[1] == "a␟b"
+
+
+def test_a_control_character_in_an_xlsx_cell_is_refused():
+    book = openpyxl.Workbook()
+    book.active.append(["名称", "住所"])
+    book.active.append(["PLACEHOLDER", "東京都"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    # openpyxl will not write a control character; Excel escapes it as _x000B_ in the XML.
+    source, target = zipfile.ZipFile(io.BytesIO(buffer.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as out:
+        for item in source.infolist():
+            out.writestr(item, source.read(item).replace(b"PLACEHOLDER", b"A_x000B_B"))
+    with pytest.raises(tables.TableError, match=r"2行目・1列目（名称）に制御文字（U\+000B）"):
+        tables.read_table("list.xlsx", target.getvalue())

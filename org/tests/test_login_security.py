@@ -191,3 +191,44 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_no_next_anywhere_leads_off_site(client, people):
+    """/login/?next=/otp/?next=https://evil.example/ once sent an administrator away after the TOTP step."""
+    user = people["tokyo_admin"]
+    response = client.post(
+        "/login/?next=/otp/%3Fnext%3Dhttps%3A//evil.example/",
+        {"username": user.username, "password": PASSWORD, "next": "/otp/?next=https://evil.example/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/otp/?next=https://evil.example/"
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})
+    response = client.post("/otp/?next=https://evil.example/", {"token": f"{totp(device.bin_key):06d}"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    # A path on this site is kept; other schemes and hosts are dropped everywhere a next is read.
+    for bad in ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "/\\\\evil.example"]:
+        response = client.post("/payments/review/send/", {"next": bad})
+        assert not response["Location"].startswith(("http", "//", "javascript", "/\\\\")), bad
+
+
+def test_totp_secrets_are_never_shown_in_the_admin(client, people):
+    device = TOTPDevice.objects.create(user=people["tokyo_admin"], name="app", confirmed=True)
+    login(client, people["hq_admin"])
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").status_code == 404
+    assert device.key not in client.get("/admin/").content.decode()
+
+
+def test_enrolment_shows_a_secret_once_a_reload_makes_a_new_one(client, people):
+    client.post("/login/", {"username": "tokyo_admin_t", "password": PASSWORD})
+    client.get("/otp/setup/")
+    first = TOTPDevice.objects.get(user=people["tokyo_admin"], confirmed=False)
+    client.get("/otp/setup/")
+    second = TOTPDevice.objects.get(user=people["tokyo_admin"], confirmed=False)
+    assert first.key != second.key
+    # The first secret no longer works; the one shown last does.
+    assert client.post("/otp/setup/", {"token": f"{totp(first.bin_key):06d}"}).status_code == 200
+    # django-otp makes a device wait after a wrong code; this test does not.
+    TOTPDevice.objects.filter(pk=second.pk).update(
+        throttling_failure_timestamp=None, throttling_failure_count=0
+    )
+    assert client.post("/otp/setup/", {"token": f"{totp(second.bin_key):06d}"}).status_code == 302

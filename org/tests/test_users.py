@@ -150,7 +150,7 @@ def test_resetting_otp_makes_the_administrator_enrol_again(client, people):
 
 def test_a_user_changes_their_own_password(client, people):
     login(client, people["tokyo_staff"])
-    response = client.post("/password/", {"password": "a-much-longer-password-2024"})
+    response = client.post("/password/", {"current": PASSWORD, "password": "a-much-longer-password-2024"})
     assert response.status_code == 302
     assert User.objects.get(pk=people["tokyo_staff"].pk).check_password("a-much-longer-password-2024")
     assert client.get("/").status_code == 200  # still logged in after the change
@@ -175,3 +175,23 @@ def test_a_branch_admin_cannot_grant_the_payment_permission(client, people):
     login(client, people["tokyo_admin"])
     response = client.get(f"/users/{people['tokyo_staff'].pk}/")
     assert "支払権限" not in response.content.decode()
+
+
+def test_changing_a_password_needs_the_current_one(client, people):
+    # Someone at an unattended desk where the user is logged in cannot take the account over.
+    login(client, people["tokyo_staff"])
+    response = client.post(
+        "/password/", {"current": "not-the-password", "password": "a-much-longer-password-2024"}
+    )
+    assert "現在のパスワード：現在のパスワードが正しくありません。" in response.content.decode()
+    response = client.post("/password/", {"password": "a-much-longer-password-2024"})
+    assert "現在のパスワード：" in response.content.decode()
+    assert User.objects.get(pk=people["tokyo_staff"].pk).check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaaaa", "abababababababab", "１１１１１１１１１１１１"])
+def test_a_password_of_one_repeated_character_is_refused(client, people, password):
+    login(client, people["tokyo_staff"])
+    response = client.post("/password/", {"current": PASSWORD, "password": password})
+    assert "同じ文字の繰り返しは使えません。" in response.content.decode()
+    assert User.objects.get(pk=people["tokyo_staff"].pk).check_password(PASSWORD)

@@ -261,3 +261,17 @@ def test_a_list_without_the_required_columns_cannot_be_mapped(staff, tokyo):
     assert "事業所名：このフィールドは必須です。" in response.content.decode()
     assert "所在地：このフィールドは必須です。" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_a_control_character_in_any_cell_is_refused_with_its_row_and_column(staff, tokyo):
+    response = upload(staff, "垂直\x0bタブ商事,東京都千代田区1-1,,\r\n", tokyo)
+    page = response.content.decode()
+    assert "2行目・1列目（名称）に制御文字（U+000B）が含まれています。" in page
+    assert not ImportJob.objects.exists() and not Business.objects.exists()
+
+
+def test_an_overlong_cell_is_refused_for_its_row_only(staff, tokyo, django_capture_on_commit_callbacks):
+    upload(staff, f"{'長' * 10000},東京都千代田区1-1,,\r\n{ROWS[1]}", tokyo)
+    job = run(staff, django_capture_on_commit_callbacks)
+    assert (job.status, job.added, job.rejected) == (JobStatus.DONE, 1, 1)
+    assert job.rejected_rows[0]["理由"] == "2行目「事業所名」：200文字を超えています（10,000文字）。"
