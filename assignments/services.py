@@ -124,6 +124,7 @@ def _assign(*, actor: User, branch: Branch, fiscal_year: FiscalYear, plan: dict)
             target_repr=f"担当割当 {result.total:,}件（{people}）",
             actor=actor,
             branch_id=branch.pk,
+            objects=[pk for ids in moving.values() for pk in ids],
         )
     return result
 

@@ -14,8 +14,9 @@ EVENTS = [
     ("login_failed", "ログイン失敗"),
     ("locked_out", "アカウントロック"),
     ("account_reveal", "口座番号の表示"),
-    # Bulk changes (division, assignment) write one summary row; the rows themselves keep who and when.
+    # Bulk changes (division, assignment, review, rollover) write one row listing the objects changed.
     ("bulk_change", "一括変更"),
+    ("file_download", "振込ファイルのダウンロード"),
 ]
 
 
@@ -53,9 +54,18 @@ class AuditEntry(AbstractLogEntry):
 
     @classmethod
     def record_event(
-        cls, event: str, *, target, target_repr: str = "", actor=None, request=None, branch_id=None
+        cls,
+        event: str,
+        *,
+        target,
+        target_repr: str = "",
+        actor=None,
+        request=None,
+        branch_id=None,
+        objects=(),
     ):
-        """Write an event row (ACCESS action) about ``target``, a model instance or a model class."""
+        """Write an event row (ACCESS action) about ``target``, a model instance or a model class; a
+        bulk change lists the ids of every object it changed (``objects``), so none goes unrecorded."""
         pk = target.pk if isinstance(target, models.Model) else None
         return cls.objects.create(
             content_type=ContentType.objects.get_for_model(target),
@@ -67,7 +77,13 @@ class AuditEntry(AbstractLogEntry):
             remote_addr=client_ip(request) if request is not None else None,
             branch_id=branch_id,
             event=event,
+            additional_data={"ids": sorted(objects)} if objects else None,
         )
+
+    @property
+    def object_ids(self) -> list[int]:
+        """The objects a bulk change listed."""
+        return (self.additional_data or {}).get("ids", [])
 
     @property
     def operation_label(self) -> str:

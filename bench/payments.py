@@ -125,7 +125,6 @@ def run() -> dict:
     fiscal_year = FiscalYear.objects.get(year=2026)
 
     month_seconds = []
-    started = time.monotonic()
     for year, month in [(2026, m) for m in range(4, 13)] + [(2027, m) for m in range(1, 4)]:
         begun = time.monotonic()
         services.claims_assemble(year=year, month=month)
@@ -138,7 +137,8 @@ def run() -> dict:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE payments_claimline, payments_feeclaim")
     assemble = {
-        "seconds": round(time.monotonic() - started, 2),
+        # The runs themselves: the submissions and statistics between months are not part of them.
+        "seconds": round(sum(month_seconds), 2),
         "month_seconds": month_seconds,
         "slowest_month_seconds": max(month_seconds),
         "claims": FeeClaim.objects.count(),

@@ -131,6 +131,7 @@ def division_apply(*, actor: User, branch: Branch, fiscal_year: FiscalYear, rule
         ),
         actor=actor,
         branch_id=branch.pk,
+        objects=[pk for pk, _, _ in decisions],
     )
     return counts
 
@@ -203,7 +204,8 @@ def division_fix(*, actor: User, branch: Branch, fiscal_year: FiscalYear, meetin
         raise ValidationError(
             f"分担が決まっていない事業所が{missing:,}件あります。先に分担を決めてください。"
         )
-    fixed = Allocation.objects.filter(entry__in=pending).update(meeting=meeting)
+    fixing = list(Allocation.objects.filter(entry__in=pending).values_list("pk", flat=True))
+    fixed = Allocation.objects.filter(pk__in=fixing).update(meeting=meeting)
     # Businesses waiting on the roster move on in their workflow, with one history row each.
     waiting = list(
         Business.objects.filter(
@@ -231,5 +233,6 @@ def division_fix(*, actor: User, branch: Branch, fiscal_year: FiscalYear, meetin
         target_repr=f"役割分担の確定 {fixed:,}件：{meeting.reference}",
         actor=actor,
         branch_id=branch.pk,
+        objects=fixing,
     )
     return fixed

@@ -1,7 +1,7 @@
 """Fee claims: assembling a promoter's month from the records, and submitting it (R-FEE-4)."""
 
 import datetime
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -99,6 +99,9 @@ def _visit_lines(
     claims being built is decided here.
     """
     fy_start, fy_end = rules.fiscal_year.start, rules.fiscal_year.end
+    eligible_q = Q(method__in=rules.paid_methods)
+    if not rules.pays_absent_visits:
+        eligible_q &= ~Q(outcome=Outcome.ABSENT)
     year = Visit.objects.filter(visited_on__range=(fy_start, last))
     if appointments is not None:
         # One person's claim: only the businesses they visited this year can be concerned.
@@ -107,9 +110,9 @@ def _visit_lines(
                 appointment__in=appointments, visited_on__range=(fy_start, last)
             ).values("business")
         )
-    eligible_q = Q(method__in=rules.paid_methods)
-    if not rules.pays_absent_visits:
-        eligible_q &= ~Q(outcome=Outcome.ABSENT)
+    # The visits that may compete, read once in a plain range: the year's eligible ones, and this
+    # month's to list with their reasons. (Narrowing them to the businesses concerned in SQL cost
+    # more than reading them: a list of ids is slow to send, a subquery slow to plan.)
     records = claims.visit_records(year.filter(eligible_q | Q(visited_on__gte=first)))
     # Draft claims are few at any time; comparing claim ids saves joining every line to its claim.
     drafts = set(
@@ -151,11 +154,11 @@ def _visit_lines(
         # An earlier visit joins only if it can pay now: eligible, at a business under the cap.
         and (record.day >= first or (eligible(record) and len(held_days[record.business_id]) < cap))
     }
-    concerned = {record.business_id for record in records if record.pk in mine}
+    mine_businesses = {record.business_id for record in records if record.pk in mine}
     competing = [
         record
         for record in records
-        if record.business_id in concerned
+        if record.business_id in mine_businesses
         and (record.pk not in standing or standing[record.pk] in drafts)
         and (record.day >= first or eligible(record))
     ]
@@ -175,7 +178,7 @@ def _success_lines(rules: FeeRules, first, last, chosen_persons, closed: set[int
     if chosen_persons is not None:
         enrolments = enrolments.filter(appointment__person__in=chosen_persons)
     records = claims.enrolment_records(enrolments)
-    claimant = _claimants(rules, {r.person_id for r in records})
+    claimant = _claimants(rules, enrolments.values("appointment__person"))
     rules_by_year = {r.fiscal_year.year: r for r in FeeRules.objects.select_related("fiscal_year")}
     # Once per business and insurance (R-FEE-2) needs no lookup here: the database allows one
     # enrolment per business and insurance, and one standing line per enrolment.
@@ -246,7 +249,7 @@ def claims_assemble(*, year: int, month: int, appointments=None) -> int:
                 "visit": line.source_pk if line.kind == claims.VISIT_FEE else None,
                 "enrolment": line.source_pk if line.kind == claims.SUCCESS_FEE else None,
                 "day": line.day,
-                "rules": line.rules.pk if line.rules and line.rules != rules else None,
+                "rules": line.rules.pk if line.rules is not None and line.rules.pk != rules.pk else None,
                 "description": line.description,
                 "amount": line.amount,
                 "tax": line.tax,
@@ -300,14 +303,18 @@ def claim_submit(*, actor: User, claim: FeeClaim) -> None:
 
 
 def _record(actor: User, what: str, lines: list[ClaimLine]) -> None:
-    """One audit row per branch for a bulk decision; each line keeps who and when as well."""
-    for branch_id, count in Counter(line.claim.appointment.branch_id for line in lines).items():
+    """One audit row per branch for a bulk decision, listing its lines; each line keeps who and when."""
+    by_branch = defaultdict(list)
+    for line in lines:
+        by_branch[line.claim.appointment.branch_id].append(line.pk)
+    for branch_id, ids in by_branch.items():
         AuditEntry.record_event(
             "bulk_change",
             target=ClaimLine,
-            target_repr=f"{what} {count:,}件",
+            target_repr=f"{what} {len(ids):,}件",
             actor=actor,
             branch_id=branch_id,
+            objects=ids,
         )
 
 

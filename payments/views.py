@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEntry
 from fieldwork.services import field_appointment
 from org import access
 from org.models import Branch, FiscalYear
@@ -332,6 +333,14 @@ def batch_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def batch_file(request: HttpRequest, pk: int) -> FileResponse:
     _require_payer(request)
     batch = get_object_or_404(PaymentBatch, pk=pk, status=BatchStatus.CONFIRMED)
+    # The file holds every payee's full account number: each download is audited, as a reveal is.
+    AuditEntry.record_event(
+        "file_download",
+        target=batch,
+        target_repr=f"{batch} {batch.transfer_file}",
+        actor=request.user,
+        request=request,
+    )
     return FileResponse(
         (batches.TRANSFER_DIR / batch.transfer_file).open("rb"),
         as_attachment=True,

@@ -285,6 +285,7 @@ def work_days_confirm(*, actor: User, appointment: Appointment, month: datetime.
         target_repr=f"{appointment.person.full_name} {month:%Y年%m月} 稼動日{len(days)}日を確認",
         actor=actor,
         branch_id=appointment.branch_id,
+        objects=[d.pk for d in days],
     )
     return len(days)
 

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from org.models import Branch, FiscalYear
 from roster.models import BusinessStatus, EntryOrigin, RosterEntry
 
@@ -11,7 +12,7 @@ FINISHED = [BusinessStatus.ENROLLED, BusinessStatus.CLOSED, BusinessStatus.HANDE
 
 
 @transaction.atomic
-def roster_rollover(*, branch: Branch, fiscal_year: FiscalYear) -> int:
+def roster_rollover(*, branch: Branch, fiscal_year: FiscalYear, actor=None) -> int:
     """Carry last year's businesses not yet enrolled, closed or handed over into ``fiscal_year``.
 
     Returns how many were carried over; running it again carries nothing twice.
@@ -31,4 +32,13 @@ def roster_rollover(*, branch: Branch, fiscal_year: FiscalYear) -> int:
         if b not in already
     ]
     RosterEntry.objects.bulk_create(entries, batch_size=2000)
+    if entries:
+        AuditEntry.record_event(
+            "bulk_change",
+            target=RosterEntry,
+            target_repr=f"名簿の引継ぎ {fiscal_year.label} {len(entries):,}件",
+            actor=actor,
+            branch_id=branch.pk,
+            objects=[entry.business_id for entry in entries],
+        )
     return len(entries)

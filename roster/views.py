@@ -254,7 +254,7 @@ def rollover(request: HttpRequest) -> HttpResponse:
     """Start the year's rosters of the user's branches from last year's (R-ROS-3)."""
     fiscal_year = _fiscal_year(request)
     carried = sum(
-        roster_rollover(branch=branch, fiscal_year=fiscal_year)
+        roster_rollover(branch=branch, fiscal_year=fiscal_year, actor=request.user)
         for branch in access.changeable(request.user, Branch.objects.all())
     )
     messages.success(request, f"{fiscal_year.label}の名簿に、前年度から{carried:,}件を引き継ぎました。")

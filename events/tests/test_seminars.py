@@ -119,6 +119,14 @@ def test_a_participant_answers_once_from_their_phone_without_an_account(client, 
     again = _answer(phone, dispatch, questions)
     assert again.status_code == 400 and "既に回答をいただいています" in again.content.decode()
     assert Response.objects.count() == 1
+    # The device id is a signed cookie: one typed by hand is ignored and a fresh id given instead,
+    # so nobody can pose as another device (clearing cookies does give a new one: README).
+    cookie = phone.cookies["issou_q"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and ":" in cookie.value
+    forger = Client()
+    forger.cookies["issou_q"] = "chosen-by-hand"
+    forged = forger.get(f"/q/{dispatch.token}/")
+    assert forged.cookies["issou_q"].value != "chosen-by-hand"
     # Results as charts for staff, and every answer in Excel.
     page = client.get(f"/events/seminars/{dispatch.pk}/").content.decode()
     assert "参考になった" in page and "1件（100%）" in page

@@ -82,6 +82,7 @@ def test_a_promoter_records_an_enrolment_with_its_evidence_R_ENR_1_R_ENR_2(
     assert (tmp_path / "evidence" / stored.stored_name).read_bytes() == JPEG
     response = client.get(f"/evidence/{stored.pk}/")
     assert b"".join(response.streaming_content) == JPEG
+    assert response["Content-Disposition"].startswith("attachment;")
 
 
 def test_branch_staff_confirm_the_employment_insurance_procedure_R_ENR_3(client, people, business):

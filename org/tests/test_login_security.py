@@ -167,6 +167,7 @@ def test_the_deploy_check_passes_with_production_settings():
         "DEBUG": "0",
         "SECRET_KEY": "k8#Qz!v2Lw9@pR4tY7uI0oP3aS6dF1gH5jK8lZ2xC4vB7nM0qW3eR6tY9uI2oP5aS",
         "ALLOWED_HOSTS": "issou.example.jp",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -177,6 +178,17 @@ def test_the_deploy_check_passes_with_production_settings():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    # Without a shared cache the rate limits would count per process: production must not start.
+    del env["REDIS_URL"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={k: v for k, v in env.items()},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0 and "django_ratelimit.E003" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -232,3 +244,15 @@ def test_enrolment_shows_a_secret_once_a_reload_makes_a_new_one(client, people):
         throttling_failure_timestamp=None, throttling_failure_count=0
     )
     assert client.post("/otp/setup/", {"token": f"{totp(second.bin_key):06d}"}).status_code == 302
+
+
+def test_error_pages_are_in_japanese(client, people, settings):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "org.tests.broken_urls"
+    login(client, people["tokyo_staff"])
+    assert "ページが見つかりません" in client.get("/no-such-page/").content.decode()
+    forbidden = client.get("/users/")
+    assert forbidden.status_code == 403 and "権限がありません" in forbidden.content.decode()
+    client.raise_request_exception = False
+    failed = client.get("/broken-for-test/")
+    assert failed.status_code == 500 and "システムエラーが発生しました" in failed.content.decode()

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from audit.models import AuditEntry
 from conftest import login, make_appointment, make_business, make_person, make_user
 from fieldwork.models import Visit
 from org.models import FiscalYear
@@ -387,3 +388,14 @@ def test_paid_shows_only_once_the_transfer_date_has_come(client, payers, decided
     assert "支払確定（平成23年7月15日振込予定）" in page and "支払済" not in page
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: datetime.date(2011, 7, 15))
     assert "支払済（平成23年7月15日振込）" in client.get(f"/payments/claims/{claim.pk}/").content.decode()
+
+
+def test_downloading_the_transfer_file_is_audited(client, payers, decided):
+    batch = _create(payers[0])
+    batches.batch_approve(actor=payers[1], batch=batch)
+    batches.batch_confirm(actor=payers[1], batch=batch)
+    login(client, payers[0])
+    b"".join(client.get(f"/payments/batches/{batch.pk}/transfer.txt").streaming_content)
+    entry = AuditEntry.objects.get(event="file_download")
+    assert (entry.actor, entry.object_pk) == (payers[0], str(batch.pk))
+    assert batch.transfer_file in entry.object_repr

@@ -72,6 +72,7 @@ def test_many_claims_are_accepted_and_sent_to_hq_at_once(client, people, submitt
         people["tokyo_staff"],
         tokyo,
     )
+    assert entry.object_ids == sorted(submitted.lines.values_list("pk", flat=True))
     response = client.post("/payments/review/send/", {"claim": submitted.pk}, follow=True)
     assert "1件の支給申請を本部へ送付しました。" in response.content.decode()
     submitted.refresh_from_db()

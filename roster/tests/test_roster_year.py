@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
+from audit.models import AuditEntry
 from conftest import login
 from org.models import FiscalYear
 from roster.models import Business, BusinessStatus, EntryOrigin, RosterEntry
@@ -50,6 +51,12 @@ def test_a_new_years_roster_carries_over_what_is_not_finished_R_ROS_3(client, pe
     assert set(RosterEntry.objects.filter(fiscal_year__year=2027).values_list("origin", flat=True)) == {
         "carried_over"
     }
+    # One audit row lists every business carried over.
+    entry = AuditEntry.objects.get(event="bulk_change", object_repr__startswith="名簿の引継ぎ")
+    assert (entry.actor, entry.object_ids) == (
+        people["tokyo_staff"],
+        sorted([last_year["open"].pk, last_year["visited"].pk]),
+    )
     client.post("/roster/rollover/", {"year": "2027"})
     assert RosterEntry.objects.filter(fiscal_year__year=2027).count() == 2  # running it again adds nothing
     page = client.get("/roster/", {"year": "2027"}).content.decode()
