@@ -50,7 +50,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read(tables.MAX_UPLOAD_BYTES + 1)
         try:
-            headers, _ = tables.read_table(upload.name, data)
+            headers = tables.read_headers(upload.name, data)
         except tables.TableError as error:
             form.add_error("file", str(error))
         else:

@@ -63,3 +63,21 @@ def test_a_control_character_in_an_xlsx_cell_is_refused():
             out.writestr(item, source.read(item).replace(b"PLACEHOLDER", b"A_x000B_B"))
     with pytest.raises(tables.TableError, match=r"2行目・1列目（名称）に制御文字（U\+000B）"):
         tables.read_table("list.xlsx", target.getvalue())
+
+
+def test_an_xlsx_inflating_far_beyond_any_real_list_is_refused_before_parsing():
+    # Ten megabytes of one character pack into a few kilobytes: no sheet of real data does that.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "<x>" + "a" * (10 * 1024 * 1024) + "</x>")
+    assert len(buffer.getvalue()) < 100_000
+    for read in (tables.read_table, tables.read_headers):
+        with pytest.raises(tables.TableError, match="圧縮率"):
+            read("bomb.xlsx", buffer.getvalue())
+
+
+def test_the_headers_alone_are_read_for_the_upload_page():
+    data = tables.write_xlsx(["事業所名", "所在地"], [["A商事", "東京都"]] * 1000)
+    assert tables.read_headers("list.xlsx", data) == ["事業所名", "所在地"]
+    assert tables.read_headers("list.csv", "\r\n名称,住所\r\nA,B\r\n".encode("cp932")) == ["名称", "住所"]

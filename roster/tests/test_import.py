@@ -263,11 +263,26 @@ def test_a_list_without_the_required_columns_cannot_be_mapped(staff, tokyo):
     assert not ImportJob.objects.exists()
 
 
-def test_a_control_character_in_any_cell_is_refused_with_its_row_and_column(staff, tokyo):
-    response = upload(staff, "垂直\x0bタブ商事,東京都千代田区1-1,,\r\n", tokyo)
-    page = response.content.decode()
-    assert "2行目・1列目（名称）に制御文字（U+000B）が含まれています。" in page
-    assert not ImportJob.objects.exists() and not Business.objects.exists()
+def test_a_control_character_in_any_cell_is_refused_with_its_row_and_column(
+    staff, tokyo, django_capture_on_commit_callbacks
+):
+    upload(staff, f"{ROWS[1]}垂直\x0bタブ商事,東京都千代田区1-1,,\r\n", tokyo)
+    job = run(staff, django_capture_on_commit_callbacks)
+    assert job.status == JobStatus.FAILED
+    assert "3行目・1列目（名称）に制御文字（U+000B）が含まれています。" in job.error
+    assert not Business.objects.exists()  # nothing half imported
+    page = staff.get(f"/roster/import/{job.pk}/").content.decode()
+    assert "3行目・1列目（名称）に制御文字" in page
+
+
+def test_a_control_character_in_the_header_is_refused_at_upload(client, people, tokyo):
+    login(client, people["tokyo_staff"])
+    data = "名称\x07,住所\r\nA商事,東京都\r\n".encode("cp932")
+    response = client.post(
+        "/roster/import/",
+        {"file": SimpleUploadedFile("list.csv", data), "kind": "list", "branch": tokyo.pk, "fiscal_year": 16},
+    )
+    assert "1行目・1列目に制御文字（U+0007）が含まれています。" in response.content.decode()
 
 
 def test_an_overlong_cell_is_refused_for_its_row_only(staff, tokyo, django_capture_on_commit_callbacks):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from conftest import PASSWORD
@@ -27,6 +28,9 @@ def browser_page(monkeypatch):
         page = browser.new_page(locale="ja-JP")
         yield page
         browser.close()
+    # Under Playwright's event loop this thread's connections are kept apart from the ones Django
+    # closes after each test; left open, one would keep PostgreSQL from dropping the test database.
+    connections.close_all()
 
 
 def log_in(page, base_url: str, username: str):
