@@ -63,7 +63,9 @@ def _check_xlsx(data: bytes) -> None:
         entry.file_size > 1024 * 1024 and entry.file_size > MAX_XLSX_RATIO * max(entry.compress_size, 1)
         for entry in entries
     ):
-        raise TableError("Excelファイルの圧縮率が通常ではありえない値のため読み込めません（不正なファイルの可能性）。")
+        raise TableError(
+            "Excelファイルの圧縮率が通常ではありえない値のため読み込めません（不正なファイルの可能性）。"
+        )
 
 
 def _cell(value) -> str | datetime.date:

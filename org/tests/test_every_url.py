@@ -514,3 +514,33 @@ def test_verified_administrators_can_open_their_pages(client, people, tokyo, tok
         "audit_detail",
     ]:
         assert _request(client, name, _url(name, people, tokyo)).status_code == 200, name
+
+
+# Pages that work on one branch chosen by ?branch= (org.where): HQ picks any, a branch its own.
+BRANCH_PAGES = [
+    "/targets/branch/",
+    "/targets/report.pdf",
+    "/events/briefings/",
+    "/events/trainings/",
+    "/events/trainings/report.xlsx",
+    "/councils/division/",
+    "/councils/division/papers.xlsx",
+    "/councils/division/bureau.xlsx",
+    "/councils/plan/",
+    "/payments/review/",
+    "/field/activity/",
+    "/assignments/",
+    "/assignments/workload/",
+]
+
+
+@pytest.mark.parametrize("path", BRANCH_PAGES)
+def test_a_colleague_opens_the_branch_page_and_another_branch_gets_404(
+    client, people, tokyo, tokyo_rows, path
+):
+    login(client, people["tokyo_staff"])
+    assert client.get(path, {"branch": tokyo.pk}).status_code == 200
+    login(client, people["osaka_admin"])
+    response = client.get(path, {"branch": tokyo.pk})
+    assert response.status_code == 404
+    assert "東京 太郎" not in response.content.decode()
