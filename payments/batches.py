@@ -2,8 +2,9 @@
 
 No line is paid twice: a batch takes lines with one UPDATE … WHERE batch IS NULL, so concurrent
 batches never share one (PostgreSQL re-checks the condition on rows another transaction changed),
-and coordinators' pay is unique per person and month. Confirming writes the transfer file under a
-temporary name and renames it only after the batch is committed as confirmed.
+and coordinators' pay is unique per person and month. Confirming commits the batch first and then
+writes its transfer file whole (a temporary name, synced, renamed); a file missing after a crash is
+built again from the same data, so a file exists only for a confirmed batch and is never half.
 """
 
 import os
@@ -152,16 +153,15 @@ def batch_approve(*, actor: User, batch: PaymentBatch) -> None:
     batch.move_to(BatchStatus.APPROVED, approved_by=actor, approved_at=timezone.now())
 
 
-def batch_confirm(*, actor: User, batch: PaymentBatch) -> Path:
-    """Confirm an approved batch: its transfer file is written, and its lines are paid for good."""
-    _require_payer(actor)
+def _transfer_body(batch: PaymentBatch) -> bytes:
+    """The batch's Zengin file, from its lines and pay alone: the same bytes whenever it is built."""
     rows = payees(batch)
     missing = [row["person"].full_name for row in rows if row["account"] is None]
     if missing:
         raise ValidationError(f"振込口座が登録されていません：{'、'.join(missing[:10])}")
     requester = zengin.Requester(**settings.ZENGIN_REQUESTER)
     try:
-        body = zengin.transfer_file(
+        return zengin.transfer_file(
             requester,
             batch.transfer_date,
             [
@@ -183,23 +183,52 @@ def batch_confirm(*, actor: User, batch: PaymentBatch) -> Path:
         )
     except zengin.TransferFileError as error:
         raise ValidationError(str(error)) from None
-    TRANSFER_DIR.mkdir(parents=True, exist_ok=True)
-    name = f"furikomi-{batch.pk:06d}-{batch.transfer_date:%Y%m%d}.txt"
-    temporary = TRANSFER_DIR / f".{name}.partial"
-    temporary.write_bytes(body)
-    try:
-        with transaction.atomic():
-            locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-            if not locked.can_confirm:
-                raise ValidationError(
-                    "このバッチは確定済みです。" if locked.is_confirmed else "承認されていません。"
-                )
-            locked.move_to(BatchStatus.CONFIRMED, confirmed_at=timezone.now(), transfer_file=name)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    os.replace(temporary, TRANSFER_DIR / name)
-    return TRANSFER_DIR / name
+
+
+def _file_name(batch: PaymentBatch) -> str:
+    return f"furikomi-{batch.pk:06d}-{batch.transfer_date:%Y%m%d}.txt"
+
+
+def _write_whole(path: Path, body: bytes) -> None:
+    """Write under a temporary name, on disk before anything depends on it, then rename: the file
+    under its own name is always whole."""
+    temporary = path.with_name(f".{path.name}.partial")
+    with temporary.open("wb") as handle:
+        handle.write(body)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def batch_confirm(*, actor: User, batch: PaymentBatch) -> Path:
+    """Confirm an approved batch: its lines are paid for good, and its transfer file is written.
+
+    The confirmation is committed first; the file is then written whole under its name. A process
+    killed in between leaves a confirmed batch without its file, which ``transfer_path`` builds again
+    from the same data (the same bytes): there is never a file for a batch that is not confirmed, and
+    never half a file.
+    """
+    _require_payer(actor)
+    _transfer_body(batch)  # refuse before confirming: a payee without an account, a bad name
+    with transaction.atomic():
+        locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if not locked.can_confirm:
+            raise ValidationError(
+                "このバッチは確定済みです。" if locked.is_confirmed else "承認されていません。"
+            )
+        locked.move_to(BatchStatus.CONFIRMED, confirmed_at=timezone.now(), transfer_file=_file_name(locked))
+    return transfer_path(locked)
+
+
+def transfer_path(batch: PaymentBatch) -> Path:
+    """A confirmed batch's transfer file, written (again) if it is missing."""
+    if not batch.is_confirmed:
+        raise ValidationError("確定していないバッチの振込ファイルはありません。")
+    path = TRANSFER_DIR / batch.transfer_file
+    if not path.exists():
+        TRANSFER_DIR.mkdir(parents=True, exist_ok=True)
+        _write_whole(path, _transfer_body(batch))
+    return path
 
 
 @transaction.atomic

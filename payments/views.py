@@ -342,7 +342,7 @@ def batch_file(request: HttpRequest, pk: int) -> FileResponse:
         request=request,
     )
     return FileResponse(
-        (batches.TRANSFER_DIR / batch.transfer_file).open("rb"),
+        batches.transfer_path(batch).open("rb"),
         as_attachment=True,
         filename=batch.transfer_file,
         content_type="text/plain; charset=shift_jis",
