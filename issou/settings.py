@@ -122,6 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use a file too, not memory: the live server's threads then each have their own
+    # connection, as the web server and the worker do, instead of sharing one.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-issou.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
