@@ -54,6 +54,8 @@ bench: install $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python bench/division.py
 	$(BENCH_VENV)/bin/python bench/payments.py
 	$(BENCH_VENV)/bin/python bench/targets.py
+	$(BENCH_VENV)/bin/python bench/load.py
+	@echo "bench/faults.py restarts PostgreSQL: run it by hand where that is allowed (never beside CI)."
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,6 +1,7 @@
 """The role home pages and the work queues (作業一覧): pages that combine every app, so they live on top."""
 
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -33,3 +34,11 @@ def work_queue(request: HttpRequest, key: str) -> HttpResponse:
 def work_queue_badge(request: HttpRequest) -> HttpResponse:
     """htmx: the number of waiting items beside 作業一覧 in the menu, loaded after the page."""
     return render(request, "home/_badge.html", {"count": queues.total(request.user)})
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """For the load balancer and monitoring: the application answers and reaches its database. Also
+    the bare view the load benchmark compares the real pages with (bench/load.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

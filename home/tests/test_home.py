@@ -106,3 +106,8 @@ def test_each_role_sees_its_own_progress_on_its_home(client, people, tokyo):
     assert 'data-testid="branch-progress"' in page and "遅れ" in page  # 0 of 100 enrolments
     login(client, people["hq_staff"])
     assert "東京支部</a>：0 / 100件（0.0%）" in client.get("/").content.decode()
+
+
+def test_the_health_check_answers_without_a_login_and_shows_nothing(client, db):
+    response = client.get("/healthz/")
+    assert (response.status_code, response.content) == (200, b"ok")

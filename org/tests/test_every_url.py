@@ -24,6 +24,7 @@ ROUTES = {
     "login": ("GET", None, None),
     "logout": ("POST", None, None),
     "home": ("GET", None, 200),
+    "health": ("GET", None, 200),
     "work_queues": ("GET", None, 200),
     "work_queue_badge": ("GET", None, 200),
     "work_queue": ("GET", "queue", 200),
@@ -170,7 +171,7 @@ ROUTES = {
     # The seminar questionnaire is public: it shows the seminar's name and date, nothing else.
     "questionnaire": ("GET", "token", 200),
 }
-PUBLIC = {"login", "logout", "questionnaire"}
+PUBLIC = {"login", "logout", "questionnaire", "health"}
 BEFORE_OTP = {"otp_verify", "otp_setup", "logout"}
 
 # What an administrator of another branch gets for a Tokyo object: 404 where the page is theirs

@@ -1,0 +1,131 @@
+"""The people of bench/load.py, as locust users: promoters recording visits from their worklist,
+branch staff opening the roster and the claims to review, HQ opening the target dashboards.
+
+The demo logins share one password; each simulated user logs in once with its own session.
+"""
+
+import datetime
+import re
+import uuid
+
+from locust import HttpUser, between, task
+
+PASSWORD = "issou-demo-2024"  # noqa: S105 (org.demo.DEMO_PASSWORD, published in the README)
+BUSINESS = re.compile(r'href="/field/businesses/(\d+)/visit/')
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Person(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+    username = ""
+
+    def on_start(self) -> None:
+        page = self.client.get("/login/", name="ログイン画面")
+        token = CSRF.search(page.text).group(1)
+        self.client.post(
+            "/login/",
+            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            name="ログイン",
+        )
+
+
+class Promoter(Person):
+    weight = 6
+    username = "tokyo_promoter"
+
+    @task(3)
+    def worklist(self) -> None:
+        self.client.get("/field/", name="担当事業所（worklist）")
+
+    @task(1)
+    def record_visit(self) -> None:
+        page = self.client.get("/field/", name="担当事業所（worklist）")
+        found = BUSINESS.findall(page.text)
+        if not found:
+            return
+        business = found[0]
+        form = self.client.get(f"/field/businesses/{business}/visit/", name="訪問の記録（画面）")
+        token = CSRF.search(form.text)
+        if token is None:
+            return
+        self.client.post(
+            f"/field/businesses/{business}/visit/",
+            {
+                "csrfmiddlewaretoken": token.group(1),
+                "client_key": str(uuid.uuid4()),
+                "visited_on": datetime.date.today().isoformat(),
+                "method": "direct",
+                "outcome": "explained",
+                "topics": ["system", "obligation"],
+            },
+            name="訪問の記録（送信）",
+        )
+
+
+class BranchStaff(Person):
+    weight = 3
+    username = "tokyo_staff"
+
+    @task(2)
+    def roster(self) -> None:
+        self.client.get("/roster/", name="名簿")
+
+    @task(1)
+    def review(self) -> None:
+        self.client.get("/payments/review/", name="支給審査")
+
+
+class Headquarters(Person):
+    weight = 1
+    username = "hq_staff"
+
+    @task(1)
+    def dashboard(self) -> None:
+        self.client.get("/targets/", name="目標管理（全国）")
+
+    @task(1)
+    def branch_dashboard(self) -> None:
+        self.client.get("/targets/branch/", name="目標管理（支部）")
+
+
+class Bare(HttpUser):
+    """The comparison: a bare view served by the same server (the health check)."""
+
+    weight = 0
+    wait_time = between(0, 0)
+
+    @task
+    def health(self) -> None:
+        self.client.get("/healthz/", name="bare")
+
+
+class WorklistOnly(Person):
+    weight = 0
+    wait_time = between(0, 0)
+    username = "tokyo_promoter"
+
+    @task
+    def worklist(self) -> None:
+        self.client.get("/field/", name="担当事業所（worklist）")
+
+
+class RosterOnly(Person):
+    weight = 0
+    wait_time = between(0, 0)
+    username = "tokyo_staff"
+
+    @task
+    def roster(self) -> None:
+        self.client.get("/roster/", name="名簿")
+
+
+class DashboardsOnly(Person):
+    weight = 0
+    wait_time = between(0, 0)
+    username = "hq_staff"
+
+    @task
+    def dashboards(self) -> None:
+        self.client.get("/targets/", name="目標管理（全国）")
+        self.client.get("/targets/branch/", name="目標管理（支部）")
