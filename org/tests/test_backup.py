@@ -20,7 +20,9 @@ def test_a_difference_in_counts_or_in_the_audit_trail_is_reported():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump and pg_restore are PostgreSQL's")
-def test_the_database_restores_with_the_same_rows_and_audit_trail(transactional_db, people, client):
+# serialized_rollback: the other transactional tests restore the master data from the same snapshot.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_database_restores_with_the_same_rows_and_audit_trail(people, client):
     login(client, people["tokyo_admin"])  # audit rows: logins, the second factor
     out = StringIO()
     call_command("backup_check", stdout=out)

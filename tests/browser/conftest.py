@@ -27,10 +27,11 @@ def browser_page(monkeypatch):
         )
         page = browser.new_page(locale="ja-JP")
         yield page
+        # Under Playwright's event loop the test's database connections belong to that loop's
+        # context, apart from the ones Django closes after each test: close them here, inside it,
+        # or one stays open and PostgreSQL cannot drop the test database at the end.
+        connections.close_all()
         browser.close()
-    # Under Playwright's event loop this thread's connections are kept apart from the ones Django
-    # closes after each test; left open, one would keep PostgreSQL from dropping the test database.
-    connections.close_all()
 
 
 def log_in(page, base_url: str, username: str):
