@@ -66,7 +66,18 @@ def main() -> None:
 
 def _worker(env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay", "-v", "0"],
+        # As in production: no autoreloader, whose child would outlive a killed parent.
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--no-reload",
+            "--interval",
+            "0.2",
+            "--no-startup-delay",
+            "-v",
+            "0",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

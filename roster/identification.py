@@ -29,6 +29,8 @@ def import_registered(job: ImportJob, data: bytes) -> None:
     The prefecture of a workplace is the first two digits of its labour insurance number
     (R-ENR-5). HQ may send a national list; a branch only its own prefecture's.
     """
+    if not job.lock_unfinished():
+        return
     frame = identify.read_registered(data)
     missing = [h for h in identify.REGISTERED_COLUMNS if h not in frame.columns]
     if missing:

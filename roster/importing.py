@@ -309,6 +309,8 @@ def _source(job: ImportJob, business_id: int, record: dict, now) -> dict:
 @transaction.atomic
 def apply(job: ImportJob, result: Plan) -> None:
     """Save a plan in one transaction; sources already there (the same row again) are skipped."""
+    if not job.lock_unfinished():
+        return
     now = timezone.now()
     new_ids = insert_rows(Business, [_business_row(job, r) for r in result.new], return_ids=True)
     sources = []

@@ -311,6 +311,12 @@ class ImportJob(Workflow, models.Model):
     def can_retry(self) -> bool:
         return self.can_move_to(JobStatus.QUEUED)
 
+    def lock_unfinished(self) -> bool:
+        """Inside the transaction that writes the job's rows: lock the job and say whether it is still
+        unfinished. Two runs of one job — a worker thought dead that was not, 再実行 pressed while it
+        ran — then write one after the other, and the second finds the first done and writes nothing."""
+        return not ImportJob.objects.select_for_update().get(pk=self.pk).is_done
+
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}
 

@@ -8,7 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import login
+from lib import tables
 from lib.corporate_number import check_digit
+from org.models import FiscalYear
 from roster import importing
 from roster.models import Business, BusinessSource, ImportJob, JobStatus, MatchReview, ReviewDecision
 from roster.tasks import run_import
@@ -290,3 +292,26 @@ def test_an_overlong_cell_is_refused_for_its_row_only(staff, tokyo, django_captu
     job = run(staff, django_capture_on_commit_callbacks)
     assert (job.status, job.added, job.rejected) == (JobStatus.DONE, 1, 1)
     assert job.rejected_rows[0]["理由"] == "2行目「事業所名」：200文字を超えています（10,000文字）。"
+
+
+def test_two_runs_of_one_job_write_its_rows_once(people, tokyo, tmp_path):
+    # A worker thought dead that was not, or 再実行 pressed while the import ran: both runs plan
+    # against the roster as it was, and the one that finishes second must write nothing.
+    path = tmp_path / "list.csv"
+    path.write_bytes((HEADER + "".join(ROWS)).encode("cp932"))
+    job = ImportJob.objects.create(
+        branch=tokyo,
+        fiscal_year=FiscalYear.objects.get(year=2026),
+        kind="list",
+        filename="list.csv",
+        stored_file=str(path),
+        mapping={"name": "名称", "address": "住所", "corporate_number": "法人番号", "phone": "電話番号"},
+        status=JobStatus.RUNNING,
+        created_by=people["tokyo_staff"],
+    )
+    headers, rows = tables.read_table("list.csv", path.read_bytes())
+    first, second = importing.plan(job, headers, rows), importing.plan(job, headers, rows)
+    importing.apply(job, first)
+    importing.apply(job, second)
+    job.refresh_from_db()
+    assert (job.status, job.added, Business.objects.count()) == (JobStatus.DONE, 2, 2)
