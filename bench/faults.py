@@ -31,16 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import postgres
-from bench.roster_import import workbook
-
-MAPPING = {
-    "name": "事業所名",
-    "address": "所在地",
-    "corporate_number": "法人番号",
-    "phone": "電話番号",
-    "industry": "業種",
-    "workers": "労働者数",
-}
+from bench.roster_import import MAPPING, workbook
 
 
 def main() -> None:
