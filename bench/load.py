@@ -125,6 +125,11 @@ def run(args) -> dict:
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
     }
+    # As in production: static files collected (DEBUG off serves them from the manifest).
+    env["ISSOU_VAR_DIR"] = tempfile.mkdtemp(prefix="issou-load-")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     server = subprocess.Popen(
         [gunicorn, "issou.wsgi", "--bind", f"127.0.0.1:{args.port}", "--workers", "4"],
