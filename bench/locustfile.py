@@ -92,7 +92,6 @@ class Headquarters(Person):
 class Bare(HttpUser):
     """The comparison: a bare view served by the same server (the health check)."""
 
-    weight = 0
     wait_time = between(0, 0)
 
     @task
@@ -101,7 +100,6 @@ class Bare(HttpUser):
 
 
 class WorklistOnly(Person):
-    weight = 0
     wait_time = between(0, 0)
     username = "tokyo_promoter"
 
@@ -111,7 +109,6 @@ class WorklistOnly(Person):
 
 
 class RosterOnly(Person):
-    weight = 0
     wait_time = between(0, 0)
     username = "tokyo_staff"
 
@@ -121,7 +118,6 @@ class RosterOnly(Person):
 
 
 class DashboardsOnly(Person):
-    weight = 0
     wait_time = between(0, 0)
     username = "hq_staff"
 
