@@ -6,10 +6,20 @@ from django.utils import timezone
 from assignments.models import PromoterArea
 from assignments.services import active_field_appointments, assignments_split
 from councils.models import Side
+from org.demo import DEMO_LOGINS
 from org.models import Branch, FiscalYear, User
 from org.roles import Role
 from people.models import AppointmentRole
 from roster.models import OPEN_STATUSES, Business
+
+DEMO_USERNAMES = {login.username for login in DEMO_LOGINS}
+
+
+def demo_logins_first(appointments) -> list:
+    """The appointments of demo logins first, then the rest in the order they were made."""
+    return sorted(
+        appointments, key=lambda a: (getattr(a.person.user, "username", None) not in DEMO_USERNAMES, a.pk)
+    )
 
 
 @transaction.atomic
@@ -17,7 +27,13 @@ def seed(*, size: str, seed: int) -> dict:
     fiscal_year = FiscalYear.for_date(timezone.localdate())
     assigned = 0
     for branch in Branch.objects.filter(businesses__isnull=False).distinct():
-        promoters = list(active_field_appointments(branch, fiscal_year).filter(role=AppointmentRole.PROMOTER))
+        # The demo logins first: a national branch has more promoters than cities, and the one
+        # people try (tokyo_promoter) must have businesses on their worklist.
+        promoters = demo_logins_first(
+            active_field_appointments(branch, fiscal_year)
+            .filter(role=AppointmentRole.PROMOTER)
+            .select_related("person__user")
+        )
         if not promoters or PromoterArea.objects.filter(appointment__in=promoters).exists():
             continue
         ours = Business.objects.filter(
