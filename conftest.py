@@ -52,6 +52,15 @@ def login(client, user: User) -> None:
         verify_otp(client, user)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: its database starts from the same rows (and the same
+    branch revisions) as the last test's, so figures kept by that one would pass for its own."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def audit_triggers_lifted_for_resets():
     """The audit table refuses TRUNCATE on PostgreSQL (audit migration 0006), and Django empties the

@@ -7,8 +7,10 @@ Phases, each a headless locust run against the same server:
 - mixed: ``--users`` people for ``--seconds`` (promoters recording visits from their worklist, branch
   staff opening the roster and the claims to review, HQ opening the target dashboards): p50/p95/p99
   per page, requests per second, errors (must be 0);
-- throughput: 8 users as fast as they can on a bare view (the health check), then on the worklist,
-  then on the roster list, 30 s each: each page's throughput as a share of the bare view's;
+- throughput: 8 users as fast as they can on a bare view (the health check, asked by a signed-in
+  user so that it passes the same middleware as the pages; also anonymously, for reference), then on
+  the worklist, then on the roster list, 30 s each: each page's throughput as a share of the bare
+  view's;
 - dashboards: 8 users on the national and branch target dashboards, 60 s: p95.
 Writes bench/results/load.json and a line in RESULTS.md. Needs Redis on 127.0.0.1:6379 (REDIS_URL,
 as production) and locust (bench/requirements.txt).
@@ -151,6 +153,7 @@ def run(args) -> dict:
             host, args.users, args.seconds, ["Promoter", "BranchStaff", "Headquarters"], folder, "mixed"
         )
         bare = _locust(host, 8, 30, ["Bare"], folder, "bare")
+        anonymous = _locust(host, 8, 30, ["BareAnonymous"], folder, "bare-anonymous")
         worklist = _locust(host, 8, 30, ["WorklistOnly"], folder, "worklist")
         roster = _locust(host, 8, 30, ["RosterOnly"], folder, "roster")
         dashboards = _locust(host, 8, 60, ["DashboardsOnly"], folder, "dashboards")
@@ -166,7 +169,9 @@ def run(args) -> dict:
         "seed_seconds": seeded,
         "mixed": mixed,
         "throughput": {
+            "bare": "/healthz/ asked by a signed-in user (the same middleware as every page, no template)",
             "bare_rps": bare["requests_per_second"],
+            "bare_anonymous_rps": anonymous["requests_per_second"],
             "worklist_rps": worklist["requests_per_second"],
             "roster_rps": roster["requests_per_second"],
             "worklist_share": worklist["requests_per_second"] / bare["requests_per_second"],

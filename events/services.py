@@ -17,6 +17,7 @@ from events.models import (
     Training,
     TrainingAttendance,
 )
+from org import revisions
 from org.models import FiscalYear, User
 from people.models import Appointment, AppointmentRole, AppointmentStatus
 from roster.models import Business
@@ -82,6 +83,7 @@ def attendance_set(*, training: Training, appointment_ids: list[int]) -> int:
     TrainingAttendance.objects.bulk_create(
         [TrainingAttendance(training=training, appointment_id=pk) for pk in chosen - have]
     )
+    revisions.touch([training.branch_id])
     return len(chosen)
 
 

@@ -1,9 +1,10 @@
 """Field work pages: the worklist, visits (also from offline drafts), enrolments with evidence, activity and reports."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -30,6 +31,9 @@ ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 DRAFT_HEADER = "X-Issou-Draft"
 
 
+WORKLIST_PAGE = 30
+
+
 @access.role_required(*FIELD_ROLES)
 def worklist(request: HttpRequest) -> HttpResponse:
     """The promoter's businesses by area, with visits so far and the next action agreed."""
@@ -54,6 +58,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "fieldwork/worklist.html",
         {
             "businesses": businesses,
+            # A page a phone can show at once; a promoter of a whole city holds a few hundred.
+            "page": Paginator(businesses, WORKLIST_PAGE).get_page(request.GET.get("page")),
+            "query": urlencode({"q": q}) if q else "",
             "q": q,
             "appointment": services.field_appointment(request.user),
             "today": today,

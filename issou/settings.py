@@ -188,6 +188,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",
     "otp_totp",  # device rows hold the TOTP secret and change on every verification
     "audit",
+    "org.branchrevision",  # a cache's counter, changed with every visit
     "django_tasks_db",  # the queue's own bookkeeping
     "events.response",  # anonymous questionnaire answers: no one to name, and no personal data
 )
@@ -262,6 +263,8 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    # Sessions read from the shared cache, written through to the database (Django's cached_db).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     # django-ratelimit's list of supported caches predates Django's own Redis backend, whose add and
     # incr are atomic in Redis as the limiter needs.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

@@ -44,6 +44,9 @@ def _redirect(request, url: str) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
+LAST_SEEN_STEP = 60  # seconds
+
+
 def session_limits(get_response):
     """End a session after SESSION_IDLE_TIMEOUT without a request or SESSION_ABSOLUTE_TIMEOUT in all."""
     idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
@@ -59,7 +62,10 @@ def session_limits(get_response):
                 logout(request)
                 url = reverse(settings.LOGIN_URL) + "?" + urlencode({"expired": "1"})
                 return _redirect(request, url)
-            session["issou_last_seen"] = now
+            # Noted once a minute, not on every request: each note is a session write, and a
+            # minute more or less of idle time changes nothing (issue 15: pages under load).
+            if now - last_seen >= LAST_SEEN_STEP or "issou_last_seen" not in session:
+                session["issou_last_seen"] = now
         return get_response(request)
 
     return middleware

@@ -228,3 +228,17 @@ class Association(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}
+
+
+class BranchRevision(models.Model):
+    """A number that changes whenever records a branch's figures are counted from change, so pages can
+    keep counted figures (the target dashboards') until the branch's records change (org.revisions)."""
+
+    branch = models.OneToOneField(Branch, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    revision = models.BigIntegerField("改訂番号")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "支部の記録の改訂番号"
+
+    def __str__(self) -> str:
+        return f"{self.branch_id}: {self.revision}"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from lib import cities, identify, normalize
 from lib.corporate_number import is_valid
 from lib.rows import insert_rows
+from org import revisions
 from roster.models import (
     Business,
     BusinessSource,
@@ -269,6 +270,7 @@ def put_on_roster(job: ImportJob, business_ids: list[int], new_ids: set[int]) ->
         ],
         ignore_conflicts=True,
     )
+    revisions.touch([job.branch_id])
     insert_rows(
         StatusChange,
         [

@@ -138,6 +138,8 @@ class Business(models.Model):
             models.Index(fields=["branch", "status"]),
             models.Index(fields=["branch", "fiscal_year"]),
             models.Index(fields=["branch", "city_code"]),
+            # A branch's roster list, a page of it by name without sorting the whole branch.
+            models.Index(fields=["branch", "name"]),
             # Visits, enrolments and roster entries are counted per branch by joining to their
             # business; this narrow index lets the database read id → branch without the wide rows
             # (target dashboards: about half the time on three national years).

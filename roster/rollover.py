@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from org import revisions
 from org.models import Branch, FiscalYear
 from roster.models import BusinessStatus, EntryOrigin, RosterEntry
 
@@ -32,6 +33,7 @@ def roster_rollover(*, branch: Branch, fiscal_year: FiscalYear, actor=None) -> i
         if b not in already
     ]
     RosterEntry.objects.bulk_create(entries, batch_size=2000)
+    revisions.touch([branch.pk])
     if entries:
         AuditEntry.record_event(
             "bulk_change",

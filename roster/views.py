@@ -152,6 +152,9 @@ def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
 def _businesses(request: HttpRequest):
     """The user's businesses, narrowed by the list's filters (search, status, year's roster)."""
     businesses = access.visible(request.user, Business.objects.select_related("branch"))
+    if request.user.branch_id:
+        # One branch's list: by name alone, which its (branch, name) index serves a page at a time.
+        businesses = businesses.order_by("name", "pk")
     q = request.GET.get("q", "").strip()
     if q:
         businesses = businesses.filter(Q(name__icontains=q) | Q(address__icontains=q) | Q(corporate_number=q))

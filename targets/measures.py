@@ -118,15 +118,31 @@ def monthly(fiscal_year: FiscalYear, measure: str, branches: list[int] | None = 
     raise ValueError(measure)
 
 
-def excluded_enrolments(fiscal_year: FiscalYear, branches: list[int] | None = None) -> list[tuple[str, int]]:
-    """D-8: the year's enrolments left out of the enrolment measure, by kind, to show beside it."""
+def excluded_by_branch(
+    fiscal_year: FiscalYear, branches: list[int] | None = None
+) -> dict[int, dict[str, int]]:
+    """D-8: per branch, the year's enrolments left out of the enrolment measure, by kind."""
     rows = Enrolment.objects.filter(enrolled_on__range=(fiscal_year.start, fiscal_year.end))
     if branches is not None:
         rows = rows.filter(business__branch__in=branches)
-    counts = rows.aggregate(
-        **{f"n_{key}": Count("pk", filter=q) for key, (_, q) in EXCLUDED_FROM_TARGETS.items()}
+    counts = (
+        rows.values("business__branch")
+        .annotate(**{f"n_{key}": Count("pk", filter=q) for key, (_, q) in EXCLUDED_FROM_TARGETS.items()})
+        .order_by()
     )
-    return [(label, counts[f"n_{key}"]) for key, (label, _) in EXCLUDED_FROM_TARGETS.items()]
+    return {
+        row["business__branch"]: {key: row[f"n_{key}"] for key in EXCLUDED_FROM_TARGETS} for row in counts
+    }
+
+
+def no_exclusions() -> dict[str, int]:
+    return dict.fromkeys(EXCLUDED_FROM_TARGETS, 0)
+
+
+def sum_exclusions(per_branch) -> list[tuple[str, int]]:
+    """The branches' exclusions added up, as (label, number) in the order of D-8's kinds."""
+    per_branch = list(per_branch)
+    return [(label, sum(b[key] for b in per_branch)) for key, (label, _) in EXCLUDED_FROM_TARGETS.items()]
 
 
 def cumulative(months: list[int]) -> list[int]:

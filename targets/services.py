@@ -13,6 +13,7 @@ from councils.models import deadline as council_deadline
 from org.models import Branch, FiscalYear, User
 from people.models import Appointment, AppointmentRole, AppointmentStatus
 from targets import measures
+from targets.figures import Figures
 from targets.models import UNITS, Measure, Target
 
 MEASURES = list(Measure)
@@ -127,19 +128,29 @@ def rate(actual: int, target: int) -> float | None:
     return round(actual * 100 / target, 1) if target else None
 
 
-def progress(fiscal_year: FiscalYear, branches, today: datetime.date, only: list | None = None) -> dict:
+def figures_of(fiscal_year: FiscalYear, branches) -> Figures:
+    """The counted figures of these branches (all 47: counted in one pass over each table)."""
+    return Figures(fiscal_year, [b.pk for b in branches], nation=len(branches) >= Branch.objects.count())
+
+
+def progress(
+    fiscal_year: FiscalYear,
+    branches,
+    today: datetime.date,
+    only: list | None = None,
+    figures: Figures | None = None,
+) -> dict:
     """Per measure (all, or ``only`` those): each branch's monthly and year-to-date actuals, target, rate and projection, and
     the national row (HQ's figure, the sum of the branches' targets, and their difference)."""
     branch_targets, national = targets_of(fiscal_year)
-    # All 47 branches: one pass over each table; fewer: only theirs.
-    ids = None if len(branches) >= Branch.objects.count() else [b.pk for b in branches]
+    figures = figures or figures_of(fiscal_year, branches)
     chosen = only or MEASURES
     possible = (
         _possible(fiscal_year, branches, today) if {Measure.TRAINED, Measure.COUNCILS} & set(chosen) else {}
     )
     result = {}
     for measure in chosen:
-        monthly = measures.monthly(fiscal_year, measure, ids)
+        monthly = figures.monthly(measure)
         rows = []
         for branch in branches:
             months = monthly.get(branch.pk, [0] * 12)

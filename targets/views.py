@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fieldwork import activity
 from lib import downloads, tables
 from org import access
 from org.models import Block, Branch, FiscalYear
@@ -45,7 +44,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("branch_dashboard")
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))
     branches = list(Branch.objects.select_related("prefecture", "block"))
-    progress = services.progress(fiscal_year, branches, timezone.localdate())
+    figures = services.figures_of(fiscal_year, branches)
+    progress = services.progress(fiscal_year, branches, timezone.localdate(), figures=figures)
     chosen = Measure(request.GET.get("measure") or Measure.ENROLLED)
     for table in progress.values():
         _links(table, fiscal_year)
@@ -72,7 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "ranking": services.ranking(shown),
             "chosen_block": block,
             "definition": DEFINITIONS[chosen],
-            "excluded": measures.excluded_enrolments(fiscal_year) if chosen == Measure.ENROLLED else [],
+            "excluded": figures.excluded_enrolments() if chosen == Measure.ENROLLED else [],
             "blocks": blocks,
             "chart": chart,
         },
@@ -85,7 +85,8 @@ def branch_dashboard(request: HttpRequest) -> HttpResponse:
     and its promoters' visits and enrolments."""
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
-    progress = services.progress(fiscal_year, [branch], timezone.localdate())
+    figures = services.figures_of(fiscal_year, [branch])
+    progress = services.progress(fiscal_year, [branch], timezone.localdate(), figures=figures)
     plans = services.plan_months(branch, fiscal_year)
     shown_months = services.months_elapsed(fiscal_year, timezone.localdate())
     cards = []
@@ -102,12 +103,10 @@ def branch_dashboard(request: HttpRequest) -> HttpResponse:
                 "plan": plans.get(measure),
                 "chart": charts.line_chart(series, target=row["target"]),
                 "definition": DEFINITIONS[measure],
-                "excluded": measures.excluded_enrolments(fiscal_year, [branch.pk])
-                if measure == Measure.ENROLLED
-                else [],
+                "excluded": figures.excluded_enrolments() if measure == Measure.ENROLLED else [],
             }
         )
-    people = activity.by_person(branch, fiscal_year)
+    people = figures.by_person(branch)
     return render(
         request,
         "targets/branch.html",

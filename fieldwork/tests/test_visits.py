@@ -72,6 +72,27 @@ def test_the_worklist_shows_the_promoters_businesses_by_area_with_their_visits(c
     assert client.get("/field/", {"q": "担当1"}).context["businesses"].count() == 1
 
 
+def test_a_long_worklist_comes_a_phone_page_at_a_time_and_search_keeps_its_pages(client, people, field, tokyo):
+    staff = people["tokyo_staff"]
+    more = [make_business(tokyo, f"追加{i:02}", status=BusinessStatus.ALLOCATED) for i in range(40)]
+    fiscal_year = FiscalYear.objects.get(year=YEAR)
+    assignments_assign(
+        actor=staff,
+        branch=tokyo,
+        fiscal_year=fiscal_year,
+        business_ids=[b.pk for b in more],
+        appointment=field["alice"],
+    )
+    login(client, people["tokyo_promoter"])
+    first = client.get("/field/").content.decode()
+    assert "担当事業所（42件）" in first and first.count('data-testid="business-card"') == 30
+    assert "1 / 2ページ（全42件）" in first and 'href="?page=2"' in first
+    second = client.get("/field/", {"page": 2}).content.decode()
+    assert second.count('data-testid="business-card"') == 12
+    found = client.get("/field/", {"q": "追加"}).content.decode()
+    assert 'href="?q=%E8%BF%BD%E5%8A%A0&page=2"' in found
+
+
 def test_a_direct_visit_is_recorded_and_the_business_becomes_visited_R_VIS_2(client, people, field):
     business = field["mine"][0]
     login(client, people["tokyo_promoter"])

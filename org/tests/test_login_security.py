@@ -96,6 +96,18 @@ def test_thirty_minutes_idle_ends_the_session(client, people):
     assert "ログアウトしました" in client.get("/login/?expired=1").content.decode()
 
 
+def test_activity_is_noted_once_a_minute_not_on_every_request(client, people):
+    """Each note is a session write; under load every page paid for one (issue 15)."""
+    login(client, people["tokyo_staff"])
+    _age_session(client, idle=10)
+    noted = client.session["issou_last_seen"]
+    client.get("/")
+    assert client.session["issou_last_seen"] == noted
+    _age_session(client, idle=61)
+    client.get("/")
+    assert client.session["issou_last_seen"] > noted
+
+
 def test_twelve_hours_end_the_session_however_active(client, people):
     login(client, people["tokyo_staff"])
     _age_session(client, idle=60, since_login=12 * 3600 + 60)

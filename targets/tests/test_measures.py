@@ -84,7 +84,7 @@ def test_the_enrolment_measure_counts_outreach_only_and_shows_the_rest_beside_it
         )
     fiscal_year = FiscalYear.objects.get(year=YEAR)
     assert sum(measures.monthly(fiscal_year, Measure.ENROLLED)[tokyo.pk]) == 1
-    assert measures.excluded_enrolments(fiscal_year, [tokyo.pk]) == [
+    assert measures.sum_exclusions(measures.excluded_by_branch(fiscal_year, [tokyo.pk]).values()) == [
         ("労働局の手続指導", 1),
         ("職権成立", 1),
         ("雇用保険のみ", 1),

@@ -10,6 +10,8 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from org import revisions
+
 
 class Command(BaseCommand):
     help = "デモデータ（デモ用ログイン、支部職員・推進員と委嘱・口座など）を登録します。何度実行しても重複しません。"
@@ -25,3 +27,4 @@ class Command(BaseCommand):
             result = import_module(f"{config.name}.demo").seed(size=size, seed=seed)
             counts = "、".join(f"{key} {value:,}" for key, value in result.items())
             self.stdout.write(f"デモデータ（{size}）{config.verbose_name}: {counts}")
+        revisions.touch_all()  # the demo's records were made in bulk, past the per-record receivers
