@@ -72,7 +72,9 @@ def test_the_worklist_shows_the_promoters_businesses_by_area_with_their_visits(c
     assert client.get("/field/", {"q": "担当1"}).context["businesses"].count() == 1
 
 
-def test_a_long_worklist_comes_a_phone_page_at_a_time_and_search_keeps_its_pages(client, people, field, tokyo):
+def test_a_long_worklist_comes_a_phone_page_at_a_time_and_search_keeps_its_pages(
+    client, people, field, tokyo
+):
     staff = people["tokyo_staff"]
     more = [make_business(tokyo, f"追加{i:02}", status=BusinessStatus.ALLOCATED) for i in range(40)]
     fiscal_year = FiscalYear.objects.get(year=YEAR)
