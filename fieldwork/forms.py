@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from fieldwork.models import TOPICS, EnrolmentKind, EvidenceKind, Method, Outcome
 from lib import uploads
-from org.forms import StyledForm
+from org.forms import LongSelect, StyledForm
 from org.models import Association
 from people.models import Appointment
 
@@ -28,7 +28,11 @@ class VisitForm(StyledForm):
         help_text="直接訪問だけが加入勧奨として数えられ、調査説明費の対象になります（電話・はがき・文書は対象外）。",
     )
     companion = forms.ModelChoiceField(
-        label="同行者", queryset=Appointment.objects.none(), required=False, empty_label="（なし・単独）"
+        label="同行者",
+        queryset=Appointment.objects.none(),
+        required=False,
+        empty_label="（なし・単独）",
+        widget=LongSelect,
     )
     met = forms.CharField(label="面談者", max_length=100, required=False, help_text="例：代表者、総務担当者")
     topics = forms.MultipleChoiceField(
@@ -48,6 +52,11 @@ class VisitForm(StyledForm):
         kwargs["initial"].setdefault("visited_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["companion"].queryset = companions
+        # Role and name only: the year is this year's for all, and naming it cost a query per person
+        # (a national branch lists about a thousand).
+        self.fields["companion"].label_from_instance = lambda a: (
+            f"{a.get_role_display()} {a.person.full_name}"
+        )
         for name in ("method", "topics", "outcome"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 

@@ -83,8 +83,11 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             return _draft_response(request, 400, errors={"__all__": [message]})
         messages.error(request, message)
         return redirect("worklist")
-    companions = active_field_appointments(appointment.branch, appointment.fiscal_year).exclude(
-        pk=appointment.pk
+    # Instructors first: they are the ones who accompany promoters (R-PPL-9).
+    companions = (
+        active_field_appointments(appointment.branch, appointment.fiscal_year)
+        .exclude(pk=appointment.pk)
+        .order_by("role", "person__full_name_kana", "pk")  # "instructor" sorts before "promoter"
     )
     form = VisitForm(request.POST or None, companions=companions)
     if request.method == "POST" and form.is_valid():

@@ -4,6 +4,8 @@ import datetime
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assignments.services import assignments_assign
@@ -70,6 +72,22 @@ def test_the_worklist_shows_the_promoters_businesses_by_area_with_their_visits(c
     assert "担当0" in page and "担当1" in page and "他人の担当" not in page
     assert "千代田区" in page and 'href="tel:03-1111-2222"' in page
     assert client.get("/field/", {"q": "担当1"}).context["businesses"].count() == 1
+
+
+def test_the_visit_form_needs_as_many_queries_for_a_thousand_companions_as_for_two(
+    client, people, field, tokyo, django_assert_max_num_queries
+):
+    """A national branch lists about a thousand promoters as possible companions; naming each with
+    its year cost a query apiece (666 ms a page under the load benchmark, issue 15)."""
+    login(client, people["tokyo_promoter"])
+    url = f"/field/businesses/{field['mine'][0].pk}/visit/"
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    assert "指導員 指導 イワン" in page and page.index("指導 イワン") < page.index("推進 ボブ")
+    for i in range(20):
+        make_appointment(make_person(tokyo, f"推進 {i:02}"), status="active")
+    with django_assert_max_num_queries(len(few)):
+        client.get(url)
 
 
 def test_a_long_worklist_comes_a_phone_page_at_a_time_and_search_keeps_its_pages(
