@@ -6,11 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench install migrate demo national clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 以上が必要です")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -36,6 +36,7 @@ run: demo
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	$(BIN)/python -m pytest
@@ -43,9 +44,9 @@ test: lint
 # Benchmarks on national-size synthetic data; results in bench/results/ and bench/RESULTS.md.
 # Splink (comparison only) lives in its own environment, never in the application's.
 BENCH_VENV := .venv-bench
-$(BENCH_VENV)/.installed: requirements.txt bench/requirements.txt
+$(BENCH_VENV)/.installed: requirements.txt requirements-dev.txt bench/requirements.txt
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install --quiet -r requirements.txt -r bench/requirements.txt
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r requirements-dev.txt -r bench/requirements.txt
 	touch $@
 
 bench: install $(BENCH_VENV)/.installed

@@ -6,14 +6,7 @@ from django.db.models import Q
 
 from org.scope import Scope
 from people.models import Appointment
-from roster.models import Business
-
-
-class EndReason(models.TextChoices):
-    REASSIGNED = "reassigned", "担当替え"
-    REVOKED = "revoked", "委嘱取消"
-    HANDED_OVER = "handed_over", "労働局へ移管"
-    RELEASED = "released", "割当の解除"
+from roster.models import Business, EndReason
 
 
 class Assignment(models.Model):

@@ -6,14 +6,16 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.dispatch import receiver
 from django.utils import timezone
 
-from assignments.models import Assignment, EndReason, PromoterArea
+from assignments.models import Assignment, PromoterArea
 from audit.models import AuditEntry
 from councils.models import Allocation, Side
 from org.models import Branch, FiscalYear, User
 from people.models import Appointment, AppointmentRole, AppointmentStatus
-from roster.models import OPEN_STATUSES, Business, BusinessStatus
+from roster.models import OPEN_STATUSES, Business, BusinessStatus, EndReason
+from roster.worklists import leaving_worklists
 
 FIELD_APPOINTMENTS = (AppointmentRole.PROMOTER, AppointmentRole.INSTRUCTOR)
 VISITED_STATUSES = (BusinessStatus.VISITED, BusinessStatus.REFUSED, BusinessStatus.ENROLLED)
@@ -175,14 +177,12 @@ def assignments_split(*, actor: User, branch: Branch, fiscal_year: FiscalYear, b
     return result
 
 
-def assignments_release(*, actor: User, businesses, reason: str) -> int:
-    """End the open assignments of ``businesses`` (a queryset); they wait for someone new."""
-    now = timezone.now()
-    ended = Assignment.objects.filter(business__in=businesses, ended_at=None).update(
-        ended_at=now, ended_by=actor, end_reason=reason
+@receiver(leaving_worklists, dispatch_uid="assignments-end")
+def assignments_end(sender, *, actor: User, businesses, reason: str, **kwargs) -> int:
+    """End the open assignments of ``businesses`` (a queryset) leaving their worklists (roster.worklists)."""
+    return Assignment.objects.filter(business__in=businesses, ended_at=None).update(
+        ended_at=timezone.now(), ended_by=actor, end_reason=reason
     )
-    Business.objects.filter(pk__in=businesses.values("pk")).exclude(assigned_to=None).update(assigned_to=None)
-    return ended
 
 
 def areas_set(*, actor: User, appointment: Appointment, cities: list[tuple[str, str]]) -> None:

@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assignments import selection, services
+from assignments import services
 from assignments.models import Assignment, PromoterArea
+from councils import selection
 from lib import cities
 from org import access
 from org.models import Branch, FiscalYear

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from councils.division import Rules, division_apply, division_fix
 from councils.models import CouncilMeeting, MeetingNumber
-from councils.services import FISCAL_MONTHS, plan_save
+from councils.services import plan_save
+from lib.fiscal import FISCAL_MONTHS
 from org.models import Branch, FiscalYear, User
 from org.roles import Role
 from roster.models import RosterEntry

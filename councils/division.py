@@ -13,12 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assignments.models import EndReason
-from assignments.services import assignments_release
 from audit.models import AuditEntry
 from councils.models import Allocation, AllocationChange, CouncilMeeting, Counterpart, OutreachPlan, Side
 from org.models import Branch, FiscalYear, User
-from roster.models import OPEN_STATUSES, Business, BusinessStatus, RosterEntry, StatusChange
+from roster.models import OPEN_STATUSES, Business, BusinessStatus, EndReason, RosterEntry, StatusChange
+from roster.worklists import leave_worklists
 
 MANUAL = "個別に指定"
 OTHERS = "その他"
@@ -139,7 +138,7 @@ def division_apply(*, actor: User, branch: Branch, fiscal_year: FiscalYear, rule
 def _leave_worklists(actor: User, entry_ids: list[int]) -> None:
     """Businesses given to the bureau leave their promoters' worklists."""
     businesses = Business.objects.filter(roster_entries__in=entry_ids, assigned_to__isnull=False)
-    assignments_release(actor=actor, businesses=businesses, reason=EndReason.RELEASED)
+    leave_worklists(actor=actor, businesses=businesses, reason=EndReason.RELEASED)
 
 
 @transaction.atomic

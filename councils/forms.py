@@ -4,7 +4,7 @@ from django import forms
 
 from councils.division import Rules
 from councils.models import CouncilMeeting, Counterpart, MeetingNumber, Side
-from councils.services import FISCAL_MONTHS
+from lib.fiscal import FISCAL_MONTHS
 from org.forms import StyledForm, StyledModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

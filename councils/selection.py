@@ -10,9 +10,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from assignments.models import Assignment, EndReason
 from councils.models import Side
-from roster.models import OPEN_STATUSES, SIZE_BANDS, SIZE_UNKNOWN, Business, BusinessStatus
+from roster.models import OPEN_STATUSES, SIZE_BANDS, SIZE_UNKNOWN, Business, BusinessStatus, EndReason
 
 UNASSIGNED, TO_REASSIGN, UNDIVIDED = "none", "revoked", "none"
 FILTERS = ("city", "industry", "size", "status", "side", "assignee", "q")
@@ -76,7 +75,11 @@ def select(rows: QuerySet, params, *, prefix: str = "", fiscal_year=None) -> Sel
     if values["assignee"] == UNASSIGNED:
         rows = rows.filter(**{f"{prefix}assigned_to__isnull": True})
     elif values["assignee"] == TO_REASSIGN:
-        revoked = Assignment.objects.filter(business=OuterRef(f"{prefix}pk"), end_reason=EndReason.REVOKED)
+        # Through the business's assignment history (assignments.Assignment, related name
+        # "assignments"), named rather than imported: that app stands on this one.
+        revoked = Business.objects.filter(
+            pk=OuterRef(f"{prefix}pk"), assignments__end_reason=EndReason.REVOKED
+        )
         rows = rows.filter(Exists(revoked), **{f"{prefix}assigned_to__isnull": True})
     elif values["assignee"].isdigit():
         rows = rows.filter(**{f"{prefix}assigned_to": int(values["assignee"])})

@@ -1,18 +1,13 @@
 """Council workflows: meeting papers, handovers of hard cases, the outreach plan, and councils overdue."""
 
 import datetime
-from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Min
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from assignments.models import EndReason
-from assignments.services import assignments_release
 from councils.models import (
     CouncilFile,
     CouncilMeeting,
@@ -23,14 +18,13 @@ from councils.models import (
     OutreachPlanMonth,
     deadline,
 )
-from fieldwork.models import COUNTED_FOR_TARGETS, Enrolment, Method, Visit
 from lib import uploads, wareki
 from org.models import Branch, FiscalYear, User
-from roster.models import OPEN_STATUSES, Business, BusinessStatus
+from roster.models import OPEN_STATUSES, Business, BusinessStatus, EndReason
+from roster.worklists import leave_worklists
 
 FILE_DIR = Path(settings.VAR_DIR) / "files" / "councils"
 # The fiscal year's months in order, April first.
-FISCAL_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
 
 
 def file_store(*, actor: User, meeting: CouncilMeeting, filename: str, data: bytes) -> CouncilFile:
@@ -71,7 +65,7 @@ def handover_create(
     business.set_status(
         BusinessStatus.HANDED_OVER, by=actor, reason=f"困難事案の移管：{reason.strip()}"[:200]
     )
-    assignments_release(
+    leave_worklists(
         actor=actor, businesses=Business.objects.filter(pk=business.pk), reason=EndReason.HANDED_OVER
     )
     return Handover.objects.create(
@@ -117,52 +111,6 @@ def plan_save(
             plan=plan, month=month, defaults={"visits": visits, "enrolments": enrolments}
         )
     return plan
-
-
-def plan_against_actuals(branch: Branch, fiscal_year: FiscalYear) -> list[dict]:
-    """Each month of the year: planned and actual visits and enrolments, and the running totals.
-
-    Actual visits are businesses visited directly for the first time in the year in that month, so
-    the running total is the year's 手続勧奨実施事業数; enrolments exclude employment-insurance-only
-    ones (R-VIS-5), as the targets do.
-    """
-    plan = OutreachPlan.objects.filter(branch=branch, fiscal_year=fiscal_year).first()
-    planned = {m.month: m for m in plan.months.all()} if plan else {}
-    first_visits = (
-        Visit.objects.filter(
-            business__branch=branch,
-            method=Method.DIRECT,
-            visited_on__range=(fiscal_year.start, fiscal_year.end),
-        )
-        .values("business")
-        .annotate(first=Min("visited_on"))
-        .values_list("first", flat=True)
-    )
-    visited = Counter(day.month for day in first_visits)
-    enrolled = Counter(
-        dict(
-            Enrolment.objects.filter(
-                COUNTED_FOR_TARGETS,
-                business__branch=branch,
-                enrolled_on__range=(fiscal_year.start, fiscal_year.end),
-            )
-            .annotate(month=ExtractMonth("enrolled_on"))
-            .values_list("month")
-            .annotate(n=Count("pk"))
-        )
-    )
-    rows, totals = [], Counter()
-    for month in FISCAL_MONTHS:
-        row = planned.get(month)
-        values = {
-            "visits_planned": row.visits if row else 0,
-            "visits_actual": visited[month],
-            "enrolments_planned": row.enrolments if row else 0,
-            "enrolments_actual": enrolled[month],
-        }
-        totals.update(values)
-        rows.append({"month": month, **values, **{f"{k}_total": totals[k] for k in values}})
-    return rows
 
 
 def overdue(branches, today: datetime.date) -> list[dict]:

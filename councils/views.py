@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assignments import selection
-from councils import division, papers, services
+from councils import division, papers, selection, services
 from councils.forms import FileForm, HandoverForm, MeetingForm, PlanForm, RulesForm
 from councils.models import (
     CouncilFile,
@@ -22,7 +21,8 @@ from councils.models import (
     Side,
     deadline,
 )
-from lib import downloads, uploads
+from kit import downloads
+from lib import uploads
 from org import access
 from org.forms import form_errors
 from org.models import Branch, FiscalYear
@@ -395,7 +395,6 @@ def plan_page(request: HttpRequest) -> HttpResponse:
             **place,
             "form": form,
             "plan": plan,
-            "rows": services.plan_against_actuals(branch, fiscal_year),
             "may_write": access.changeable(request.user, Branch.objects.filter(pk=branch.pk)).exists()
             and access.may_write(request.user, OutreachPlan),
         },

@@ -48,22 +48,26 @@ QUESTIONS = [
 def seed(*, size: str, seed: int) -> dict:
     rng = random.Random(seed)
     fiscal_year = FiscalYear.for_date(timezone.localdate())
-    if Briefing.objects.filter(fiscal_year=fiscal_year).exists():
-        return {"説明会の追加": 0}
     hq = User.objects.filter(role="hq_admin").order_by("pk").first()
-    questions = [
-        Question.objects.create(fiscal_year=fiscal_year, order=n, text=t, kind=k, choices=c, required=r)
-        for n, (t, k, c, r) in enumerate(QUESTIONS, start=1)
-    ]
     counts = {"説明会": 0, "研修": 0, "講師派遣": 0}
-    for branch in Branch.objects.filter(appointments__fiscal_year=fiscal_year).distinct():
+    # Branch by branch: one with briefings this year keeps them; the national events (questionnaire,
+    # seminars, block meetings) are made once.
+    if not Question.objects.filter(fiscal_year=fiscal_year).exists():
+        questions = [
+            Question.objects.create(fiscal_year=fiscal_year, order=n, text=t, kind=k, choices=c, required=r)
+            for n, (t, k, c, r) in enumerate(QUESTIONS, start=1)
+        ]
+        counts["講師派遣"] = _seminars(rng, fiscal_year, questions, hq)
+        _meetings(fiscal_year, hq)
+    held = Briefing.objects.filter(fiscal_year=fiscal_year).values_list("branch", flat=True)
+    for branch in (
+        Branch.objects.filter(appointments__fiscal_year=fiscal_year).exclude(pk__in=held).distinct()
+    ):
         staff = User.objects.filter(branch=branch, role="branch_staff").order_by("pk").first() or hq
         _briefings(rng, branch, fiscal_year, staff)
         _training(rng, branch, fiscal_year, staff)
         counts["説明会"] += 2
         counts["研修"] += 1
-    counts["講師派遣"] = _seminars(rng, fiscal_year, questions, hq)
-    _meetings(fiscal_year, hq)
     return {f"{k}の追加": v for k, v in counts.items()}
 
 

@@ -1,39 +1,68 @@
 """The events' figures for target management (R-EVT-1, R-EVT-2, R-EVT-4, R-TGT-2), per branch and year.
 
-Attendance, visits and training are counted by targets.measures, the one place every figure of
-target management comes from, so the overview here and the dashboards agree.
+Briefing attendance and promoters trained are counted here by month; target management
+(targets.measures) shows the same counts, so the overview here and the dashboards agree.
 """
 
 import math
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Min, Sum
+from django.db.models.functions import ExtractMonth
 
 from events.models import (
     Briefing,
+    BriefingAttendance,
     Dispatch,
     DispatchKind,
     EventSettings,
+    TrainingAttendance,
 )
+from fieldwork.measures import visited_by_month
+from lib import fiscal
 from org.models import FiscalYear
 from people.models import Appointment, AppointmentRole, AppointmentStatus
-from targets import measures as target_measures
-from targets.models import Measure
+
+
+def briefing_by_month(fiscal_year: FiscalYear, branches: list[int] | None = None) -> dict[int, list[int]]:
+    """{branch id: [April … March]}: businesses attending briefings held in the year (R-EVT-1)."""
+    rows = BriefingAttendance.objects.filter(
+        briefing__fiscal_year=fiscal_year, briefing__held_on__range=(fiscal_year.start, fiscal_year.end)
+    )
+    if branches is not None:
+        rows = rows.filter(briefing__branch__in=branches)
+    return fiscal.by_month(
+        rows.annotate(m=ExtractMonth("briefing__held_on"))
+        .values_list("briefing__branch", "m")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def trained_by_month(fiscal_year: FiscalYear, branches: list[int] | None = None) -> dict[int, list[int]]:
+    """{branch id: [April … March]}: active promoters trained, once, in the month of their first session (R-EVT-2)."""
+    rows = TrainingAttendance.objects.filter(
+        training__fiscal_year=fiscal_year,
+        appointment__role=AppointmentRole.PROMOTER,
+        appointment__status=AppointmentStatus.ACTIVE,
+    )
+    if branches is not None:
+        rows = rows.filter(training__branch__in=branches)
+    return fiscal.first_in_month(
+        rows.values("appointment")
+        .annotate(first=Min("training__held_on"))
+        .values_list("training__branch", "first")
+        .order_by()
+    )
 
 
 def briefing_attendance(fiscal_year: FiscalYear, branches: list[int] | None = None) -> dict[int, int]:
-    """Businesses that attended briefings held in the year, per branch (counted in targets.measures)."""
-    return {
-        branch: sum(months)
-        for branch, months in target_measures.monthly(fiscal_year, Measure.BRIEFING, branches).items()
-    }
+    """Businesses that attended briefings held in the year, per branch."""
+    return {branch: sum(months) for branch, months in briefing_by_month(fiscal_year, branches).items()}
 
 
 def businesses_visited(fiscal_year: FiscalYear, branches: list[int] | None = None) -> dict[int, int]:
-    """Businesses visited directly in the year, per branch (R-VIS-2; counted in targets.measures)."""
-    return {
-        branch: sum(months)
-        for branch, months in target_measures.monthly(fiscal_year, Measure.VISITED, branches).items()
-    }
+    """Businesses visited directly in the year, per branch (R-VIS-2)."""
+    return {branch: sum(months) for branch, months in visited_by_month(fiscal_year, branches).items()}
 
 
 def briefing_targets(fiscal_year: FiscalYear, branches: list[int] | None = None) -> dict[int, int]:
@@ -67,11 +96,8 @@ def promoters(fiscal_year: FiscalYear) -> dict[int, int]:
 
 
 def promoters_trained(fiscal_year: FiscalYear) -> dict[int, int]:
-    """Promoters (active that year) who attended a training of the year, per branch (counted in targets.measures)."""
-    return {
-        branch: sum(months)
-        for branch, months in target_measures.monthly(fiscal_year, Measure.TRAINED).items()
-    }
+    """Promoters (active that year) who attended a training of the year, per branch."""
+    return {branch: sum(months) for branch, months in trained_by_month(fiscal_year).items()}
 
 
 def seminars(fiscal_year: FiscalYear, dispatches=None) -> dict:

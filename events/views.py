@@ -32,7 +32,7 @@ from events.models import (
     SeminarReport,
     Training,
 )
-from lib import downloads
+from kit import downloads
 from org import access
 from org.forms import form_errors
 from org.models import Branch, FiscalYear

@@ -5,8 +5,8 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
 
-from councils.services import FISCAL_MONTHS
 from fieldwork.models import COUNTED_FOR_TARGETS, Enrolment, Method, Visit
+from lib.fiscal import FISCAL_MONTHS
 from org.models import Branch, FiscalYear
 
 MEASURES = ("direct", "others", "businesses", "enrolments", "counted")

@@ -36,12 +36,14 @@ def seed(*, size: str, seed: int) -> dict:
     rng = random.Random(seed)
     today = timezone.localdate()
     fiscal_year = FiscalYear.for_date(today)
-    if Visit.objects.exists():
-        return {"訪問の追加": 0, "成立の追加": 0}
+    # Branch by branch: a branch that has visits keeps them, and one seeded later (the national demo
+    # after the small one) gets its own.
+    visited_branches = set(Visit.objects.values_list("business__branch", flat=True).distinct())
     assigned = list(
         Business.objects.filter(
             assigned_to__isnull=False, status__in=[BusinessStatus.ON_ROSTER, BusinessStatus.ALLOCATED]
         )
+        .exclude(branch__in=visited_branches)
         .select_related("prefecture", "assigned_to__person__user")
         .order_by("pk")
     )

@@ -1,6 +1,5 @@
 """The outreach report (労働保険加入勧奨状況報告書) of a promoter for a month, original and copy (R-VIS-3)."""
 
-import datetime
 import io
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -9,17 +8,12 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from fieldwork.models import Enrolment, Visit
 from lib import pdf, wareki
+from lib.fiscal import month_range
 from people.models import Appointment
 
 COPIES = ("正", "副")
 WIDTHS = [14, 40, 60, 18, 24, 50, 24, 43]  # millimetres across landscape A4
 HEADERS = ["訪問日", "事業所名", "所在地", "方法", "面談者", "説明した内容", "結果", "次の対応"]
-
-
-def month_range(year: int, month: int) -> tuple[datetime.date, datetime.date]:
-    first = datetime.date(year, month, 1)
-    following = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return first, following - datetime.timedelta(days=1)
 
 
 def outreach_report(appointment: Appointment, year: int, month: int) -> bytes:

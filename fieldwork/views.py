@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assignments.services import active_field_appointments
-from councils.services import FISCAL_MONTHS
 from fieldwork import activity, documents, services
 from fieldwork.forms import EnrolmentForm, VisitForm, evidence_files
 from fieldwork.models import Enrolment, Evidence, EvidenceKind, Method, Outcome, Visit
+from lib.fiscal import FISCAL_MONTHS
 from org import access
 from org.forms import form_errors
 from org.models import Association

@@ -1,7 +1,6 @@
 """The Japanese font every PDF embeds, and table-report building blocks shared by the documents."""
 
 import io
-from importlib.util import find_spec
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -13,9 +12,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT = "IPAexGothic"
-# IPAexGothic ships with matplotlib-fontja; embedding it makes the PDF readable anywhere. The
-# package is located, not imported: importing it would load matplotlib for nothing.
-FONT_FILE = Path(find_spec("matplotlib_fontja").submodule_search_locations[0]) / "fonts" / "ipaexg.ttf"
+# IPAexGothic, shipped beside this module unmodified under the IPA Font License (lib/fonts/, with the
+# licence and readme as it requires); embedding it makes the PDF readable anywhere.
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "ipaexg.ttf"
 pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
 
 TITLE = ParagraphStyle("title", fontName=FONT, fontSize=15, leading=20, spaceAfter=4)

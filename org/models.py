@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -129,6 +130,27 @@ class FiscalYear(models.Model):
         return found or cls.for_date(timezone.localdate())
 
 
+class AccountManager(UserManager):
+    """Django's manager, with the role and branch checked before the database sees them, so that
+    ``createsuperuser`` with any role ends in an account or a clear message, never an IntegrityError."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        role = extra_fields.get("role") or Role.HQ_ADMIN
+        if role not in Role.values:
+            raise ValidationError(
+                f"役割「{role}」はありません。{'、'.join(Role.values)} のいずれかを指定してください。"
+            )
+        if role in BRANCH_ROLES and not extra_fields.get("branch"):
+            raise ValidationError(
+                f"役割「{Role(role).label}」には支部が必要です。支部のユーザーは本部管理者が画面の「ユーザー管理」から"
+                "支部を指定して作成してください（createsuperuser で作れるのは本部の役割と閲覧者です）。"
+            )
+        extra_fields["role"] = role
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """An account. It belongs to HQ (branch empty) or to one branch; users are disabled, never deleted."""
 
@@ -155,7 +177,7 @@ class User(AbstractUser):
     scope = Scope(branch="branch", assignee="pk", writers=ADMIN_ROLES)
 
     REQUIRED_FIELDS = ["email", "full_name", "role"]
-    objects = UserManager()
+    objects = AccountManager()
 
     class Meta:
         ordering = ["branch__prefecture__code", "role", "username"]

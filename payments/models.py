@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from fieldwork.models import EnrolmentKind, Method
+from lib import fiscal
 from org.models import FiscalYear
 from org.roles import Role
 from org.scope import Scope
@@ -420,12 +421,7 @@ class PaymentBatch(Workflow, models.Model):
     @property
     def months(self) -> tuple[datetime.date, datetime.date]:
         """The quarter's first and last day: Q1 April–June … Q4 January–March."""
-        first_month = 4 + (self.quarter - 1) * 3
-        year = self.fiscal_year.year + (first_month > 12)
-        first = datetime.date(year, (first_month - 1) % 12 + 1, 1)
-        last_month = first.month + 2
-        following = datetime.date(first.year + (last_month == 12), last_month % 12 + 1, 1)
-        return first, following - datetime.timedelta(days=1)
+        return fiscal.quarter_range(self.fiscal_year.year, self.quarter)
 
 
 class CoordinatorPay(models.Model):

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from assignments.services import FIELD_APPOINTMENTS
 from audit.models import AuditEntry
-from fieldwork.documents import month_range
 from fieldwork.models import Enrolment, Outcome, Visit
-from lib.rows import delete_rows, insert_rows
+from kit.rows import delete_rows, insert_rows
+from lib.fiscal import month_range
 from org.models import FiscalYear, User
 from payments import claims
 from payments.models import CapScope, ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules

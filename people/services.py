@@ -8,8 +8,6 @@ from django.db.models import Count, Min
 from django.utils import timezone
 from zengin_code import Bank
 
-from assignments.models import EndReason
-from assignments.services import assignments_release
 from audit.models import AuditEntry
 from lib import zengin
 from org.models import Branch, FiscalYear, User
@@ -25,6 +23,8 @@ from people.models import (
     WorkDay,
 )
 from people.rules import eligibility_failures, is_workable_day, unworkable_reason
+from roster.models import EndReason
+from roster.worklists import leave_worklists
 
 
 def _require_hq(actor: User) -> None:
@@ -139,7 +139,7 @@ def appointment_revoke(
     appointment.revoke_note = note
     appointment.save(update_fields=["status", "revoked_on", "revoke_reason", "revoke_note"])
     # The businesses they worked on wait, unassigned, in the branch's list to reassign.
-    return assignments_release(
+    return leave_worklists(
         actor=actor, businesses=appointment.assigned_businesses.all(), reason=EndReason.REVOKED
     )
 

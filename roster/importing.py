@@ -14,9 +14,9 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from kit.rows import insert_rows
 from lib import cities, identify, normalize
 from lib.corporate_number import is_valid
-from lib.rows import insert_rows
 from org import revisions
 from roster.models import (
     Business,

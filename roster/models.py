@@ -44,6 +44,15 @@ def size_band(workers: int | None) -> str:
 OPEN_STATUSES = ("identified", "on_roster", "allocated", "visited", "refused", "partial")
 
 
+class EndReason(models.TextChoices):
+    """Why a business left the worklist it was on (Business.assigned_to; its history in assignments)."""
+
+    REASSIGNED = "reassigned", "担当替え"
+    REVOKED = "revoked", "委嘱取消"
+    HANDED_OVER = "handed_over", "労働局へ移管"
+    RELEASED = "released", "割当の解除"
+
+
 class Business(models.Model):
     """A business that may be unregistered (未手続事業, R-ROS-1), kept once however many lists name it."""
 

@@ -1,7 +1,7 @@
 """Cumulative progress as a small SVG line chart (April … March), drawn on the server so pages need
 no script and print as they show; labels are Japanese text in the page's own font."""
 
-from councils.services import FISCAL_MONTHS
+from lib.fiscal import FISCAL_MONTHS
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 240, 56, 28, 12
 

@@ -6,9 +6,8 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 
-from councils.services import FISCAL_MONTHS
-from lib import pdf, tables
-from targets import measures
+from lib import fiscal, pdf, tables
+from lib.fiscal import FISCAL_MONTHS
 
 MONTH_HEADERS = [f"{m}月" for m in FISCAL_MONTHS]
 
@@ -49,7 +48,7 @@ def _chart(cumulative: list[int], target: int, plan: list[int] | None) -> Drawin
     drawing = Drawing(170 * mm, 58 * mm)
     chart = HorizontalLineChart()
     chart.x, chart.y, chart.width, chart.height = 14 * mm, 10 * mm, 150 * mm, 44 * mm
-    chart.data = [cumulative, [target] * 12] + ([measures.cumulative(plan)] if plan else [])
+    chart.data = [cumulative, [target] * 12] + ([fiscal.cumulative(plan)] if plan else [])
     chart.categoryAxis.categoryNames = MONTH_HEADERS
     for axis in (chart.categoryAxis, chart.valueAxis):
         axis.labels.fontName, axis.labels.fontSize = pdf.FONT, 7
@@ -69,7 +68,7 @@ def committee_pdf(title: str, progress: dict, plans: dict | None = None) -> byte
     sections = []
     for measure, table in progress.items():
         national = len(table["rows"]) > 1
-        cumulative = measures.cumulative(table["months"])
+        cumulative = fiscal.cumulative(table["months"])
         rows = _rows(
             table,
             national,

@@ -14,6 +14,7 @@ from django.db.models.signals import post_delete, post_save
 from councils.models import CouncilMeeting
 from events.models import Briefing, BriefingAttendance, Training, TrainingAttendance
 from fieldwork import activity
+from fieldwork.measures import excluded_by_branch, no_exclusions, sum_exclusions
 from fieldwork.models import Enrolment, Visit
 from org import revisions
 from org.models import Branch, FiscalYear
@@ -60,10 +61,10 @@ class Figures:
         """D-8: the enrolments left out of the enrolment measure, by kind, summed over the branches."""
         kept = self._kept(
             "excluded",
-            lambda ids: measures.excluded_by_branch(self.fiscal_year, ids),
-            measures.no_exclusions(),
+            lambda ids: excluded_by_branch(self.fiscal_year, ids),
+            no_exclusions(),
         )
-        return measures.sum_exclusions(kept.values())
+        return sum_exclusions(kept.values())
 
     def by_person(self, branch: Branch) -> dict:
         """One branch's counts per promoter or instructor (fieldwork.activity.by_person)."""

@@ -10,9 +10,9 @@ from django.db.models import Count
 from audit.models import AuditEntry
 from councils.models import CouncilMeeting, Counterpart, MeetingNumber, OutreachPlan
 from councils.models import deadline as council_deadline
+from lib import fiscal
 from org.models import Branch, FiscalYear, User
 from people.models import Appointment, AppointmentRole, AppointmentStatus
-from targets import measures
 from targets.figures import Figures
 from targets.models import UNITS, Measure, Target
 
@@ -159,7 +159,7 @@ def progress(
                 {
                     "branch": branch,
                     "months": months,
-                    "cumulative": measures.cumulative(months),
+                    "cumulative": fiscal.cumulative(months),
                     "actual": actual,
                     "target": target,
                     "rate": rate(actual, target),
@@ -216,14 +216,38 @@ def ranking(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (r["rate"] is None, -(r["rate"] or 0), r["branch"].code))
 
 
+def plan_against_actuals(branch: Branch, fiscal_year: FiscalYear) -> list[dict]:
+    """Each month of the year: the outreach plan's visits and enrolments (R-CNL-3) against the actuals
+    and the running totals. The actuals are the target measures' (R-VIS-2, R-VIS-5): businesses
+    visited directly for the first time in the year, and enrolments credited to outreach."""
+    plans = plan_months(branch, fiscal_year)
+    figures = figures_of(fiscal_year, [branch])
+    visited, enrolled = (figures.monthly(m)[branch.pk] for m in (Measure.VISITED, Measure.ENROLLED))
+    rows, totals = (
+        [],
+        {"visits_planned": 0, "visits_actual": 0, "enrolments_planned": 0, "enrolments_actual": 0},
+    )
+    for i, month in enumerate(fiscal.FISCAL_MONTHS):
+        values = {
+            "visits_planned": plans[Measure.VISITED][i],
+            "visits_actual": visited[i],
+            "enrolments_planned": plans[Measure.ENROLLED][i],
+            "enrolments_actual": enrolled[i],
+        }
+        for key, n in values.items():
+            totals[key] += n
+        rows.append({"month": month, **values, **{f"{k}_total": totals[k] for k in values}})
+    return rows
+
+
 def plan_months(branch: Branch, fiscal_year: FiscalYear) -> dict[str, list[int]]:
     """The branch's monthly plan (outreach plan, issue 5) for the measures it plans."""
     visits, enrolments = [0] * 12, [0] * 12
     plan = OutreachPlan.objects.filter(branch=branch, fiscal_year=fiscal_year).first()
     if plan is not None:
         for row in plan.months.all():
-            visits[measures.MONTH_INDEX[row.month]] = row.visits
-            enrolments[measures.MONTH_INDEX[row.month]] = row.enrolments
+            visits[fiscal.MONTH_INDEX[row.month]] = row.visits
+            enrolments[fiscal.MONTH_INDEX[row.month]] = row.enrolments
     return {Measure.VISITED: visits, Measure.ENROLLED: enrolments}
 
 

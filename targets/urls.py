@@ -12,4 +12,6 @@ urlpatterns = [
     path("targets/report.pdf", views.committee_report, name="committee_report"),
     # The roster's page of identification progress, counted by the one counting place.
     path("roster/progress/", views.identification, name="roster_progress"),
+    # The council's outreach plan page loads its actuals from here.
+    path("targets/plan-actuals/", views.plan_actuals, name="plan_actuals"),
 ]

@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lib import downloads, tables
+from kit import downloads
+from lib import fiscal, tables
 from org import access
 from org.models import Block, Branch, FiscalYear
 from org.roles import HQ_ROLES, STAFF_ROLES, Role
 from org.where import where
 from people.models import Appointment
-from targets import charts, documents, measures, services
+from targets import charts, documents, services
 from targets.models import DEFINITIONS, Measure, Target
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
@@ -56,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     blocks = services.by_block(table["rows"])
     shown_months = services.months_elapsed(fiscal_year, timezone.localdate())
     chart = charts.line_chart(
-        [("実績（累計）", measures.cumulative(table["months"])[:shown_months], COLOURS["actual"])],
+        [("実績（累計）", fiscal.cumulative(table["months"])[:shown_months], COLOURS["actual"])],
         target=table["target"],
     )
     return render(
@@ -95,7 +96,7 @@ def branch_dashboard(request: HttpRequest) -> HttpResponse:
         row = table["rows"][0]
         series = [("実績（累計）", row["cumulative"][:shown_months], COLOURS["actual"])]
         if measure in plans:
-            series.append(("計画（累計）", measures.cumulative(plans[measure]), COLOURS["plan"]))
+            series.append(("計画（累計）", fiscal.cumulative(plans[measure]), COLOURS["plan"]))
         cards.append(
             {
                 "table": table,
@@ -112,6 +113,16 @@ def branch_dashboard(request: HttpRequest) -> HttpResponse:
         "targets/branch.html",
         {**place, "cards": cards, "people": _people(people)},
     )
+
+
+@access.role_required(*READERS)
+def plan_actuals(request: HttpRequest) -> HttpResponse:
+    """The outreach plan against the actuals, month by month (R-CNL-3): the table the council's plan
+    page loads (councils stands below targets and does not count visits itself)."""
+    place = where(request)
+    rows = services.plan_against_actuals(place["branch"], place["fiscal_year"])
+    template = "targets/plan_actuals.html" if request.htmx else "targets/plan_actuals_page.html"
+    return render(request, template, {**place, "rows": rows})
 
 
 def _people(table: dict) -> list[dict]:

@@ -232,7 +232,13 @@ def test_the_outreach_plan_is_kept_by_month_and_compared_with_actuals_R_CNL_3(cl
             appointment=appointment,
             recorded_by=people["tokyo_staff"],
         )
-    rows = {r["month"]: r for r in client.get("/councils/plan/", {"year": YEAR}).context["rows"]}
+    page = client.get("/councils/plan/", {"year": YEAR}).content.decode()
+    assert f'hx-get="/targets/plan-actuals/?branch={tokyo.pk}&amp;year={YEAR}"' in page
+    fragment = client.get("/targets/plan-actuals/", {"year": YEAR}, headers={"HX-Request": "true"})
+    assert (
+        "<html" not in fragment.content.decode() and 'data-testid="plan-actuals"' in fragment.content.decode()
+    )
+    rows = {r["month"]: r for r in fragment.context["rows"]}
     # May: one business first visited (the other was first visited in April); the phone call and
     # the employment-insurance-only enrolment do not count (R-VIS-2, R-VIS-5).
     assert (rows[5]["visits_planned"], rows[5]["visits_actual"], rows[5]["enrolments_actual"]) == (100, 1, 1)

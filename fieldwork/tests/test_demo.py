@@ -37,3 +37,30 @@ def test_the_demo_records_back_every_status_and_runs_once(client, db):
     promoter = User.objects.get(username="tokyo_promoter")
     client.force_login(promoter)
     assert client.get("/field/").context["businesses"].count() > 0
+
+
+def test_the_demo_adds_visits_branch_by_branch_so_the_national_demo_follows_the_small_one(db):
+    """`make national` after `make run`: a branch without visits gets them, one with visits keeps its own."""
+    from conftest import make_appointment, make_business, make_person, make_user
+    from fieldwork import demo
+    from org.models import Branch
+    from org.roles import Role
+
+    call_command("seed_demo", size="small", seed=7, stdout=StringIO())
+    tokyo_before = Visit.objects.filter(business__branch__prefecture__code="13").count()
+    # Aichi as a branch that joins later, its promoter holding ten businesses not yet visited.
+    aichi = Branch.objects.get(prefecture__code="23")
+    promoter = make_appointment(
+        make_person(aichi, "愛知 推進", user=make_user("aichi_p", Role.PROMOTER, aichi)), status="active"
+    )
+    for i in range(10):
+        make_business(
+            aichi,
+            f"愛知商事{i}",
+            address="愛知県名古屋市中区1-1",
+            status=BusinessStatus.ALLOCATED,
+            assigned_to=promoter,
+        )
+    assert demo.seed(size="national", seed=8)["訪問の追加"] > 0
+    assert Visit.objects.filter(business__branch=aichi).exists()
+    assert Visit.objects.filter(business__branch__prefecture__code="13").count() == tokyo_before

@@ -70,3 +70,33 @@ def test_promoters_are_split_in_proportion_and_sum_exactly():
     counts = demo.promoter_counts(10, {"01": 1, "02": 1, "03": 1})
     assert sum(counts.values()) == 10
     assert sorted(counts.values()) == [3, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "role, branch, outcome",
+    [
+        ("hq_admin", None, "作成"),
+        ("hq_staff", None, "作成"),
+        ("viewer", None, "作成"),
+        ("promoter", None, "には支部が必要です"),
+        ("branch_staff", None, "には支部が必要です"),
+        ("somebody", None, "はありません"),
+    ],
+)
+def test_createsuperuser_gives_an_account_or_a_clear_message_for_every_role(
+    db, monkeypatch, role, branch, outcome
+):
+    """Issue 16: never a raw IntegrityError from the role and branch check."""
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Kanri-2026-Honbu!")
+    monkeypatch.setenv("DJANGO_SUPERUSER_FULL_NAME", "本部 太郎")
+    monkeypatch.setenv("DJANGO_SUPERUSER_ROLE", role)
+    args = ["createsuperuser", "--noinput", "--username", f"su_{role}", "--email", "su@example.jp"]
+    if outcome == "作成":
+        call_command(*args, stdout=StringIO())
+        assert User.objects.get(username=f"su_{role}").role == role
+    else:
+        with pytest.raises(CommandError, match=outcome):
+            call_command(*args, stdout=StringIO())
+        assert not User.objects.filter(username=f"su_{role}").exists()

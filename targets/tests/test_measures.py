@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from conftest import make_appointment, make_business, make_person
-from councils import services as councils
 from events.models import BriefingAttendance, Training, TrainingAttendance
 from fieldwork import activity
+from fieldwork.measures import excluded_by_branch, sum_exclusions
 from fieldwork.models import Enrolment, Visit
+from lib import fiscal
 from org.models import Branch, FiscalYear, User
 from payments import services as payment_services
 from payments.models import ClaimLine
@@ -57,7 +58,7 @@ def test_a_business_counts_once_at_its_first_direct_visit_and_koyou_only_is_left
     assert visited == [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]  # May only
     enrolled = measures.monthly(fiscal_year, Measure.ENROLLED)[tokyo.pk]
     assert enrolled == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]  # July; August's is employment insurance only
-    assert measures.cumulative([1, 0, 2]) == [1, 1, 3]
+    assert fiscal.cumulative([1, 0, 2]) == [1, 1, 3]
 
 
 def test_the_enrolment_measure_counts_outreach_only_and_shows_the_rest_beside_it_D_8(people, tokyo):
@@ -84,7 +85,7 @@ def test_the_enrolment_measure_counts_outreach_only_and_shows_the_rest_beside_it
         )
     fiscal_year = FiscalYear.objects.get(year=YEAR)
     assert sum(measures.monthly(fiscal_year, Measure.ENROLLED)[tokyo.pk]) == 1
-    assert measures.sum_exclusions(measures.excluded_by_branch(fiscal_year, [tokyo.pk]).values()) == [
+    assert sum_exclusions(excluded_by_branch(fiscal_year, [tokyo.pk]).values()) == [
         ("労働局の手続指導", 1),
         ("職権成立", 1),
         ("雇用保険のみ", 1),
@@ -151,7 +152,7 @@ def test_every_count_agrees_with_the_pages_that_show_it_on_the_demo(client, db, 
     enrolled = sum(measures.monthly(fiscal_year, Measure.ENROLLED).get(tokyo.pk, []))
     assert visited > 0 and enrolled > 0
     # The outreach plan's actuals (issue 5) count the same businesses and enrolments.
-    march = councils.plan_against_actuals(tokyo, fiscal_year)[-1]
+    march = services.plan_against_actuals(tokyo, fiscal_year)[-1]
     assert (march["visits_actual_total"], march["enrolments_actual_total"]) == (visited, enrolled)
     assert activity.activity(tokyo, fiscal_year)["totals"]["counted"] == enrolled
     # Training and briefings, against a plain count of the rows.
