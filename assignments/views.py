@@ -51,7 +51,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
             "menus": selection.choices(branch),
             "assignees": assignees,
             "waiting": waiting.count(),
-            "may_write": access.changeable(request.user, Branch.objects.filter(pk=branch.pk)).exists()
+            "may_write": access.may_change(request.user, Branch, branch.pk)
             and access.may_write(request.user, Assignment),
         },
     )

@@ -1,7 +1,7 @@
 """Pages for councils, the division of the roster, handovers and the outreach plan."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,11 +31,6 @@ from org.where import where
 from roster.models import Business
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
-
-
-def _require_write(request: HttpRequest, model) -> None:
-    if not access.may_write(request.user, model):
-        raise PermissionDenied("このデータを変更する権限がありません。")
 
 
 @access.role_required(*READERS)
@@ -194,7 +189,7 @@ def division_page(request: HttpRequest) -> HttpResponse:
             "meetings": CouncilMeeting.objects.filter(
                 branch=branch, fiscal_year=fiscal_year, counterpart=Counterpart.BUREAU, held_on__isnull=False
             ),
-            "may_write": access.changeable(request.user, Branch.objects.filter(pk=branch.pk)).exists()
+            "may_write": access.may_change(request.user, Branch, branch.pk)
             and access.may_write(request.user, CouncilMeeting),
         },
     )
@@ -214,7 +209,7 @@ def _branch_for_write(request: HttpRequest) -> tuple[Branch, FiscalYear]:
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
-    _require_write(request, CouncilMeeting)
+    access.require_write(request.user, CouncilMeeting)
     return branch, fiscal_year
 
 
@@ -370,7 +365,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, meetings=meetings, initial=initial)
     if request.method == "POST":
         access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
-        _require_write(request, OutreachPlan)
+        access.require_write(request.user, OutreachPlan)
         if form.is_valid():
             try:
                 services.plan_save(
@@ -395,7 +390,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
             **place,
             "form": form,
             "plan": plan,
-            "may_write": access.changeable(request.user, Branch.objects.filter(pk=branch.pk)).exists()
+            "may_write": access.may_change(request.user, Branch, branch.pk)
             and access.may_write(request.user, OutreachPlan),
         },
     )

@@ -43,11 +43,6 @@ from roster.models import Business
 READERS = (*STAFF_ROLES, Role.VIEWER)
 
 
-def _require_write(request: HttpRequest, model) -> None:
-    if not access.may_write(request.user, model):
-        raise PermissionDenied("このデータを変更する権限がありません。")
-
-
 def _save(request, form, instance_fields: dict, check=None):
     """Save a valid form with the fields the page decides (branch, year, author); a rule's
     ValidationError is shown on the form. Returns the saved row, or None."""
@@ -110,7 +105,7 @@ def events_home(request: HttpRequest) -> HttpResponse:
 @access.role_required(*HQ_ROLES)
 def settings_edit(request: HttpRequest, year: int) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(str(year))
-    _require_write(request, EventSettings)
+    access.require_write(request.user, EventSettings)
     current = EventSettings.of(fiscal_year)
     form = SettingsForm(request.POST or None, instance=current)
     if _save(request, form, {"fiscal_year": fiscal_year}):
@@ -148,7 +143,7 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
 
 def _branch_event_edit(request, pk, model, form_class, what: str, done) -> HttpResponse:
     """Register or edit a branch's briefing or training of a year; ``done(saved)`` gives the message."""
-    _require_write(request, model)
+    access.require_write(request.user, model)
     if pk:
         row = access.get_for_user(
             request.user, model.objects.select_related("branch", "fiscal_year"), pk, write=True
@@ -192,7 +187,7 @@ def briefing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "briefing": briefing,
             "attendees": briefing.attendees.select_related("business"),
             "form": AttendeeForm(),
-            "may_write": access.changeable(request.user, Briefing.objects.filter(pk=pk)).exists(),
+            "may_write": access.may_change(request.user, Briefing, pk),
         },
     )
 
@@ -279,7 +274,7 @@ def training_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @access.role_required(*READERS)
 def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     training = access.get_for_user(request.user, Training.objects.select_related("branch", "fiscal_year"), pk)
-    may_write = access.changeable(request.user, Training.objects.filter(pk=pk)).exists()
+    may_write = access.may_change(request.user, Training, pk)
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied("このデータを変更する権限がありません。")
@@ -358,7 +353,7 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
 
 @access.role_required(*STAFF_ROLES)
 def dispatch_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require_write(request, Dispatch)
+    access.require_write(request.user, Dispatch)
     if pk:
         dispatch = access.get_for_user(request.user, _dispatches(request), pk, write=True)
         fiscal_year = dispatch.fiscal_year
@@ -391,7 +386,7 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": dispatch.responses.count(),
             "results": services.results([dispatch], asked),
             "own": dispatch.lecturer.person.user_id == request.user.pk,
-            "may_write": access.changeable(request.user, Dispatch.objects.filter(pk=pk)).exists(),
+            "may_write": access.may_change(request.user, Dispatch, pk),
         },
     )
 
@@ -450,7 +445,7 @@ def seminar_results(request: HttpRequest) -> HttpResponse:
 def question_list(request: HttpRequest) -> HttpResponse:
     """HQ edits the year's questionnaire: add, change or remove questions (not once answered)."""
     fiscal_year = FiscalYear.chosen(request.GET.get("year") or request.POST.get("year"))
-    _require_write(request, Question)
+    access.require_write(request.user, Question)
     editing = None
     if pk := request.GET.get("edit") or request.POST.get("pk"):
         editing = access.get_for_user(request.user, Question.objects.filter(fiscal_year=fiscal_year), pk)
@@ -474,7 +469,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @access.role_required(*HQ_ROLES)
 def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_write(request, Question)
+    access.require_write(request.user, Question)
     question = access.get_for_user(request.user, Question.objects.select_related("fiscal_year"), pk)
     try:
         services.question_delete(question)
@@ -510,7 +505,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @access.role_required(*HQ_ROLES)
 def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require_write(request, Meeting)
+    access.require_write(request.user, Meeting)
     meeting = access.get_for_user(request.user, Meeting.objects.all(), pk) if pk else None
     fiscal_year = (
         meeting.fiscal_year

@@ -201,7 +201,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "accept": ACCEPT,
             "may_upload": request.user.role in (*FIELD_ROLES, *STAFF_ROLES) and not request.user.is_read_only,
             "may_confirm": request.user.role in STAFF_ROLES
-            and access.changeable(request.user, Enrolment.objects.filter(pk=enrolment.pk)).exists(),
+            and access.may_change(request.user, Enrolment, enrolment.pk),
         },
     )
 

@@ -42,6 +42,23 @@ def may_write(user, model: type[Model]) -> bool:
     return user.is_authenticated and user.is_active and user.role in model.scope.writers
 
 
+def may_change(user, model: type[Model], pk) -> bool:
+    """Whether ``user`` may change the row ``pk`` of ``model`` (a page's buttons show or hide by it)."""
+    return changeable(user, model._default_manager.filter(pk=pk)).exists()
+
+
+def require_write(user, model: type[Model], message: str = "このデータを変更する権限がありません。") -> None:
+    """403 unless ``user``'s role may change rows of ``model`` (``may_write``); ``message`` says who may."""
+    if not may_write(user, model):
+        raise PermissionDenied(message)
+
+
+def require_payment_permission(user) -> None:
+    """403 unless ``user`` holds the payment permission (支払権限: HQ staff given it by an administrator)."""
+    if not getattr(user, "has_payment_permission", False):
+        raise PermissionDenied("支払権限のある本部の職員だけが利用できます。")
+
+
 def get_for_user(user, queryset: QuerySet, pk, *, write: bool = False) -> Model:
     """Fetch one row and check the user's right to it in one call.
 

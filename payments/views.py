@@ -115,8 +115,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "total": sum(line.amount for line in lines),
             "tax": sum(line.tax for line in lines),
             "own": claim.appointment.person.user_id == request.user.pk,
-            "may_review": claim.in_branch_review
-            and access.changeable(request.user, FeeClaim.objects.filter(pk=claim.pk)).exists(),
+            "may_review": claim.in_branch_review and access.may_change(request.user, FeeClaim, claim.pk),
             "may_decide": claim.in_hq_review and request.user.is_hq and not request.user.is_read_only,
             "may_correct": request.user.has_payment_permission,
         },
@@ -245,14 +244,9 @@ def lines_decide_view(request: HttpRequest) -> HttpResponse:
     return _decide(request, services.lines_decide, chosen, "本部で", "hq_review")
 
 
-def _require_payer(request: HttpRequest) -> None:
-    if not request.user.has_payment_permission:
-        raise PermissionDenied("支払権限のある本部の職員だけが利用できます。")
-
-
 @access.role_required(*HQ_ROLES)
 def batch_list(request: HttpRequest) -> HttpResponse:
-    _require_payer(request)
+    access.require_payment_permission(request.user)
     today = timezone.localdate()
     return render(
         request,
@@ -269,7 +263,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @access.role_required(*HQ_ROLES)
 def batch_create(request: HttpRequest) -> HttpResponse:
-    _require_payer(request)
+    access.require_payment_permission(request.user)
     fiscal_year = FiscalYear.chosen(request.POST.get("year"))
     try:
         quarter = int(request.POST.get("quarter", ""))
@@ -289,9 +283,9 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 
 @access.role_required(*HQ_ROLES)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_payer(request)
-    batch = get_object_or_404(
-        PaymentBatch.objects.select_related("fiscal_year", "created_by", "approved_by"), pk=pk
+    access.require_payment_permission(request.user)
+    batch = access.get_for_user(
+        request.user, PaymentBatch.objects.select_related("fiscal_year", "created_by", "approved_by"), pk
     )
     rows = batches.totals(batch)
     return render(
@@ -312,8 +306,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.role_required(*HQ_ROLES)
 def batch_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Approve, confirm or cancel a batch; each step re-checks who may take it."""
-    _require_payer(request)
-    batch = get_object_or_404(PaymentBatch, pk=pk)
+    access.require_payment_permission(request.user)
+    batch = access.get_for_user(request.user, PaymentBatch.objects.all(), pk)
     steps = {
         "approve": (batches.batch_approve, "承認しました。"),
         "confirm": (batches.batch_confirm, "確定しました。振込ファイルをダウンロードできます。"),
@@ -331,8 +325,8 @@ def batch_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @access.role_required(*HQ_ROLES)
 def batch_file(request: HttpRequest, pk: int) -> FileResponse:
-    _require_payer(request)
-    batch = get_object_or_404(PaymentBatch, pk=pk, status=BatchStatus.CONFIRMED)
+    access.require_payment_permission(request.user)
+    batch = access.get_for_user(request.user, PaymentBatch.objects.filter(status=BatchStatus.CONFIRMED), pk)
     # The file holds every payee's full account number: each download is audited, as a reveal is.
     AuditEntry.record_event(
         "file_download",
@@ -352,8 +346,8 @@ def batch_file(request: HttpRequest, pk: int) -> FileResponse:
 @access.role_required(*HQ_ROLES)
 def batch_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The batch's payment statements (PDF) or its summary for accounting (Excel)."""
-    _require_payer(request)
-    batch = get_object_or_404(PaymentBatch.objects.select_related("fiscal_year"), pk=pk)
+    access.require_payment_permission(request.user)
+    batch = access.get_for_user(request.user, PaymentBatch.objects.select_related("fiscal_year"), pk)
     if fmt == "pdf":
         response = HttpResponse(documents.statements(batch), content_type="application/pdf")
         name = f"支払明細書_{batch.pk}.pdf"
@@ -384,8 +378,8 @@ def claim_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @access.role_required(*HQ_ROLES)
 def line_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a paid line: a negative line joins the next batch (R-FEE-6, correction)."""
-    _require_payer(request)
-    line = get_object_or_404(ClaimLine, pk=pk)
+    access.require_payment_permission(request.user)
+    line = access.get_for_user(request.user, ClaimLine.objects.all(), pk)
     try:
         batches.line_reverse(actor=request.user, line=line, reason=request.POST.get("reason", ""))
     except ValidationError as error:

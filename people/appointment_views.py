@@ -97,7 +97,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pledge_form": PledgeForm(initial={"pledge_signed_on": appointment.pledge_signed_on}),
             "decision_form": DecisionForm() if is_hq else None,
             "revoke_form": RevokeForm() if is_hq else None,
-            "may_write": access.changeable(request.user, Appointment.objects.filter(pk=pk)).exists(),
+            "may_write": access.may_change(request.user, Appointment, pk),
         },
     )
 

@@ -147,7 +147,7 @@ def work_days(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
     )
     context = _calendar_context(appointment, _month(request, appointment), request.user)
-    context["may_write"] = access.changeable(request.user, Appointment.objects.filter(pk=pk)).exists()
+    context["may_write"] = access.may_change(request.user, Appointment, pk)
     return render(request, "people/work_days.html", context)
 
 

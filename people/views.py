@@ -64,7 +64,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "appointments": appointments,
             "account": account,
-            "may_write": access.changeable(request.user, Person.objects.filter(pk=person.pk)).exists(),
+            "may_write": access.may_change(request.user, Person, person.pk),
         },
     )
 

@@ -212,7 +212,7 @@ def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "briefings": business.briefings_attended.select_related("briefing").order_by(
                 "briefing__planned_on"
             ),
-            "may_write": access.changeable(request.user, Business.objects.filter(pk=business.pk)).exists(),
+            "may_write": access.may_change(request.user, Business, business.pk),
             "open": business.status in OPEN_STATUSES,
         },
     )

@@ -1,7 +1,7 @@
 """Target management pages: the national and block picture, a branch's progress, targets and the form."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -138,7 +138,7 @@ def targets_edit(request: HttpRequest) -> HttpResponse:
     branches = access.visible(request.user, Branch.objects.select_related("prefecture"))
     may_write = access.may_write(request.user, Target)
     if request.method == "POST":
-        _require_target_writer(request)
+        access.require_write(request.user, Target, "目標は本部が設定します。")
         values, errors = {}, []
         for key in [(None, m) for m in Measure] + [(b.pk, m) for b in branches for m in Measure]:
             raw = request.POST.get(f"t-{key[0] or 0}-{key[1]}", "").strip()
@@ -181,16 +181,11 @@ def targets_edit(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _require_target_writer(request: HttpRequest) -> None:
-    if not access.may_write(request.user, Target):
-        raise PermissionDenied("目標は本部が設定します。")
-
-
 @require_POST
 @access.role_required(*HQ_ROLES)
 def targets_import(request: HttpRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.POST.get("year"))
-    _require_target_writer(request)
+    access.require_write(request.user, Target, "目標は本部が設定します。")
     upload = request.FILES.get("file")
     try:
         if upload is None:
@@ -211,7 +206,7 @@ def targets_import(request: HttpRequest) -> HttpResponse:
 @access.role_required(*HQ_ROLES)
 def targets_split(request: HttpRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.POST.get("year"))
-    _require_target_writer(request)
+    access.require_write(request.user, Target, "目標は本部が設定します。")
     try:
         measure = Measure(request.POST.get("measure"))
         parts = services.split_national(actor=request.user, fiscal_year=fiscal_year, measure=measure)

@@ -73,3 +73,19 @@ def test_disabled_and_anonymous_users_see_nothing(people):
 def test_garbage_ids_are_404(people):
     with pytest.raises(Http404):
         access.get_for_user(people["hq_admin"], User.objects.all(), "abc")
+
+
+def test_write_checks_live_in_access_may_change_require_write_and_the_payment_permission(people, tokyo):
+    """Issue 16: the checks each app wrote for itself are access's functions, used by every view."""
+    from targets.models import Target
+
+    assert access.may_change(people["tokyo_staff"], Branch, tokyo.pk)
+    assert not access.may_change(people["osaka_staff"], Branch, tokyo.pk)
+    assert not access.may_change(people["tokyo_viewer"], Branch, tokyo.pk)
+    access.require_write(people["hq_staff"], Target)
+    with pytest.raises(PermissionDenied, match="目標は本部が設定します"):
+        access.require_write(people["tokyo_staff"], Target, "目標は本部が設定します。")
+    with pytest.raises(PermissionDenied, match="支払権限"):
+        access.require_payment_permission(people["hq_staff"])
+    people["hq_staff"].can_pay = True
+    access.require_payment_permission(people["hq_staff"])
