@@ -133,7 +133,7 @@ def make_appointment(
         fiscal_year=FiscalYear.objects.get(year=year or 2026),
         role=role,
         status=status,
-        requested_by=requested_by or User.objects.filter(role=Role.HQ_ADMIN).first(),
+        requested_by=requested_by or User.objects.filter(role=Role.HQ_ADMIN).first(),  # type: ignore[misc]
         **fields,
     )
 

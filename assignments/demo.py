@@ -51,7 +51,7 @@ def seed(*, size: str, seed: int) -> dict:
         )
         actor = (
             User.objects.filter(branch=branch, role=Role.BRANCH_STAFF).order_by("pk").first()
-            or User.objects.filter(role=Role.HQ_ADMIN).order_by("pk").first()
+            or User.objects.filter(role=Role.HQ_ADMIN).order_by("pk").get()
         )
         result = assignments_split(
             actor=actor,

@@ -1,11 +1,13 @@
 """Assigning businesses to promoters and instructors: in bulk, split by area, released on revocation (R-PPL-9)."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -23,7 +25,7 @@ VISITED_STATUSES = (BusinessStatus.VISITED, BusinessStatus.REFUSED, BusinessStat
 
 @dataclass
 class Result:
-    assigned: Counter = field(default_factory=Counter)  # appointment → businesses newly assigned
+    assigned: Counter[Appointment] = field(default_factory=Counter)  # appointment → businesses newly assigned
     unchanged: int = 0  # already with that person
     refused: list[tuple[str, str]] = field(default_factory=list)  # (business, why)
     uncovered: list[Business] = field(default_factory=list)  # split: no one covers the city
@@ -67,7 +69,12 @@ def _refusal(business: Business, bureau_ids: set[int]) -> str:
 
 @transaction.atomic
 def assignments_assign(
-    *, actor: User, branch: Branch, fiscal_year: FiscalYear, business_ids, appointment: Appointment
+    *,
+    actor: User,
+    branch: Branch,
+    fiscal_year: FiscalYear,
+    business_ids: Iterable[int],
+    appointment: Appointment,
 ) -> Result:
     """Give the selected businesses of ``branch`` to one promoter or instructor; earlier ones are ended."""
     check_assignee(appointment, branch, fiscal_year)
@@ -76,7 +83,9 @@ def assignments_assign(
     )
 
 
-def _assign(*, actor: User, branch: Branch, fiscal_year: FiscalYear, plan: dict) -> Result:
+def _assign(
+    *, actor: User, branch: Branch, fiscal_year: FiscalYear, plan: dict[Appointment, list[int]]
+) -> Result:
     """Carry out {appointment: business ids}; callers hold the transaction and checked the assignees."""
     result = Result()
     wanted = {pk: appointment for appointment, ids in plan.items() for pk in ids}
@@ -131,7 +140,9 @@ def _assign(*, actor: User, branch: Branch, fiscal_year: FiscalYear, plan: dict)
     return result
 
 
-def split_plan(*, branch: Branch, fiscal_year: FiscalYear, business_ids) -> tuple[dict, list[Business]]:
+def split_plan(
+    *, branch: Branch, fiscal_year: FiscalYear, business_ids: Iterable[int]
+) -> tuple[dict[Appointment, list[int]], list[Business]]:
     """Share the selection evenly among the active promoters covering each business's city.
 
     Each business goes to the least loaded of those who cover its city, counting what they already
@@ -170,7 +181,9 @@ def split_plan(*, branch: Branch, fiscal_year: FiscalYear, business_ids) -> tupl
 
 
 @transaction.atomic
-def assignments_split(*, actor: User, branch: Branch, fiscal_year: FiscalYear, business_ids) -> Result:
+def assignments_split(
+    *, actor: User, branch: Branch, fiscal_year: FiscalYear, business_ids: Iterable[int]
+) -> Result:
     plan, uncovered = split_plan(branch=branch, fiscal_year=fiscal_year, business_ids=business_ids)
     result = _assign(actor=actor, branch=branch, fiscal_year=fiscal_year, plan=plan)
     result.uncovered = uncovered
@@ -178,7 +191,9 @@ def assignments_split(*, actor: User, branch: Branch, fiscal_year: FiscalYear, b
 
 
 @receiver(leaving_worklists, dispatch_uid="assignments-end")
-def assignments_end(sender, *, actor: User, businesses, reason: str, **kwargs) -> int:
+def assignments_end(
+    sender: object, *, actor: User, businesses: QuerySet[Business], reason: str, **kwargs: Any
+) -> int:
     """End the open assignments of ``businesses`` (a queryset) leaving their worklists (roster.worklists)."""
     return Assignment.objects.filter(business__in=businesses, ended_at=None).update(
         ended_at=timezone.now(), ended_by=actor, end_reason=reason
@@ -197,13 +212,13 @@ def areas_set(*, actor: User, appointment: Appointment, cities: list[tuple[str, 
             )
 
 
-def active_field_appointments(branch: Branch, fiscal_year: FiscalYear):
+def active_field_appointments(branch: Branch, fiscal_year: FiscalYear) -> QuerySet[Appointment]:
     return Appointment.objects.filter(
         branch=branch, fiscal_year=fiscal_year, role__in=FIELD_APPOINTMENTS, status=AppointmentStatus.ACTIVE
     ).select_related("person")
 
 
-def workload(branch: Branch, fiscal_year: FiscalYear) -> list[dict]:
+def workload(branch: Branch, fiscal_year: FiscalYear) -> list[dict[str, Any]]:
     """Each promoter's and instructor's businesses: assigned now, visited, and still open."""
     appointments = (
         Appointment.objects.filter(branch=branch, fiscal_year=fiscal_year, role__in=FIELD_APPOINTMENTS)

@@ -32,7 +32,7 @@ def _selection(request: HttpRequest, branch: Branch, fiscal_year: FiscalYear, pa
 
 
 @access.role_required(*READERS)
-def assignment_list(request: HttpRequest) -> HttpResponse:
+def assignment_list(request: access.AuthenticatedRequest) -> HttpResponse:
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     chosen = _selection(request, branch, fiscal_year, request.GET)
@@ -89,7 +89,7 @@ def _back(request: HttpRequest, branch: Branch, fiscal_year: FiscalYear) -> Http
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def assignment_assign(request: HttpRequest) -> HttpResponse:
+def assignment_assign(request: access.AuthenticatedRequest) -> HttpResponse:
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
@@ -122,7 +122,7 @@ def assignment_assign(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def assignment_split(request: HttpRequest) -> HttpResponse:
+def assignment_split(request: access.AuthenticatedRequest) -> HttpResponse:
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
@@ -140,7 +140,7 @@ def assignment_split(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def workload(request: HttpRequest) -> HttpResponse:
+def workload(request: access.AuthenticatedRequest) -> HttpResponse:
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     return render(
@@ -155,7 +155,7 @@ def workload(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def areas_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def areas_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = access.get_for_user(
         request.user,
         Appointment.objects.select_related("person", "branch__prefecture", "fiscal_year"),

@@ -43,7 +43,7 @@ def _field_label(model, field: str) -> str:
 
 
 @access.role_required(*ADMIN_ROLES)
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: access.AuthenticatedRequest) -> HttpResponse:
     entries = _entries(request)
     filters = AuditFilterForm(request.GET or None, user=request.user)
     if filters.is_valid():
@@ -69,7 +69,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*ADMIN_ROLES)
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = access.get_for_user(request.user, _entries(request), pk)
     model = entry.content_type.model_class()
     changes = [

@@ -31,7 +31,7 @@ def seed(*, size: str, seed: int) -> dict:
     for branch in branches.select_related("prefecture"):
         actor = (
             User.objects.filter(branch=branch, role=Role.BRANCH_STAFF).order_by("pk").first()
-            or User.objects.filter(role=Role.HQ_ADMIN).order_by("pk").first()
+            or User.objects.filter(role=Role.HQ_ADMIN).order_by("pk").get()
         )
         held = {}
         for number, (month, day, offset) in HELD_ON.items():

@@ -106,7 +106,8 @@ def division_apply(*, actor: User, branch: Branch, fiscal_year: FiscalYear, rule
         Allocation.objects.filter(entry__in=[pk for pk, _, _ in decisions]).values_list("entry_id", "pk")
     )
     now = timezone.now()
-    new, changed = [], []
+    new: list[Allocation] = []
+    changed: list[Allocation] = []
     for entry_id, side, basis in decisions:
         allocation = Allocation(
             pk=existing.get(entry_id),

@@ -26,8 +26,12 @@ def summary(branch: Branch, fiscal_year: FiscalYear) -> dict:
     rows = entries(branch, fiscal_year).values_list(
         "business__workers", "business__industry", "business__city", "allocation__side"
     )
-    by = {"size": defaultdict(Counter), "industry": defaultdict(Counter), "city": defaultdict(Counter)}
-    totals = Counter()
+    by: dict[str, defaultdict[str, Counter[str]]] = {
+        "size": defaultdict(Counter),
+        "industry": defaultdict(Counter),
+        "city": defaultdict(Counter),
+    }
+    totals: Counter[str] = Counter()
     for workers, industry, city, side in rows:
         label = _side_label(side)
         for key, value in (

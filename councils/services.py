@@ -1,7 +1,9 @@
 """Council workflows: meeting papers, handovers of hard cases, the outreach plan, and councils overdue."""
 
 import datetime
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -113,17 +115,21 @@ def plan_save(
     return plan
 
 
-def overdue(branches, today: datetime.date) -> list[dict]:
+def overdue(branches: Iterable[Branch], today: datetime.date) -> list[dict[str, Any]]:
     """Regular councils (①②③, R-CNL-1) whose month has passed without one being held, per branch.
 
     The current fiscal year's ①②③ and the last year's ③ (due 31 March, seen only after it).
     """
     this_year = wareki.fiscal_year_of(today)
     years = {y.year: y for y in FiscalYear.objects.filter(year__in=[this_year, this_year - 1])}
-    due = [(years[this_year], n) for n in (MeetingNumber.FIRST, MeetingNumber.SECOND, MeetingNumber.THIRD)]
+    regular = [
+        (years[this_year], n) for n in (MeetingNumber.FIRST, MeetingNumber.SECOND, MeetingNumber.THIRD)
+    ]
     if this_year - 1 in years:
-        due.append((years[this_year - 1], MeetingNumber.THIRD))
-    due = [(year, number, deadline(number, year)) for year, number in due if deadline(number, year) < today]
+        regular.append((years[this_year - 1], MeetingNumber.THIRD))
+    due = [
+        (year, number, deadline(number, year)) for year, number in regular if deadline(number, year) < today
+    ]
     if not due:
         return []
     held = set(

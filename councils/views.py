@@ -34,7 +34,7 @@ READERS = (*STAFF_ROLES, Role.VIEWER)
 
 
 @access.role_required(*READERS)
-def council_list(request: HttpRequest) -> HttpResponse:
+def council_list(request: access.AuthenticatedRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))
     branches = list(access.visible(request.user, Branch.objects.select_related("prefecture")))
     meetings = access.visible(
@@ -69,7 +69,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def council_create(request: HttpRequest) -> HttpResponse:
+def council_create(request: access.AuthenticatedRequest) -> HttpResponse:
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
@@ -86,7 +86,7 @@ def council_create(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def council_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = access.get_for_user(
         request.user, CouncilMeeting.objects.select_related("branch", "fiscal_year"), pk
     )
@@ -107,7 +107,7 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def council_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = access.get_for_user(
         request.user, CouncilMeeting.objects.select_related("branch", "fiscal_year"), pk, write=True
     )
@@ -127,7 +127,7 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def council_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def council_file_upload(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = access.get_for_user(request.user, CouncilMeeting.objects.all(), pk, write=True)
     upload = request.FILES.get("file")
     if upload is None:
@@ -137,7 +137,7 @@ def council_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
             paper = services.file_store(
                 actor=request.user,
                 meeting=meeting,
-                filename=upload.name,
+                filename=upload.name or "",
                 data=upload.read(uploads.MAX_BYTES + 1),
             )
         except uploads.UploadError as error:
@@ -148,7 +148,7 @@ def council_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def council_file(request: HttpRequest, pk: int) -> FileResponse:
+def council_file(request: access.AuthenticatedRequest, pk: int) -> FileResponse:
     paper = access.get_for_user(request.user, CouncilFile.objects.all(), pk)
     return FileResponse(
         services.file_path(paper).open("rb"),
@@ -164,7 +164,7 @@ def _rules_form(request: HttpRequest, branch: Branch, data=None) -> RulesForm:
 
 
 @access.role_required(*READERS)
-def division_page(request: HttpRequest) -> HttpResponse:
+def division_page(request: access.AuthenticatedRequest) -> HttpResponse:
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     rows = access.visible(
@@ -196,7 +196,7 @@ def division_page(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def division_preview(request: HttpRequest) -> HttpResponse:
+def division_preview(request: access.AuthenticatedRequest) -> HttpResponse:
     """htmx: the counts each side would get with the rules as typed, against each side's capacity."""
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
@@ -220,14 +220,14 @@ def _back(branch: Branch, fiscal_year: FiscalYear, query: str = "") -> HttpRespo
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def division_apply(request: HttpRequest) -> HttpResponse:
+def division_apply(request: access.AuthenticatedRequest) -> HttpResponse:
     branch, fiscal_year = _branch_for_write(request)
     form = _rules_form(request, branch, request.POST)
     if not form.is_valid():
         messages.error(
             request,
             "分担のルールに誤りがあります："
-            + "、".join(e for errors in form.errors.values() for e in errors),
+            + "、".join(str(e) for errors in form.errors.values() for e in errors),
         )
     else:
         counts = division.division_apply(
@@ -242,7 +242,7 @@ def division_apply(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def division_change(request: HttpRequest) -> HttpResponse:
+def division_change(request: access.AuthenticatedRequest) -> HttpResponse:
     branch, fiscal_year = _branch_for_write(request)
     chosen = selection.select(
         division.entries(branch, fiscal_year), request.POST, prefix="business__", fiscal_year=fiscal_year
@@ -274,7 +274,7 @@ def division_change(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def division_fix(request: HttpRequest) -> HttpResponse:
+def division_fix(request: access.AuthenticatedRequest) -> HttpResponse:
     branch, fiscal_year = _branch_for_write(request)
     meeting = access.get_for_user(request.user, CouncilMeeting.objects.all(), request.POST.get("meeting"))
     try:
@@ -289,7 +289,7 @@ def division_fix(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def division_papers(request: HttpRequest, fmt: str) -> HttpResponse:
+def division_papers(request: access.AuthenticatedRequest, fmt: str) -> HttpResponse:
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     name = f"協議会資料_{branch.name}_{fiscal_year.year}"
@@ -299,7 +299,7 @@ def division_papers(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def division_bureau_export(request: HttpRequest) -> HttpResponse:
+def division_bureau_export(request: access.AuthenticatedRequest) -> HttpResponse:
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     body = papers.bureau_share(branch, fiscal_year)
@@ -307,7 +307,7 @@ def division_bureau_export(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def handover_create(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_create(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     business = access.get_for_user(request.user, Business.objects.select_related("branch"), pk, write=True)
     meetings = CouncilMeeting.objects.filter(branch=business.branch).order_by("-planned_on")
     form = HandoverForm(
@@ -325,7 +325,7 @@ def handover_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def handover_list(request: HttpRequest) -> HttpResponse:
+def handover_list(request: access.AuthenticatedRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))
     handovers = access.visible(
         request.user,
@@ -345,7 +345,7 @@ def handover_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def plan_page(request: HttpRequest) -> HttpResponse:
+def plan_page(request: access.AuthenticatedRequest) -> HttpResponse:
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     plan = access.visible(

@@ -44,7 +44,7 @@ def training_report(branch: Branch, fiscal_year: FiscalYear) -> bytes:
     return tables.write_workbook(
         [
             ("研修実施状況", REPORT_HEADERS, rows),
-            ("集計", ["項目", "値"], totals),
+            ("集計", ["項目", "値"], totals),  # type: ignore[list-item]  # rows of label and number
             ("未受講の推進員", ["氏名", "フリガナ"], missing),
         ]
     )

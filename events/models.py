@@ -222,7 +222,7 @@ class Dispatch(models.Model):
 
     @property
     def organised_by(self) -> str:
-        return self.branch.name if self.branch_id else "本部"
+        return self.branch.name if self.branch is not None else "本部"
 
 
 class SeminarReport(models.Model):
@@ -327,7 +327,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.block.name if self.block_id else "全国"
+        where = self.block.name if self.block is not None else "全国"
         return f"{self.get_kind_display()}（{where}・{self.held_on:%Y/%m/%d}）"
 
 

@@ -15,6 +15,7 @@ participant, which the seminars do not have.
 """
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,7 +35,8 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     dispatch = Dispatch.objects.select_related("fiscal_year").filter(token=token).first()
     if dispatch is None:
         raise Http404("アンケートが見つかりません。")
-    context = {"dispatch": dispatch, "questions": services.questions(dispatch.fiscal_year)}
+    questions = services.questions(dispatch.fiscal_year)
+    context: dict[str, Any] = {"dispatch": dispatch, "questions": questions}
     if not dispatch.questionnaire_open or not context["questions"]:
         return render(request, "events/questionnaire_closed.html", context, status=410)
     device = request.get_signed_cookie(
@@ -50,7 +52,7 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
             context["errors"] = ["送信が多すぎます。しばらくしてからもう一度お試しください。"]
             return render(request, "events/questionnaire.html", context, status=429)
         try:
-            answers = services.answers_from(request.POST, context["questions"])
+            answers = services.answers_from(request.POST, questions)
             services.response_record(dispatch=dispatch, device=device, answers=answers)
         except ValidationError as error:
             context["errors"] = error.messages

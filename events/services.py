@@ -2,9 +2,12 @@
 
 import datetime
 import hashlib
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import QueryDict
 
 from events.models import (
     Briefing,
@@ -18,7 +21,7 @@ from events.models import (
     TrainingAttendance,
 )
 from org import revisions
-from org.models import FiscalYear, User
+from org.models import Branch, FiscalYear, User
 from people.models import Appointment, AppointmentRole, AppointmentStatus
 from roster.models import Business
 
@@ -42,7 +45,9 @@ def check_training_day(fiscal_year: FiscalYear, day: datetime.date | None) -> No
 
 
 @transaction.atomic
-def attendee_add(*, briefing: Briefing, business: Business | None, name: str = "", people: int = 1):
+def attendee_add(
+    *, briefing: Briefing, business: Business | None, name: str = "", people: int = 1
+) -> BriefingAttendance:
     """A business that attended; a roster business of another branch is refused, a business on the
     roster is recorded once per briefing."""
     if business is not None and business.branch_id != briefing.branch_id:
@@ -61,7 +66,7 @@ def attendee_add(*, briefing: Briefing, business: Business | None, name: str = "
         raise ValidationError(f"「{name}」は既にこの説明会の参加事業所です。") from None
 
 
-def trainable(training: Training):
+def trainable(training: Training) -> QuerySet[Appointment]:
     """The appointments that may attend: the branch's active promoters and instructors of the year."""
     return Appointment.objects.filter(
         branch=training.branch_id,
@@ -87,7 +92,7 @@ def attendance_set(*, training: Training, appointment_ids: list[int]) -> int:
     return len(chosen)
 
 
-def untrained(branch, fiscal_year: FiscalYear):
+def untrained(branch: Branch, fiscal_year: FiscalYear) -> QuerySet[Appointment]:
     """Active promoters of the year who have attended no training yet (R-EVT-2: every promoter attends)."""
     return (
         Appointment.objects.filter(
@@ -102,7 +107,7 @@ def untrained(branch, fiscal_year: FiscalYear):
     )
 
 
-def lecturers(user: User, fiscal_year: FiscalYear):
+def lecturers(user: User, fiscal_year: FiscalYear) -> QuerySet[Appointment]:
     """The lecturers a user may dispatch: appointed and active that year; a branch its own."""
     chosen = Appointment.objects.filter(
         fiscal_year=fiscal_year, role=AppointmentRole.LECTURER, status=AppointmentStatus.ACTIVE
@@ -117,7 +122,7 @@ def check_dispatch(user: User, dispatch: Dispatch) -> None:
 
 
 @transaction.atomic
-def report_save(*, actor: User, dispatch: Dispatch, **fields) -> SeminarReport:
+def report_save(*, actor: User, dispatch: Dispatch, **fields: Any) -> SeminarReport:
     """The lecturer writes (or corrects) the report; its participant count becomes the dispatch's."""
     if dispatch.lecturer.person.user_id != actor.pk:
         raise ValidationError("実施報告書は派遣された講師本人が作成します。")
@@ -147,11 +152,13 @@ MAX_ANSWER_BYTES = 8_000
 MAX_TEXT = 1_000
 
 
-def answers_from(post, asked: list[Question]) -> dict[str, object]:
+def answers_from(post: QueryDict, asked: list[Question]) -> dict[str, object]:
     """The answers of a posted form, checked against the year's questions; errors name the question."""
-    answers, errors = {}, []
+    answers: dict[str, object] = {}
+    errors: list[str] = []
     for question in asked:
         key = f"q{question.pk}"
+        value: str | list[str]
         if question.kind == QuestionKind.TEXT:
             value = post.get(key, "").strip()
             if len(value) > MAX_TEXT:
@@ -178,7 +185,7 @@ def device_hash(device: str, dispatch: Dispatch) -> str:
     return hashlib.sha256(f"{dispatch.token}:{device}".encode()).hexdigest()
 
 
-def response_record(*, dispatch: Dispatch, device: str, answers: dict) -> Response:
+def response_record(*, dispatch: Dispatch, device: str, answers: dict[str, object]) -> Response:
     if not dispatch.questionnaire_open:
         raise ValidationError("このアンケートの受付は終了しました。")
     if not answers:
@@ -192,7 +199,7 @@ def response_record(*, dispatch: Dispatch, device: str, answers: dict) -> Respon
         raise ValidationError("この端末からは既に回答をいただいています。ありがとうございました。") from None
 
 
-def results(dispatches, asked: list[Question]) -> list[dict]:
+def results(dispatches: QuerySet[Dispatch], asked: list[Question]) -> list[dict[str, Any]]:
     """Per question: each choice's count (and share), or the free texts; for the charts and Excel."""
     rows = list(Response.objects.filter(dispatch__in=dispatches).values_list("answers", flat=True))
     table = []

@@ -1,10 +1,12 @@
 """Pages for briefings, training, seminars with their questionnaires, and block and national meetings."""
 
+from typing import Any
+
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -66,7 +68,7 @@ def _save(request, form, instance_fields: dict, check=None):
 
 
 @access.role_required(*READERS)
-def events_home(request: HttpRequest) -> HttpResponse:
+def events_home(request: access.AuthenticatedRequest) -> HttpResponse:
     """Each branch's figures of the year against its targets (HQ: all branches) (R-EVT-1, 2, 4)."""
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))
     branches = access.visible(request.user, Branch.objects.select_related("prefecture"))
@@ -103,7 +105,7 @@ def events_home(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*HQ_ROLES)
-def settings_edit(request: HttpRequest, year: int) -> HttpResponse:
+def settings_edit(request: access.AuthenticatedRequest, year: int) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(str(year))
     access.require_write(request.user, EventSettings)
     current = EventSettings.of(fiscal_year)
@@ -120,7 +122,7 @@ def settings_edit(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def briefing_list(request: HttpRequest) -> HttpResponse:
+def briefing_list(request: access.AuthenticatedRequest) -> HttpResponse:
     place = where(request)
     briefings = access.visible(
         request.user, Briefing.objects.filter(branch=place["branch"], fiscal_year=place["fiscal_year"])
@@ -166,7 +168,7 @@ def _branch_event_edit(request, pk, model, form_class, what: str, done) -> HttpR
 
 
 @access.role_required(*STAFF_ROLES)
-def briefing_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def briefing_edit(request: access.AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     return _branch_event_edit(
         request,
         pk,
@@ -178,7 +180,7 @@ def briefing_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def briefing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def briefing_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     briefing = access.get_for_user(request.user, Briefing.objects.select_related("branch", "fiscal_year"), pk)
     return render(
         request,
@@ -193,11 +195,11 @@ def briefing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def attendee_search(request: HttpRequest, pk: int) -> HttpResponse:
+def attendee_search(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     """Roster businesses of the briefing's branch matching a name, to add with one tap (htmx)."""
     briefing = access.get_for_user(request.user, Briefing.objects.all(), pk, write=True)
     q = request.GET.get("q", "").strip()
-    found = []
+    found: Any = []
     if len(q) >= 2:
         found = access.visible(
             request.user,
@@ -210,7 +212,7 @@ def attendee_search(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attendee_add(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     briefing = access.get_for_user(request.user, Briefing.objects.all(), pk, write=True)
     business = None
     if business_id := request.POST.get("business"):
@@ -231,7 +233,7 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def attendee_remove(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     attendee = access.get_for_user(request.user, BriefingAttendance.objects.all(), pk, write=True)
     attendee.delete()
     messages.success(request, f"「{attendee.name}」を参加事業所から外しました。")
@@ -242,7 +244,7 @@ def attendee_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def training_list(request: HttpRequest) -> HttpResponse:
+def training_list(request: access.AuthenticatedRequest) -> HttpResponse:
     place = where(request)
     trainings = access.visible(
         request.user, Training.objects.filter(branch=place["branch"], fiscal_year=place["fiscal_year"])
@@ -260,7 +262,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def training_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def training_edit(request: access.AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     return _branch_event_edit(
         request,
         pk,
@@ -272,7 +274,7 @@ def training_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def training_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     training = access.get_for_user(request.user, Training.objects.select_related("branch", "fiscal_year"), pk)
     may_write = access.may_change(request.user, Training, pk)
     if request.method == "POST":
@@ -300,7 +302,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def training_report(request: HttpRequest) -> HttpResponse:
+def training_report(request: access.AuthenticatedRequest) -> HttpResponse:
     """The branch's report of the year's training to HQ, in one fixed form (R-EVT-2, 別紙11 7)."""
     place = where(request)
     body = documents.training_report(place["branch"], place["fiscal_year"])
@@ -308,7 +310,7 @@ def training_report(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*HQ_ROLES, Role.VIEWER)
-def training_summary(request: HttpRequest) -> HttpResponse:
+def training_summary(request: access.AuthenticatedRequest) -> HttpResponse:
     """HQ's national summary of training: one row per branch."""
     if not request.user.is_hq:
         raise PermissionDenied("全国集計は本部の画面です。")
@@ -335,7 +337,7 @@ def _dispatches(request):
 
 
 @access.role_required(*READERS, Role.LECTURER)
-def dispatch_list(request: HttpRequest) -> HttpResponse:
+def dispatch_list(request: access.AuthenticatedRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))
     dispatches = _dispatches(request).filter(fiscal_year=fiscal_year).annotate(answers=Count("responses"))
     return render(
@@ -352,7 +354,7 @@ def dispatch_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def dispatch_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def dispatch_edit(request: access.AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     access.require_write(request.user, Dispatch)
     if pk:
         dispatch = access.get_for_user(request.user, _dispatches(request), pk, write=True)
@@ -372,7 +374,7 @@ def dispatch_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @access.role_required(*READERS, Role.LECTURER)
-def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def dispatch_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     dispatch = access.get_for_user(request.user, _dispatches(request), pk)
     asked = services.questions(dispatch.fiscal_year)
     link = request.build_absolute_uri(reverse("questionnaire", args=[dispatch.token]))
@@ -384,7 +386,7 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": SeminarReport.objects.filter(dispatch=dispatch).first(),
             "link": link,
             "answers": dispatch.responses.count(),
-            "results": services.results([dispatch], asked),
+            "results": services.results(Dispatch.objects.filter(pk=dispatch.pk), asked),
             "own": dispatch.lecturer.person.user_id == request.user.pk,
             "may_write": access.may_change(request.user, Dispatch, pk),
         },
@@ -392,7 +394,7 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*READERS, Role.LECTURER)
-def dispatch_poster(request: HttpRequest, pk: int) -> HttpResponse:
+def dispatch_poster(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     """The page printed and shown at the seminar: the questionnaire's link and QR code."""
     dispatch = access.get_for_user(request.user, _dispatches(request), pk)
     link = request.build_absolute_uri(reverse("questionnaire", args=[dispatch.token]))
@@ -401,7 +403,7 @@ def dispatch_poster(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(Role.LECTURER, *STAFF_ROLES)
-def dispatch_report(request: HttpRequest, pk: int) -> HttpResponse:
+def dispatch_report(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     """The lecturer writes the seminar report (実施報告書) online."""
     dispatch = access.get_for_user(request.user, _dispatches(request), pk)
     report = SeminarReport.objects.filter(dispatch=dispatch).first()
@@ -420,7 +422,7 @@ def dispatch_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def seminar_results(request: HttpRequest) -> HttpResponse:
+def seminar_results(request: access.AuthenticatedRequest) -> HttpResponse:
     """The year's questionnaire results as charts, and every answer as Excel."""
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))
     dispatches = _dispatches(request).filter(fiscal_year=fiscal_year)
@@ -442,7 +444,7 @@ def seminar_results(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*HQ_ROLES)
-def question_list(request: HttpRequest) -> HttpResponse:
+def question_list(request: access.AuthenticatedRequest) -> HttpResponse:
     """HQ edits the year's questionnaire: add, change or remove questions (not once answered)."""
     fiscal_year = FiscalYear.chosen(request.GET.get("year") or request.POST.get("year"))
     access.require_write(request.user, Question)
@@ -468,7 +470,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*HQ_ROLES)
-def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def question_delete(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     access.require_write(request.user, Question)
     question = access.get_for_user(request.user, Question.objects.select_related("fiscal_year"), pk)
     try:
@@ -484,7 +486,7 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: access.AuthenticatedRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))
     meetings = access.visible(
         request.user, Meeting.objects.filter(fiscal_year=fiscal_year).select_related("block")
@@ -504,7 +506,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*HQ_ROLES)
-def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def meeting_edit(request: access.AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     access.require_write(request.user, Meeting)
     meeting = access.get_for_user(request.user, Meeting.objects.all(), pk) if pk else None
     fiscal_year = (
@@ -522,7 +524,7 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = access.get_for_user(request.user, Meeting.objects.select_related("block", "fiscal_year"), pk)
     may_write = access.may_write(request.user, MeetingIssue)
     editing = None

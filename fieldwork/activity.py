@@ -52,7 +52,7 @@ def activity(branch: Branch, fiscal_year: FiscalYear, month: int | None = None) 
         "m",
         "m",
     )
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for row in people.values():
         totals.update(row)
     # Summed per person a business visited by two people would count twice: the total is the
@@ -63,7 +63,8 @@ def activity(branch: Branch, fiscal_year: FiscalYear, month: int | None = None) 
 
 def by_person(branch: Branch, fiscal_year: FiscalYear) -> dict:
     """The year's counts per promoter or instructor only (the target dashboard's last table)."""
-    return _counts(*_year(branch, fiscal_year, None), "appointment", "appointment")
+    visits, enrolments = _year(branch, fiscal_year, None)
+    return _counts(visits, enrolments, "appointment", "appointment")
 
 
 def rows(table: dict, labels: dict, order) -> list[dict]:

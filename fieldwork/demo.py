@@ -51,7 +51,8 @@ def seed(*, size: str, seed: int) -> dict:
     span = max((today - start).days, 1)
     visits, enrolments, changes, statuses = [], [], [], {}
     for business in assigned:
-        if rng.random() < 0.35 or business.assigned_to.person.user_id is None:
+        promoter = business.assigned_to
+        if rng.random() < 0.35 or promoter is None or promoter.person.user is None:
             continue
         days = sorted(start + datetime.timedelta(days=rng.randrange(span)) for _ in range(rng.randint(1, 3)))
         for i, day in enumerate(days):
@@ -59,7 +60,7 @@ def seed(*, size: str, seed: int) -> dict:
             visits.append(
                 Visit(
                     business=business,
-                    appointment=business.assigned_to,
+                    appointment=promoter,
                     visited_on=day,
                     visited_at=datetime.time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])),
                     method=Method.DIRECT if i == 0 else rng.choice(METHODS),
@@ -68,7 +69,7 @@ def seed(*, size: str, seed: int) -> dict:
                     outcome=rng.choice(LAST_OUTCOMES) if last else Outcome.ABSENT,
                     next_action="" if last else "再訪して説明",
                     client_key=uuid.UUID(int=rng.getrandbits(128), version=4),
-                    recorded_by=business.assigned_to.person.user,
+                    recorded_by=promoter.person.user,
                 )
             )
         status = BusinessStatus.REFUSED if visits[-1].outcome == Outcome.REFUSED else BusinessStatus.VISITED
@@ -82,8 +83,8 @@ def seed(*, size: str, seed: int) -> dict:
                     kind=kind,
                     insurance_number=f"{business.prefecture.code}101{rng.randrange(10**6):06d}000",
                     enrolled_on=min(days[-1] + datetime.timedelta(days=rng.randint(3, 30)), today),
-                    appointment=business.assigned_to,
-                    recorded_by=business.assigned_to.person.user,
+                    appointment=promoter,
+                    recorded_by=promoter.person.user,
                 )
             )
         statuses[business.pk] = (business.status, status, days[0])

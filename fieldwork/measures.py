@@ -2,6 +2,8 @@
 businesses visited directly, each once in the year at its first visit (R-VIS-2), and enrolments
 credited to outreach (D-8, R-VIS-5), with those left out shown beside them."""
 
+from typing import Any
+
 from django.db.models import Count, Min
 from django.db.models.functions import ExtractMonth
 
@@ -52,9 +54,11 @@ def excluded_by_branch(
         .annotate(**{f"n_{key}": Count("pk", filter=q) for key, (_, q) in EXCLUDED_FROM_TARGETS.items()})
         .order_by()
     )
-    return {
-        row["business__branch"]: {key: row[f"n_{key}"] for key in EXCLUDED_FROM_TARGETS} for row in counts
-    }
+    found: dict[int, dict[str, int]] = {}
+    for row in counts:
+        values: dict[str, Any] = dict(row)
+        found[values["business__branch"]] = {key: values[f"n_{key}"] for key in EXCLUDED_FROM_TARGETS}
+    return found
 
 
 def no_exclusions() -> dict[str, int]:

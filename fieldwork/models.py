@@ -1,5 +1,7 @@
 """Outreach visits recorded by promoters and instructors in the field (R-VIS-1 … R-VIS-3, R-PPL-9)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -119,7 +121,7 @@ class EvidenceKind(models.TextChoices):
 
 def required_evidence(covers_koyou: bool, filed_electronically: bool) -> list[str]:
     """R-ENR-2: the notice always; for employment insurance its notices; the e-filing print if filed online."""
-    kinds = [EvidenceKind.ENROLMENT_NOTICE]
+    kinds: list[str] = [EvidenceKind.ENROLMENT_NOTICE]
     if covers_koyou:
         kinds += [EvidenceKind.ESTABLISHMENT_NOTICE, EvidenceKind.INSURED_CONFIRMATION]
     if filed_electronically:
@@ -183,7 +185,7 @@ class Enrolment(models.Model):
     def __str__(self) -> str:
         return f"{self.business} {self.get_kind_display()}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.covers_rousai = self.kind in ROUSAI_KINDS
         self.covers_koyou = self.kind in KOYOU_KINDS
         super().save(*args, **kwargs)

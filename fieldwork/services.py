@@ -1,7 +1,9 @@
 """Recording visits: who may record one for which business and date, and what it does to the business."""
 
 import datetime
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -74,7 +76,7 @@ def check_visit(
 
 @transaction.atomic
 def visit_record(
-    *, actor: User, appointment: Appointment, business: Business, **fields
+    *, actor: User, appointment: Appointment, business: Business, **fields: Any
 ) -> tuple[Visit, bool]:
     """Record a visit once per ``client_key``: (visit, True) when new, (the earlier one, False) when sent again."""
     client_key = fields["client_key"]
@@ -126,7 +128,7 @@ EVIDENCE_DIR = Path(settings.VAR_DIR) / "files" / "evidence"
 EVIDENCE_TYPES = {ext: uploads.KINDS[ext] for ext in (".pdf", ".png", ".jpg", ".jpeg")}
 
 
-def _checked_files(files) -> list[tuple[str, str, bytes, str]]:
+def _checked_files(files: Iterable[tuple[str, str, bytes]]) -> list[tuple[str, str, bytes, str]]:
     """(kind, filename, data, content type) for every file, or ValidationError naming the first bad one."""
     checked = []
     for kind, filename, data in files:
@@ -138,7 +140,7 @@ def _checked_files(files) -> list[tuple[str, str, bytes, str]]:
     return checked
 
 
-def _store(actor: User, enrolment: Enrolment, checked) -> None:
+def _store(actor: User, enrolment: Enrolment, checked: list[tuple[str, str, bytes, str]]) -> None:
     for kind, filename, data, content_type in checked:
         Evidence.objects.create(
             enrolment=enrolment,
@@ -161,9 +163,9 @@ def enrolment_record(
     actor: User,
     business: Business,
     appointment: Appointment | None,
-    files=(),
+    files: Iterable[tuple[str, str, bytes]] = (),
     one_insurance_only: bool = False,
-    **fields,
+    **fields: Any,
 ) -> Enrolment:
     """Record an enrolment with its evidence (R-ENR-1 … R-ENR-5); all of it or, on any error, nothing."""
     business = (
@@ -207,7 +209,7 @@ def enrolment_record(
 
 
 @transaction.atomic
-def evidence_add(*, actor: User, enrolment: Enrolment, files) -> int:
+def evidence_add(*, actor: User, enrolment: Enrolment, files: Iterable[tuple[str, str, bytes]]) -> int:
     checked = _checked_files(files)
     _store(actor, enrolment, checked)
     return len(checked)

@@ -35,7 +35,7 @@ WORKLIST_PAGE = 30
 
 
 @access.role_required(*FIELD_ROLES)
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: access.AuthenticatedRequest) -> HttpResponse:
     """The promoter's businesses by area, with visits so far and the next action agreed."""
     last = Visit.objects.filter(business=OuterRef("pk")).order_by("-visited_on", "-pk")
     businesses = (
@@ -73,7 +73,7 @@ def _draft_response(request: HttpRequest, status: int, **data) -> HttpResponse:
 
 
 @access.role_required(*FIELD_ROLES)
-def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_new(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     business = access.get_for_user(request.user, Business.objects.select_related("branch"), pk)
     appointment = services.field_appointment(request.user)
     is_draft = request.headers.get(DRAFT_HEADER) == "1"
@@ -130,7 +130,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*FIELD_ROLES, *STAFF_ROLES)
-def enrolment_new(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_new(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record an enrolment with its evidence; a promoter for their own businesses, staff for the branch's."""
     # A promoter reaches their own businesses by assignment; office staff need the right to change.
     business = access.get_for_user(
@@ -186,7 +186,7 @@ def enrolment_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*READERS, *FIELD_ROLES)
-def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = access.get_for_user(
         request.user, Enrolment.objects.select_related("business", "association", "appointment__person"), pk
     )
@@ -208,7 +208,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*FIELD_ROLES, *STAFF_ROLES)
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = access.get_for_user(request.user, Enrolment.objects.all(), pk)
     files = evidence_files(request)
     if not files:
@@ -224,7 +224,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*READERS, *FIELD_ROLES)
-def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_file(request: access.AuthenticatedRequest, pk: int) -> FileResponse:
     evidence = access.get_for_user(request.user, Evidence.objects.all(), pk)
     # Always downloaded, never shown inline: an uploaded PDF runs in the browser's viewer otherwise.
     return FileResponse(
@@ -237,7 +237,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def enrolment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_confirm(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = access.get_for_user(request.user, Enrolment.objects.all(), pk, write=True)
     try:
         services.koyou_confirm(actor=request.user, enrolment=enrolment)
@@ -249,7 +249,7 @@ def enrolment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def activity_page(request: HttpRequest) -> HttpResponse:
+def activity_page(request: access.AuthenticatedRequest) -> HttpResponse:
     """A branch's visits and enrolments of the year by promoter, city and month, with each report."""
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
@@ -289,7 +289,7 @@ def activity_page(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS, *FIELD_ROLES)
-def outreach_report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+def outreach_report(request: access.AuthenticatedRequest, pk: int, year: int, month: int) -> HttpResponse:
     appointment = access.get_for_user(
         request.user, Appointment.objects.select_related("person", "branch"), pk
     )

@@ -150,7 +150,7 @@ def _progress(user: User, today: datetime.date) -> dict:
     if user.role == Role.LECTURER:
         return {}
     share = target_services.elapsed_share(fiscal_year, today)
-    if user.branch_id:
+    if user.branch is not None:
         progress = target_services.progress(fiscal_year, [user.branch], today)
         rows = [
             {

@@ -311,10 +311,10 @@ def _late_branches(user: User, today: datetime.date) -> Queue:
         .annotate(n=Count("pk"))
         .order_by("-n")
     )
-    claims = list(claims)
+    late_claims = list(claims)
     queue = Queue("late", "期限を過ぎている支部", reverse("council_list"))
     behind = {late["branch"] for late in late_councils}
-    queue.count = len(behind) + len(claims)
+    queue.count = len(behind) + len(late_claims)
     queue.oldest = min((late["deadline"] for late in late_councils), default=None)
     for label, late_branches in per_number.items():
         queue.entries.append(
@@ -325,11 +325,11 @@ def _late_branches(user: User, today: datetime.date) -> Queue:
                 urgent=True,
             )
         )
-    if claims:
-        worst = "、".join(f"{name}{n}件" for name, n in claims[:3])
+    if late_claims:
+        worst = "、".join(f"{name}{n}件" for name, n in late_claims[:3])
         queue.entries.append(
             Entry(
-                f"支給申請の本部送付が遅れている支部 {len(claims)}支部（計{sum(n for _, n in claims)}件）",
+                f"支給申請の本部送付が遅れている支部 {len(late_claims)}支部（計{sum(n for _, n in late_claims)}件）",
                 reverse("hq_review"),
                 note=f"多い順：{worst}",
                 urgent=True,

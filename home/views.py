@@ -7,22 +7,23 @@ from django.shortcuts import render
 
 from home import queues
 from home.context import home_context
+from org import access
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: access.AuthenticatedRequest) -> HttpResponse:
     waiting = [queue for queue in queues.queues_for(request.user) if queue.count]
     return render(request, "home/home.html", {**home_context(request.user), "queues": waiting})
 
 
 @login_required
-def work_queues(request: HttpRequest) -> HttpResponse:
+def work_queues(request: access.AuthenticatedRequest) -> HttpResponse:
     """Every queue of the user's role, with its count, oldest item and first entries."""
     return render(request, "home/queues.html", {"queues": queues.queues_for(request.user)})
 
 
 @login_required
-def work_queue(request: HttpRequest, key: str) -> HttpResponse:
+def work_queue(request: access.AuthenticatedRequest, key: str) -> HttpResponse:
     """One queue with all its entries (up to queues.ALL), oldest first."""
     found = [queue for queue in queues.queues_for(request.user, limit=queues.ALL) if queue.key == key]
     if not found:
@@ -31,7 +32,7 @@ def work_queue(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-def work_queue_badge(request: HttpRequest) -> HttpResponse:
+def work_queue_badge(request: access.AuthenticatedRequest) -> HttpResponse:
     """htmx: the number of waiting items beside 作業一覧 in the menu, loaded after the page."""
     return render(request, "home/_badge.html", {"count": queues.total(request.user)})
 

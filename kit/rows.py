@@ -9,6 +9,7 @@ a thousand rows go in one multi-row INSERT. Used by imports and by the national 
 """
 
 import json
+from typing import cast
 
 from django.db import connection, models
 from django.db.models import Model
@@ -25,7 +26,8 @@ def insert_rows(
     if not rows:
         return []
     names = list(rows[0])
-    fields = [model._meta.get_field(name) for name in names]
+    # Concrete columns only: rows name fields, never reverse relations.
+    fields = [cast(models.Field, model._meta.get_field(name)) for name in names]
     adapted = [
         (name, None if isinstance(field, PLAIN) else field) for name, field in zip(names, fields, strict=True)
     ]
@@ -40,7 +42,7 @@ def insert_rows(
     quote = connection.ops.quote_name
     # Table and column names come from the model and are quoted; the values are parameters.
     table = quote(model._meta.db_table)
-    columns = [quote(f.column) for f in fields]
+    columns = [quote(cast(str, f.column)) for f in fields]
     if connection.vendor == "postgresql":
         return _copy(model, table, columns, values, ignore_conflicts=ignore_conflicts, return_ids=return_ids)
     row_placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"

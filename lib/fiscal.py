@@ -1,6 +1,10 @@
 """The fiscal calendar (R-ORG-5): April to March, its months and quarters. Plain dates, no Django."""
 
 import datetime
+from collections.abc import Hashable, Iterable
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)  # what is counted by: a branch id, a person, a city
 
 # The months of a fiscal year in order: April … March.
 FISCAL_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
@@ -23,15 +27,15 @@ def quarter_range(fiscal_year: int, quarter: int) -> tuple[datetime.date, dateti
     return month_range(year, first_month)[0], month_range(year, last_month)[1]
 
 
-def by_month(rows) -> dict:
+def by_month(rows: Iterable[tuple[K, int, int]]) -> dict[K, list[int]]:
     """(key, calendar month, n) rows → {key: twelve monthly counts, April first}."""
-    table: dict = {}
+    table: dict[K, list[int]] = {}
     for key, month, n in rows:
         table.setdefault(key, [0] * 12)[MONTH_INDEX[month]] += n
     return table
 
 
-def first_in_month(pairs) -> dict:
+def first_in_month(pairs: Iterable[tuple[K, datetime.date]]) -> dict[K, list[int]]:
     """(key, first day) rows, one per counted thing → {key: twelve monthly counts, April first}."""
     return by_month((key, day.month, 1) for key, day in pairs)
 

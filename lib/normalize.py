@@ -110,4 +110,4 @@ def normalize_name(name: str) -> tuple[str, str, bool]:
 
 def normalize_address(address: str) -> str:
     frame = pl.DataFrame({"address": [address]}, schema={"address": pl.String})
-    return frame.select(addresses(pl.col("address"))).item()
+    return str(frame.select(addresses(pl.col("address"))).item())

@@ -62,7 +62,7 @@ def _csv_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _check_width(source) -> None:
+def _check_width(source: Path | io.BytesIO) -> None:
     """The published layout has 30 columns; anything else is not NTA data."""
     if isinstance(source, Path):
         with source.open(encoding="utf-8", errors="replace", newline="") as handle:

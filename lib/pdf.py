@@ -2,6 +2,7 @@
 
 import io
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -22,14 +23,14 @@ HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=11, leading=15, spac
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12)
 
 
-def _cell(value):
+def _cell(value: object) -> Flowable | str:
     if isinstance(value, Flowable):
         return value  # a Paragraph wraps long text within its column
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def table(
-    headers: list[str], rows: list[list], numeric_from: int = 1, widths: list[float] | None = None
+    headers: list[str], rows: list[list[Any]], numeric_from: int = 1, widths: list[float] | None = None
 ) -> Table:
     """A ruled table with a shaded header; columns from ``numeric_from`` are right-aligned numbers."""
     cells = [headers] + [[_cell(v) for v in row] for row in rows]
@@ -48,12 +49,14 @@ def table(
     return result
 
 
-def report(title: str, sections: list[tuple[str, list]], *, subtitle: str = "", wide: bool = False) -> bytes:
+def report(
+    title: str, sections: list[tuple[str, list[Any]]], *, subtitle: str = "", wide: bool = False
+) -> bytes:
     """An A4 report: a title, then (heading, flowables) sections, with page numbers in the footer."""
     buffer = io.BytesIO()
     size = landscape(A4) if wide else A4
 
-    def footer(canvas, document):
+    def footer(canvas: Any, document: Any) -> None:
         canvas.setFont(FONT, 8)
         canvas.drawRightString(size[0] - 15 * mm, 10 * mm, f"{title}　{document.page}ページ")
 

@@ -5,9 +5,13 @@ import datetime
 import io
 import re
 import zipfile
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 import openpyxl
 from python_calamine import CalamineWorkbook
+
+T = TypeVar("T")
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # An .xlsx is a zip: refuse one that would inflate beyond these before any XML is parsed. The
@@ -68,7 +72,7 @@ def _check_xlsx(data: bytes) -> None:
         )
 
 
-def _cell(value) -> str | datetime.date:
+def _cell(value: object) -> str | datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -78,7 +82,7 @@ def _cell(value) -> str | datetime.date:
     return "" if value is None else str(value).strip()
 
 
-def read_table(filename: str, data: bytes) -> tuple[list[str], list[list]]:
+def read_table(filename: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
     """The header row and the data rows of an uploaded .csv or .xlsx (first sheet).
 
     Cells are stripped strings, except dates from Excel, which stay dates.
@@ -141,7 +145,7 @@ def read_headers(filename: str, data: bytes) -> list[str]:
     return headers
 
 
-def _refuse_control_characters(rows: list[list]) -> None:
+def _refuse_control_characters(rows: list[list[Any]]) -> None:
     """Name the first cell holding a control character, by row and column; nothing is imported."""
     headers = [str(h) for h in rows[0]] if rows else []
     for number, row in enumerate(rows, start=1):
@@ -158,19 +162,19 @@ def _refuse_control_characters(rows: list[list]) -> None:
                 )
 
 
-def neutralise(value):
+def neutralise(value: T) -> T | str:
     """Make a text cell inert in Excel and writable: a leading = + - @ or tab gets a quote before it,
     and control characters become their visible symbols (U+000B → ␋), so that no stored value can
     make an export fail."""
     if not isinstance(value, str):
         return value
-    value = CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())), value)
-    if value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    text = CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())), value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
 
 
-def write_csv(headers: list[str], rows) -> bytes:
+def write_csv(headers: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
     """UTF-8 with BOM, which Excel opens as Japanese without asking."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -180,11 +184,11 @@ def write_csv(headers: list[str], rows) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(headers: list[str], rows, title: str = "Sheet1") -> bytes:
+def write_xlsx(headers: list[str], rows: Iterable[Iterable[Any]], title: str = "Sheet1") -> bytes:
     return write_workbook([(title, headers, rows)])
 
 
-def write_workbook(sheets) -> bytes:
+def write_workbook(sheets: Iterable[tuple[str, list[str], Iterable[Iterable[Any]]]]) -> bytes:
     """A workbook of several (title, headers, rows) sheets, streamed (write-only) to keep memory flat."""
     book = openpyxl.Workbook(write_only=True)
     for title, headers, rows in sheets:

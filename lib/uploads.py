@@ -2,6 +2,7 @@
 
 import secrets
 import zipfile
+from collections.abc import Iterable, Mapping
 from io import BytesIO
 from pathlib import Path
 
@@ -24,11 +25,17 @@ class UploadError(ValueError):
     pass
 
 
-def accepted_names(extensions=KINDS) -> str:
+def accepted_names(extensions: Iterable[str] = KINDS) -> str:
     return "・".join(ext.lstrip(".").upper() for ext in extensions if ext != ".jpeg")
 
 
-def check(filename: str, data: bytes, *, extensions=KINDS, max_bytes: int = MAX_BYTES) -> str:
+def check(
+    filename: str,
+    data: bytes,
+    *,
+    extensions: Mapping[str, tuple[bytes, str]] = KINDS,
+    max_bytes: int = MAX_BYTES,
+) -> str:
     """The content type of an acceptable file; otherwise UploadError saying what is wrong, in Japanese."""
     name = filename.lower()
     extension = name[name.rfind(".") :] if "." in name else ""

@@ -112,7 +112,7 @@ def not_a_bank_day(day: datetime.date) -> str:
     return ""
 
 
-def _n(value, width: int, field: str) -> str:
+def _n(value: int | str, width: int, field: str) -> str:
     """A numeric field: digits, right-aligned and zero-padded."""
     text = str(value)
     if not text.isdigit() or len(text) > width:

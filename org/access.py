@@ -5,22 +5,39 @@ branch themselves. A row outside a user's scope is reported as absent (404), nev
 so that ids of other branches reveal nothing.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django_htmx.middleware import HtmxDetails
 
-from org.models import Branch
+from org.models import Branch, User
 from org.roles import ASSIGNEE_ROLES
 
+M = TypeVar("M", bound=Model)
+AnyUser = User | AnonymousUser
 
-def visible(user, queryset: QuerySet) -> QuerySet:
+
+class AuthenticatedRequest(HttpRequest):
+    """The request a view behind ``role_required`` receives: its user is signed in (for type checks),
+    and django-htmx has told whether htmx sent it."""
+
+    user: User
+    htmx: HtmxDetails
+
+
+def visible(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
     """The rows of ``queryset`` that ``user`` may see."""
-    scope = queryset.model.scope
+    scope = queryset.model.scope  # type: ignore[attr-defined]  # every scoped model declares one
     if not (user.is_authenticated and user.is_active):
         return queryset.none()
+    user = cast(User, user)
     if scope.branch is None or user.is_hq:
         return queryset
     if user.role in ASSIGNEE_ROLES:
@@ -30,56 +47,63 @@ def visible(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(**{scope.branch: user.branch_id})
 
 
-def changeable(user, queryset: QuerySet) -> QuerySet:
+def changeable(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
     """The rows of ``queryset`` that ``user`` may change."""
     if not may_write(user, queryset.model):
         return queryset.none()
     return visible(user, queryset)
 
 
-def may_write(user, model: type[Model]) -> bool:
+def may_write(user: AnyUser, model: type[Model]) -> bool:
     """Whether ``user``'s role may change rows of ``model`` at all (which rows: ``changeable``)."""
-    return user.is_authenticated and user.is_active and user.role in model.scope.writers
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return cast(User, user).role in model.scope.writers  # type: ignore[attr-defined]
 
 
-def may_change(user, model: type[Model], pk) -> bool:
+def may_change(user: AnyUser, model: type[Model], pk: object) -> bool:
     """Whether ``user`` may change the row ``pk`` of ``model`` (a page's buttons show or hide by it)."""
     return changeable(user, model._default_manager.filter(pk=pk)).exists()
 
 
-def require_write(user, model: type[Model], message: str = "このデータを変更する権限がありません。") -> None:
+def require_write(
+    user: AnyUser, model: type[Model], message: str = "このデータを変更する権限がありません。"
+) -> None:
     """403 unless ``user``'s role may change rows of ``model`` (``may_write``); ``message`` says who may."""
     if not may_write(user, model):
         raise PermissionDenied(message)
 
 
-def require_payment_permission(user) -> None:
+def require_payment_permission(user: AnyUser) -> None:
     """403 unless ``user`` holds the payment permission (支払権限: HQ staff given it by an administrator)."""
     if not getattr(user, "has_payment_permission", False):
         raise PermissionDenied("支払権限のある本部の職員だけが利用できます。")
 
 
-def get_for_user(user, queryset: QuerySet, pk, *, write: bool = False) -> Model:
+def get_for_user(user: AnyUser, queryset: QuerySet[M], pk: object, *, write: bool = False) -> M:
     """Fetch one row and check the user's right to it in one call.
 
     Out of the user's sight: 404. In sight but not theirs to change (``write``): 403.
     """
     try:
         row = visible(user, queryset).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("指定されたデータは見つかりません。") from None
     if write and not changeable(user, queryset).filter(pk=row.pk).exists():
         raise PermissionDenied("このデータを変更する権限がありません。")
     return row
 
 
-def role_required(*roles):
+View = Callable[..., HttpResponseBase]
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
     """Let in logged-in users holding one of ``roles``; others get 403 (the page exists for others)."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
         @login_required
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.user.role not in roles:
                 raise PermissionDenied("この画面を利用する権限がありません。")
             return view(request, *args, **kwargs)
@@ -89,10 +113,11 @@ def role_required(*roles):
     return decorator
 
 
-def chosen_branch(user, pk=None):
+def chosen_branch(user: AnyUser, pk: object = None) -> Branch:
     """The branch a page works on: the one asked for (HQ picks any), else the user's own; others 404."""
     if not pk:
         pk = (
-            user.branch_id or Branch.objects.order_by("prefecture__code").values_list("pk", flat=True).first()
+            getattr(user, "branch_id", None)
+            or Branch.objects.order_by("prefecture__code").values_list("pk", flat=True).first()
         )
     return get_for_user(user, Branch.objects.select_related("prefecture"), pk)

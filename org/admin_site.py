@@ -28,8 +28,8 @@ def configure_admin_site(site: AdminSite) -> None:
     site.site_header = "issou 管理サイト"
     site.site_title = "issou 管理サイト"
     site.index_title = "マスタ管理"
-    site.has_permission = _has_permission
-    site.login = _login
+    site.has_permission = _has_permission  # type: ignore[method-assign]  # HQ administrators only
+    site.login = _login  # type: ignore[method-assign]  # the site's own login, with TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     # The audit trail is read through audit.views; the admin offers no way to touch it. Nor does it

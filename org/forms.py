@@ -86,7 +86,9 @@ class UserForm(StyledForm):
 
     def __init__(self, *args, actor: User, instance: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in assignable_roles(actor)]
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)  # the model's choices field
+        role.choices = [(r.value, r.label) for r in assignable_roles(actor)]
         if actor.branch_id is not None:
             # A branch administrator's users always belong to their own branch, and no branch
             # user holds the payment permission.

@@ -1,6 +1,7 @@
 """The organisation: prefectures, blocks, HQ and branches, fiscal years, and the users with their roles."""
 
 import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -154,8 +155,8 @@ class AccountManager(UserManager):
 class User(AbstractUser):
     """An account. It belongs to HQ (branch empty) or to one branch; users are disabled, never deleted."""
 
-    first_name = None
-    last_name = None
+    first_name = None  # type: ignore[assignment]  # one full name (氏名) instead
+    last_name = None  # type: ignore[assignment]
     full_name = models.CharField("氏名", max_length=60)
     full_name_kana = models.CharField("氏名（カナ）", max_length=60, blank=True)
     role = models.CharField("役割", max_length=20, choices=Role.choices)
@@ -177,7 +178,7 @@ class User(AbstractUser):
     scope = Scope(branch="branch", assignee="pk", writers=ADMIN_ROLES)
 
     REQUIRED_FIELDS = ["email", "full_name", "role"]
-    objects = AccountManager()
+    objects = AccountManager()  # type: ignore[misc]  # Django's manager with the role check
 
     class Meta:
         ordering = ["branch__prefecture__code", "role", "username"]
@@ -195,7 +196,7 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return f"{self.full_name}（{self.username}）"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The Django admin is for HQ administrators only; its flags follow the role.
         self.is_staff = self.is_superuser = self.role == Role.HQ_ADMIN
         super().save(*args, **kwargs)
@@ -222,7 +223,7 @@ class User(AbstractUser):
 
     @property
     def affiliation(self) -> str:
-        return "本部" if self.is_hq else self.branch.name
+        return "本部" if self.branch is None else self.branch.name
 
 
 class Association(models.Model):

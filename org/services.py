@@ -112,7 +112,7 @@ def user_reset_otp(*, actor: User, user: User) -> int:
     """Remove a user's TOTP devices (a lost phone); they enrol a new one at their next login."""
     if user.pk == actor.pk:
         raise ValidationError("自分自身の二要素認証はリセットできません。")
-    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    deleted: int = TOTPDevice.objects.filter(user=user).delete()[0]
     # Devices are kept out of the audit trail (they hold the secret); the reset itself is not.
     AuditEntry.objects.log_create(
         user,

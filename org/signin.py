@@ -5,20 +5,21 @@ from base64 import b32encode
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from org import access
 from org.forms import TokenForm
 from org.navigation import safe_next
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: access.AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not user.requires_otp or user.is_verified():
+    if not user.requires_otp or user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds it
         return redirect("home")
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("otp_setup")
@@ -33,14 +34,14 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: access.AuthenticatedRequest) -> HttpResponse:
     """First login of an administrator: show a QR code and confirm one code from the app.
 
     Only an administrator with no confirmed device may enrol one; a lost device is reset
     by another administrator (org.services.user_reset_otp).
     """
     user = request.user
-    if not user.requires_otp or user.is_verified():
+    if not user.requires_otp or user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds it
         return redirect("home")
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("otp_verify")

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,7 +17,7 @@ from org.roles import ADMIN_ROLES, Role
 
 
 @access.role_required(*ADMIN_ROLES)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: access.AuthenticatedRequest) -> HttpResponse:
     users = access.visible(request.user, User.objects.select_related("branch"))
     filters = UserFilterForm(request.GET or None)
     if filters.is_valid():
@@ -34,7 +34,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*ADMIN_ROLES)
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: access.AuthenticatedRequest) -> HttpResponse:
     form = UserForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,7 +48,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*ADMIN_ROLES)
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     user = access.get_for_user(request.user, User.objects.select_related("branch"), pk)
     initial = {
         "full_name": user.full_name,
@@ -74,7 +74,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*ADMIN_ROLES)
-def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def user_set_active(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     user = access.get_for_user(request.user, User.objects.all(), pk, write=True)
     active = request.POST.get("active") == "1"
     try:
@@ -88,7 +88,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*ADMIN_ROLES)
-def user_reset_otp(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reset_otp(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     user = access.get_for_user(request.user, User.objects.all(), pk, write=True)
     try:
         services.user_reset_otp(actor=request.user, user=user)
@@ -100,7 +100,7 @@ def user_reset_otp(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: access.AuthenticatedRequest) -> HttpResponse:
     form = PasswordForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,7 +115,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def branch_list(request: HttpRequest) -> HttpResponse:
+def branch_list(request: access.AuthenticatedRequest) -> HttpResponse:
     branches = access.visible(request.user, Branch.objects.select_related("prefecture", "block"))
     branches = branches.annotate(
         active_users=Count("users", filter=Q(users__is_active=True)),
@@ -129,7 +129,7 @@ def branch_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def branch_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     branch = access.get_for_user(request.user, Branch.objects.select_related("prefecture", "block"), pk)
     counts = dict(
         access.visible(request.user, User.objects.filter(branch=branch, is_active=True))
@@ -141,7 +141,7 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(Role.HQ_ADMIN)
-def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def branch_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     branch = access.get_for_user(request.user, Branch.objects.all(), pk, write=True)
     form = BranchForm(request.POST or None, instance=branch)
     if request.method == "POST" and form.is_valid():
@@ -152,7 +152,7 @@ def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def block_list(request: HttpRequest) -> HttpResponse:
+def block_list(request: access.AuthenticatedRequest) -> HttpResponse:
     blocks = access.visible(request.user, Block.objects.prefetch_related("branches"))
     return render(
         request,
@@ -162,7 +162,7 @@ def block_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(Role.HQ_ADMIN)
-def block_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def block_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     block = access.get_for_user(request.user, Block.objects.all(), pk, write=True)
     form = BlockForm(request.POST or None, instance=block)
     if request.method == "POST" and form.is_valid():
@@ -173,6 +173,6 @@ def block_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def fiscal_year_list(request: HttpRequest) -> HttpResponse:
+def fiscal_year_list(request: access.AuthenticatedRequest) -> HttpResponse:
     years = access.visible(request.user, FiscalYear.objects.order_by("-year"))
     return render(request, "org/fiscal_year_list.html", {"years": years})

@@ -5,24 +5,32 @@ instead of comparing status strings; bulk updates filter on ``statuses_before(ta
 row already moved on is never moved again.
 """
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ValidationError
+from django.db import models
+
+# For the type checker the mixin is the model it is mixed into; at run time a plain class.
+if TYPE_CHECKING:
+    _Base = models.Model
+else:
+    _Base = object
 
 
-class Workflow:
+class Workflow(_Base):
     """Mixin for a model with a ``status`` field whose choices are a TextChoices class."""
 
     TRANSITIONS: ClassVar[dict[str, set[str]]]
+    status: Any
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]
 
-    def move_to(self, status: str, **fields) -> None:
+    def move_to(self, status: str, **fields: Any) -> None:
         """Move to ``status`` and set ``fields`` with it, saving only those columns; refused with the
         two statuses named if the workflow does not allow the move."""
         if not self.can_move_to(status):
-            labels = dict(self._meta.get_field("status").choices)
+            labels = dict(self._meta.get_field("status").flatchoices)  # type: ignore[union-attr]
             raise ValidationError(f"「{labels[self.status]}」から「{labels[status]}」には進めません。")
         self.status = status
         for name, value in fields.items():
@@ -35,8 +43,8 @@ class Workflow:
         return [source for source, targets in cls.TRANSITIONS.items() if status in targets]
 
     @classmethod
-    def move(cls, pk: int, status: str, **fields) -> bool:
+    def move(cls, pk: int, status: str, **fields: Any) -> bool:
         """Move row ``pk`` to ``status`` in one UPDATE that matches only if the move is allowed from the
         status the row has now, so two workers never both take it; True if it moved."""
-        rows = cls.objects.filter(pk=pk, status__in=cls.statuses_before(status))
+        rows = cls._default_manager.filter(pk=pk, status__in=cls.statuses_before(status))
         return bool(rows.update(status=status, **fields))

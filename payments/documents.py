@@ -134,7 +134,8 @@ def claim_form(claim: FeeClaim) -> bytes:
             f"{line.day:%Y/%m/%d}",
             line.business.name,
             line.get_kind_display(),
-            line.description + (f"（{line.rules.fiscal_year.label}の基準）" if line.rules_id else ""),
+            line.description
+            + (f"（{line.rules.fiscal_year.label}の基準）" if line.rules is not None else ""),
             line.amount,
             line.tax,
         ]

@@ -2,10 +2,11 @@
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from assignments.services import FIELD_APPOINTMENTS
@@ -19,7 +20,7 @@ from payments.models import CapScope, ClaimLine, ClaimStatus, Decision, FeeClaim
 from people.models import Appointment, AppointmentStatus
 
 
-def live_lines():
+def live_lines() -> QuerySet[ClaimLine]:
     """Lines that stand: paying something and not rejected. A record in one is not claimed again."""
     return (
         ClaimLine.objects.filter(amount__gt=0)
@@ -28,7 +29,7 @@ def live_lines():
     )
 
 
-def held_lines():
+def held_lines() -> QuerySet[ClaimLine]:
     """Standing lines of claims the promoter has submitted: they keep their slot under the visit cap
     and their amount (D-2); draft lines are recomputed whenever a claim is built."""
     return live_lines().exclude(claim__status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED))
@@ -42,7 +43,7 @@ def last_overdue_month(today: datetime.date) -> datetime.date:
     return month
 
 
-def overdue_at_branch(claims_, today: datetime.date):
+def overdue_at_branch(claims_: QuerySet[FeeClaim], today: datetime.date) -> QuerySet[FeeClaim]:
     """Submitted claims the branch has not sent to HQ by the deadline (R-FEE-5)."""
     return claims_.filter(status=ClaimStatus.SUBMITTED, month__lte=last_overdue_month(today))
 
@@ -71,7 +72,7 @@ def claim_assemble(*, appointment: Appointment, year: int, month: int) -> FeeCla
     )[0]
 
 
-def _claimants(rules: FeeRules, persons) -> dict[int, int]:
+def _claimants(rules: FeeRules, persons: QuerySet[Any, Any]) -> dict[int, int]:
     """person → their promoter or instructor appointment in the claim's year, where they have one:
     a fee of an earlier year's record is claimed by this year's appointment (D-5)."""
     found = {}
@@ -88,7 +89,11 @@ def _claimants(rules: FeeRules, persons) -> dict[int, int]:
 
 
 def _visit_lines(
-    rules: FeeRules, first, last, appointments: set[int] | None, closed: set[int]
+    rules: FeeRules,
+    first: datetime.date,
+    last: datetime.date,
+    appointments: set[int] | None,
+    closed: set[int],
 ) -> list[tuple[int, claims.Line]]:
     """(appointment, line) for the visits of the month and the earlier visits of the year that now pay.
 
@@ -170,7 +175,13 @@ def _visit_lines(
     ]
 
 
-def _success_lines(rules: FeeRules, first, last, chosen_persons, closed: set[int]):
+def _success_lines(
+    rules: FeeRules,
+    first: datetime.date,
+    last: datetime.date,
+    chosen_persons: set[int] | None,
+    closed: set[int],
+) -> list[tuple[int, claims.Line]]:
     """(appointment, line) for the month's enrolments and earlier ones that now pay, of any year (D-5)."""
     enrolments = Enrolment.objects.filter(enrolled_on__lte=last, appointment__isnull=False).exclude(
         Exists(live_lines().filter(enrolment=OuterRef("pk")))
@@ -193,7 +204,7 @@ def _success_lines(rules: FeeRules, first, last, chosen_persons, closed: set[int
 
 
 @transaction.atomic
-def claims_assemble(*, year: int, month: int, appointments=None) -> int:
+def claims_assemble(*, year: int, month: int, appointments: QuerySet[Appointment] | None = None) -> int:
     """Build (or rebuild, while still drafts) the month's claims of ``appointments`` — everyone when
     None, as the national month-end run does — under the rules of the claim's own year.
 
@@ -265,7 +276,7 @@ def claims_assemble(*, year: int, month: int, appointments=None) -> int:
     return len({appointment for appointment, _ in kept})
 
 
-def _fingerprint(claim: FeeClaim) -> set:
+def _fingerprint(claim: FeeClaim) -> set[tuple[Any, ...]]:
     return {
         (kind, visit, enrolment, amount, tuple(reasons))
         for kind, visit, enrolment, amount, reasons in claim.lines.values_list(
@@ -322,11 +333,11 @@ def own_part(actor: User, line: ClaimLine) -> str:
     """D-7 (R-FEE-7, 内部牽制): what ``actor`` did to the line's records themselves, or "" if nothing."""
     if line.claim.submitted_by_id == actor.pk:
         return "支給申請を提出した"
-    if line.visit_id and line.visit.recorded_by_id == actor.pk:
+    if line.visit is not None and line.visit.recorded_by_id == actor.pk:
         return "訪問を記録した"
-    if line.enrolment_id and line.enrolment.recorded_by_id == actor.pk:
+    if line.enrolment is not None and line.enrolment.recorded_by_id == actor.pk:
         return "保険関係成立を記録した"
-    if line.enrolment_id and line.enrolment.koyou_confirmed_by_id == actor.pk:
+    if line.enrolment is not None and line.enrolment.koyou_confirmed_by_id == actor.pk:
         return "雇用保険の手続を確認した"
     return ""
 
@@ -346,7 +357,7 @@ REVIEWED_RECORDS = ("claim__appointment", "business", "visit", "enrolment")
 
 
 @transaction.atomic
-def lines_review(*, actor: User, lines, decision: str, reason: str = "") -> int:
+def lines_review(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reason: str = "") -> int:
     """The branch accepts or rejects lines of submitted claims (R-FEE-5); a rejection needs a reason."""
     if decision not in (Decision.ACCEPTED, Decision.REJECTED):
         raise ValidationError("承認か差戻しを選んでください。")
@@ -368,7 +379,7 @@ def lines_review(*, actor: User, lines, decision: str, reason: str = "") -> int:
 
 
 @transaction.atomic
-def claims_send(*, actor: User, claims_) -> int:
+def claims_send(*, actor: User, claims_: QuerySet[FeeClaim]) -> int:
     """Send reviewed claims to HQ; a claim with a line not yet reviewed stays (R-FEE-5)."""
     chosen = list(
         claims_.filter(status__in=FeeClaim.statuses_before(ClaimStatus.SENT)).select_for_update(of=("self",))
@@ -391,7 +402,7 @@ def claims_send(*, actor: User, claims_) -> int:
 
 
 @transaction.atomic
-def lines_decide(*, actor: User, lines, decision: str, reason: str = "") -> int:
+def lines_decide(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reason: str = "") -> int:
     """HQ reviews the lines the branches accepted and decides payment (R-FEE-6); a rejection needs a
     reason and sends the line back to the promoter. A claim whose lines are all decided is 本部審査済."""
     if not actor.is_hq:
@@ -457,12 +468,16 @@ def cap_conflicts(lines: list[ClaimLine]) -> dict[int, list[Visit]]:
         unheld[visit.business_id].append(visit)
     conflicts = {}
     for line in standing:
+        if line.visit is None:  # only visit lines compete for slots
+            continue
         rules, day = line.valued_at, line.visit.visited_on
         start = claims.cap_scope_start(rules, day)
         end = start.replace(year=start.year + 1) - datetime.timedelta(days=1) if start else None
 
-        def in_scope(other: datetime.date, start=start, end=end) -> bool:
-            return start is None or start <= other <= end
+        def in_scope(
+            other: datetime.date, start: datetime.date | None = start, end: datetime.date | None = end
+        ) -> bool:
+            return start is None or end is None or start <= other <= end
 
         if (
             sum(1 for other in held_days[line.business_id] if in_scope(other))

@@ -28,7 +28,7 @@ READERS = (*STAFF_ROLES, Role.VIEWER)
 
 
 @access.role_required(*READERS)
-def rules_list(request: HttpRequest) -> HttpResponse:
+def rules_list(request: access.AuthenticatedRequest) -> HttpResponse:
     rules = {r.fiscal_year_id: r for r in FeeRules.objects.select_related("fiscal_year")}
     terms = {t.fiscal_year_id: t for t in CoordinatorTerms.objects.all()}
     years = [
@@ -43,7 +43,7 @@ def rules_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def rules_edit(request: HttpRequest, year: int) -> HttpResponse:
+def rules_edit(request: access.AuthenticatedRequest, year: int) -> HttpResponse:
     """A year's rules: everyone in the office reads them, HQ sets them (R-FEE-3)."""
     fiscal_year = get_object_or_404(FiscalYear, year=year)
     rules = FeeRules.objects.filter(fiscal_year=fiscal_year).first()
@@ -66,7 +66,7 @@ def rules_edit(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @access.role_required(*FIELD_ROLES)
-def claim_list(request: HttpRequest) -> HttpResponse:
+def claim_list(request: access.AuthenticatedRequest) -> HttpResponse:
     """A promoter's claims, and the month's to build: what each record earns, or why not."""
     claims_ = access.visible(request.user, FeeClaim.objects.select_related("appointment__person"))
     return render(request, "payments/claim_list.html", {"claims": claims_, "today": timezone.localdate()})
@@ -74,7 +74,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*FIELD_ROLES)
-def claim_build(request: HttpRequest) -> HttpResponse:
+def claim_build(request: access.AuthenticatedRequest) -> HttpResponse:
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", request.POST.get("month", ""))
     if not match or not 1 <= int(match[2]) <= 12:
         messages.error(request, "対象月を選んでください。")
@@ -93,7 +93,7 @@ def claim_build(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS, *FIELD_ROLES)
-def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     claim = access.get_for_user(
         request.user,
         FeeClaim.objects.select_related("appointment__person", "appointment__branch", "rules"),
@@ -105,7 +105,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.role not in FIELD_ROLES:
         conflicts = services.cap_conflicts(lines)
         for line in lines:
-            line.conflicts = conflicts.get(line.pk, [])
+            line.conflicts = conflicts.get(line.pk, [])  # type: ignore[attr-defined]  # shown beside the line
     return render(
         request,
         "payments/claim_detail.html",
@@ -124,7 +124,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*FIELD_ROLES)
-def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_submit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     claim = access.get_for_user(request.user, FeeClaim.objects.select_related("appointment__person"), pk)
     try:
         services.claim_submit(actor=request.user, claim=claim)
@@ -136,7 +136,7 @@ def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: access.AuthenticatedRequest) -> HttpResponse:
     """The branch's claims waiting for review or sent, with the deadlines of R-FEE-4 and R-FEE-5."""
     place = where(request)
     claims_ = (
@@ -183,7 +183,7 @@ def _decide(request: HttpRequest, decide, lines, done_label: str, default: str) 
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def lines_review_view(request: HttpRequest) -> HttpResponse:
+def lines_review_view(request: access.AuthenticatedRequest) -> HttpResponse:
     """The branch accepts or rejects chosen lines, or every payable line of chosen claims at once."""
     lines = access.changeable(request.user, ClaimLine.objects.all())
     chosen = _chosen_lines(request, lines, {"branch_decision": Decision.PENDING})
@@ -192,7 +192,7 @@ def lines_review_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def claims_send_view(request: HttpRequest) -> HttpResponse:
+def claims_send_view(request: access.AuthenticatedRequest) -> HttpResponse:
     ids = [int(pk) for pk in request.POST.getlist("claim") if pk.isdigit()]
     chosen = access.changeable(request.user, FeeClaim.objects.filter(pk__in=ids))
     try:
@@ -205,7 +205,7 @@ def claims_send_view(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*HQ_ROLES)
-def hq_review(request: HttpRequest) -> HttpResponse:
+def hq_review(request: access.AuthenticatedRequest) -> HttpResponse:
     """Claims the branches sent, nationwide or for one branch, for HQ's review and payment decision."""
     claims_ = (
         FeeClaim.objects.filter(status__in=[ClaimStatus.SENT, ClaimStatus.DECIDED])
@@ -239,13 +239,13 @@ def hq_review(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*HQ_ROLES)
-def lines_decide_view(request: HttpRequest) -> HttpResponse:
+def lines_decide_view(request: access.AuthenticatedRequest) -> HttpResponse:
     chosen = _chosen_lines(request, ClaimLine.objects.all(), {"hq_decision": Decision.PENDING})
     return _decide(request, services.lines_decide, chosen, "本部で", "hq_review")
 
 
 @access.role_required(*HQ_ROLES)
-def batch_list(request: HttpRequest) -> HttpResponse:
+def batch_list(request: access.AuthenticatedRequest) -> HttpResponse:
     access.require_payment_permission(request.user)
     today = timezone.localdate()
     return render(
@@ -262,7 +262,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*HQ_ROLES)
-def batch_create(request: HttpRequest) -> HttpResponse:
+def batch_create(request: access.AuthenticatedRequest) -> HttpResponse:
     access.require_payment_permission(request.user)
     fiscal_year = FiscalYear.chosen(request.POST.get("year"))
     try:
@@ -282,7 +282,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*HQ_ROLES)
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     access.require_payment_permission(request.user)
     batch = access.get_for_user(
         request.user, PaymentBatch.objects.select_related("fiscal_year", "created_by", "approved_by"), pk
@@ -304,7 +304,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*HQ_ROLES)
-def batch_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def batch_action(request: access.AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     """Approve, confirm or cancel a batch; each step re-checks who may take it."""
     access.require_payment_permission(request.user)
     batch = access.get_for_user(request.user, PaymentBatch.objects.all(), pk)
@@ -324,7 +324,7 @@ def batch_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @access.role_required(*HQ_ROLES)
-def batch_file(request: HttpRequest, pk: int) -> FileResponse:
+def batch_file(request: access.AuthenticatedRequest, pk: int) -> FileResponse:
     access.require_payment_permission(request.user)
     batch = access.get_for_user(request.user, PaymentBatch.objects.filter(status=BatchStatus.CONFIRMED), pk)
     # The file holds every payee's full account number: each download is audited, as a reveal is.
@@ -344,7 +344,7 @@ def batch_file(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @access.role_required(*HQ_ROLES)
-def batch_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def batch_document(request: access.AuthenticatedRequest, pk: int, fmt: str) -> HttpResponse:
     """The batch's payment statements (PDF) or its summary for accounting (Excel)."""
     access.require_payment_permission(request.user)
     batch = access.get_for_user(request.user, PaymentBatch.objects.select_related("fiscal_year"), pk)
@@ -362,7 +362,7 @@ def batch_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @access.role_required(*READERS, *FIELD_ROLES)
-def claim_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_pdf(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     claim = access.get_for_user(
         request.user,
         FeeClaim.objects.select_related("appointment__person", "appointment__branch", "rules"),
@@ -376,7 +376,7 @@ def claim_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*HQ_ROLES)
-def line_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
+def line_reverse_view(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     """Correct a paid line: a negative line joins the next batch (R-FEE-6, correction)."""
     access.require_payment_permission(request.user)
     line = access.get_for_user(request.user, ClaimLine.objects.all(), pk)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -52,7 +52,7 @@ def _selected(request) -> list[Appointment]:
 
 
 @access.role_required(*READERS)
-def appointment_list(request: HttpRequest) -> HttpResponse:
+def appointment_list(request: access.AuthenticatedRequest) -> HttpResponse:
     appointments, filters = _filtered(request, request.GET)
     page = Paginator(appointments, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -71,7 +71,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def appointment_request(request: HttpRequest, person_pk: int) -> HttpResponse:
+def appointment_request(request: access.AuthenticatedRequest, person_pk: int) -> HttpResponse:
     person = access.get_for_user(request.user, Person.objects.all(), person_pk, write=True)
     form = AppointmentRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +86,7 @@ def appointment_request(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @access.role_required(*READERS, Role.PROMOTER, Role.INSTRUCTOR)
-def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = access.get_for_user(request.user, _appointments(request), pk)
     is_hq = request.user.role in HQ_ROLES
     return render(
@@ -104,7 +104,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def appointment_pledge(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_pledge(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = access.get_for_user(request.user, Appointment.objects.all(), pk, write=True)
     form = PledgeForm(request.POST)
     try:
@@ -122,7 +122,7 @@ def appointment_pledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*HQ_ROLES)
-def appointment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_decide(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = access.get_for_user(request.user, Appointment.objects.all(), pk, write=True)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -144,7 +144,7 @@ def appointment_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*HQ_ROLES)
-def appointment_decide_bulk(request: HttpRequest) -> HttpResponse:
+def appointment_decide_bulk(request: access.AuthenticatedRequest) -> HttpResponse:
     """HQ decides many requests at once; each is appointed, refused with reasons, or left waiting."""
     form = DecisionForm(request.POST)
     appointed_on = form.cleaned_data["appointed_on"] if form.is_valid() else None
@@ -174,7 +174,7 @@ def appointment_decide_bulk(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*HQ_ROLES)
-def appointment_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_revoke(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = access.get_for_user(request.user, Appointment.objects.all(), pk, write=True)
     form = RevokeForm(request.POST)
     try:
@@ -197,7 +197,7 @@ def appointment_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*HQ_ROLES)
-def appointment_renew(request: HttpRequest) -> HttpResponse:
+def appointment_renew(request: access.AuthenticatedRequest) -> HttpResponse:
     """Renewal in bulk: the first post shows a preview, the second (confirm=1) creates the requests."""
     selected = _selected(request)
     years = {a.fiscal_year.year for a in selected}
@@ -230,7 +230,7 @@ def _pdf(body: bytes, filename: str) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES, Role.PROMOTER, Role.INSTRUCTOR)
-def appointment_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_letter(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = access.get_for_user(request.user, _appointments(request), pk)
     if appointment.status != AppointmentStatus.ACTIVE:
         messages.error(request, "委嘱中の委嘱についてのみ作成できます。")
@@ -239,7 +239,7 @@ def appointment_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES, Role.PROMOTER, Role.INSTRUCTOR)
-def appointment_card(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_card(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = access.get_for_user(request.user, _appointments(request), pk)
     if appointment.status != AppointmentStatus.ACTIVE:
         messages.error(request, "委嘱中の委嘱についてのみ作成できます。")
@@ -249,7 +249,7 @@ def appointment_card(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def appointment_documents(request: HttpRequest, kind: str) -> HttpResponse:
+def appointment_documents(request: access.AuthenticatedRequest, kind: str) -> HttpResponse:
     """Letters or ID cards for every active appointment ticked on the list, in one PDF."""
     selected = [a for a in _selected(request) if a.status == AppointmentStatus.ACTIVE]
     if not selected:

@@ -2,11 +2,12 @@
 
 import calendar
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ def _fiscal_year(request) -> FiscalYear:
 
 
 @access.role_required(*STAFF_ROLES, Role.VIEWER)
-def allocation(request: HttpRequest) -> HttpResponse:
+def allocation(request: access.AuthenticatedRequest) -> HttpResponse:
     """Per branch: coordinators allocated against appointed, and whether a representative is named."""
     fiscal_year = _fiscal_year(request)
     allocated = services.allocated_coordinators(fiscal_year)
@@ -69,7 +70,7 @@ def allocation(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*HQ_ROLES)
-def allocation_set(request: HttpRequest, branch_pk: int) -> HttpResponse:
+def allocation_set(request: access.AuthenticatedRequest, branch_pk: int) -> HttpResponse:
     branch = access.get_for_user(request.user, Branch.objects.all(), branch_pk)
     fiscal_year = _fiscal_year(request)
     form = AllocationForm(request.POST)
@@ -140,7 +141,7 @@ def _calendar_context(appointment: Appointment, month: datetime.date, user) -> d
 
 
 @access.role_required(*STAFF_ROLES, Role.VIEWER)
-def work_days(request: HttpRequest, pk: int) -> HttpResponse:
+def work_days(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = access.get_for_user(
         request.user,
         Appointment.objects.filter(role=AppointmentRole.COORDINATOR).select_related("person", "fiscal_year"),
@@ -153,7 +154,7 @@ def work_days(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def work_day_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def work_day_toggle(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     """htmx: mark or unmark one day; answers with the refreshed calendar."""
     appointment = access.get_for_user(
         request.user, Appointment.objects.filter(role=AppointmentRole.COORDINATOR), pk, write=True
@@ -174,7 +175,7 @@ def work_day_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def work_days_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def work_days_confirm(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     """A second person confirms the month's days (D-7); only confirmed days are paid."""
     appointment = access.get_for_user(
         request.user, Appointment.objects.filter(role=AppointmentRole.COORDINATOR), pk, write=True
@@ -190,7 +191,7 @@ def work_days_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*HQ_ROLES, Role.BRANCH_ADMIN, Role.BRANCH_STAFF, Role.VIEWER)
-def coordinator_pay(request: HttpRequest) -> HttpResponse:
+def coordinator_pay(request: access.AuthenticatedRequest) -> HttpResponse:
     """Coordinators' pay per month: days × the year's daily rate, per branch and in total (R-PPL-3)."""
     fiscal_year = _fiscal_year(request)
     days = (
@@ -202,11 +203,11 @@ def coordinator_pay(request: HttpRequest) -> HttpResponse:
     )
     rate = services.terms_for(fiscal_year).daily_rate
     months = [((fiscal_year.year + (m < 4)), m) for m in [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]]
-    table = {}
+    table: dict[tuple[str, str], dict[tuple[int, int], int]] = {}
     for row in days:
         key = (row["appointment__branch__prefecture__code"], row["appointment__branch__name"])
         table.setdefault(key, {})[(row["day__year"], row["day__month"])] = row["days"]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "branch": name,
             "cells": [cells.get(m, 0) * rate for m in months],

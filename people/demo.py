@@ -70,7 +70,7 @@ def _work_days(appointments: list[Appointment], today: datetime.date, rng: rando
     for appointment in appointments:
         confirmer = confirmers.get(appointment.branch_id)
         limit = terms_for(appointment.fiscal_year).monthly_day_limit
-        day, month_days = appointment.term_start, {}
+        day, month_days = appointment.term_start, dict[tuple[int, int], int]()
         while day < today:
             key = (day.year, day.month)
             if is_workable_day(day) and month_days.get(key, 0) < limit and rng.random() < 0.6:
@@ -107,7 +107,7 @@ def seed(*, size: str, seed: int) -> dict:
     )
     if not users:
         return {"人員の追加": 0, "委嘱の追加": 0}
-    branches = sorted({u.branch for u in users}, key=lambda b: b.prefecture.code)
+    branches = sorted({u.branch for u in users if u.branch is not None}, key=lambda b: b.prefecture.code)
     associations = _associations(branches)
     # Appointments are decided by HQ; the demo's HQ administrator stands in for that decision.
     hq = User.objects.filter(role=Role.HQ_ADMIN).order_by("pk").first() or users[0]
@@ -122,7 +122,7 @@ def seed(*, size: str, seed: int) -> dict:
             full_name_kana=kana.replace(" ", "　"),
             birth_date=fake.date_of_birth(minimum_age=35, maximum_age=75),
             postal_code=fake.zipcode().replace("-", ""),
-            prefecture=user.branch.prefecture,
+            prefecture=user.branch.prefecture,  # type: ignore[union-attr]  # branch users only (query above)
             city=fake.city(),
             town=fake.town(),
             address_line=fake.chome() + fake.ban() + fake.gou(),
@@ -130,7 +130,7 @@ def seed(*, size: str, seed: int) -> dict:
         )
         # About one promoter in five represents an affairs association (R-PPL-7).
         if user.role == Role.PROMOTER and rng.random() < 0.2:
-            person.association = rng.choice(associations[user.branch_id])
+            person.association = rng.choice(associations[user.branch_id])  # type: ignore[index]
         people.append(person)
     Person.objects.bulk_create(people, batch_size=1000)
     BankAccount.objects.bulk_create([_bank_account(p, rng) for p in people], batch_size=1000)
@@ -142,7 +142,7 @@ def seed(*, size: str, seed: int) -> dict:
     )
     appointments = []
     for person in people:
-        role = APPOINTED_ROLES[Role(person.user.role)]
+        role = APPOINTED_ROLES[Role(person.user.role)]  # type: ignore[union-attr]  # made for users above
         is_representative = (
             role == AppointmentRole.COORDINATOR and person.branch_id not in representative_named
         )

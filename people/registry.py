@@ -130,7 +130,7 @@ def parse_rows(headers: list[str], rows: list[list], *, user: User) -> list[Row]
                 )
             except ValidationError as error:
                 _add_errors(row, error)
-        key = (branch.pk if branch else None, person.full_name, person.birth_date)
+        key = (branch.pk if branch else 0, person.full_name, person.birth_date)  # 0: no branch given
         if key in seen:
             row.errors.append(("氏名", "同じ支部・氏名・生年月日の人員が既に登録されています。"))
         seen.add(key)
@@ -148,9 +148,12 @@ def import_rows(rows: list[Row], *, only_valid: bool) -> int:
     for row in rows:
         if not row.ok:
             continue
-        row.person.save()
+        person = row.person
+        if person is None:  # an ok row always has its person
+            continue
+        person.save()
         if row.bank:
-            BankAccount.objects.create(person=row.person, **row.bank)
+            BankAccount.objects.create(person=person, **row.bank)
         saved += 1
     return saved
 

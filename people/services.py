@@ -1,10 +1,13 @@
 """Workflows on people: appointment requests and decisions, renewal, revocation, working days, bank accounts."""
 
 import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Min, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from zengin_code import Bank
 
@@ -145,7 +148,7 @@ def appointment_revoke(
 
 
 def renewal_preview(
-    appointments, next_year: FiscalYear
+    appointments: Iterable[Appointment], next_year: FiscalYear
 ) -> tuple[list[Appointment], list[tuple[Appointment, str]]]:
     """Split a selection into those that can be renewed for ``next_year`` and those that cannot, with why."""
     existing = set(
@@ -165,7 +168,9 @@ def renewal_preview(
 
 
 @transaction.atomic
-def appointment_renew(*, actor: User, appointments, next_year: FiscalYear) -> list[Appointment]:
+def appointment_renew(
+    *, actor: User, appointments: Iterable[Appointment], next_year: FiscalYear
+) -> list[Appointment]:
     """Request next year's appointments for the renewable ones of a selection, in one transaction.
 
     Each renewed appointment waits for a new pledge and HQ's decision, like a first one:
@@ -254,7 +259,7 @@ def work_day_toggle(*, actor: User, appointment: Appointment, day: datetime.date
     return True
 
 
-def month_confirmer_problem(actor: User, appointment: Appointment, days) -> str:
+def month_confirmer_problem(actor: User, appointment: Appointment, days: Sequence[WorkDay]) -> str:
     """D-7 (内部牽制): why ``actor`` may not confirm these days, or "" if they may."""
     if appointment.person.user_id == actor.pk:
         return "自分の稼動日は確認できません。支部の別の職員が確認してください。"
@@ -290,7 +295,7 @@ def work_days_confirm(*, actor: User, appointment: Appointment, month: datetime.
     return len(days)
 
 
-def work_days_to_confirm(appointments):
+def work_days_to_confirm(appointments: QuerySet[Appointment]) -> list[tuple[Any, ...]]:
     """(appointment, month, days, oldest day) of coordinators' months with days not yet confirmed."""
     rows = (
         WorkDay.objects.filter(appointment__in=appointments, confirmed_at__isnull=True)
@@ -332,7 +337,7 @@ def bank_lookup(bank_code: str, branch_code: str) -> tuple[str, str]:
 
 def clean_bank_account(
     *, bank_code: str, branch_code: str, account_type: str, account_number: str, holder_name: str
-) -> dict:
+) -> dict[str, str]:
     """Check and normalise a bank account's fields; raises ValidationError naming each bad field."""
     errors = {}
     names = ("", "")
@@ -361,7 +366,7 @@ def clean_bank_account(
 
 
 @transaction.atomic
-def bank_account_save(*, actor: User, person: Person, **fields) -> BankAccount:
+def bank_account_save(*, actor: User, person: Person, **fields: Any) -> BankAccount:
     values = clean_bank_account(**fields)
     account = BankAccount.objects.filter(person=person).first() or BankAccount(person=person)
     for name, value in values.items():
@@ -370,7 +375,7 @@ def bank_account_save(*, actor: User, person: Person, **fields) -> BankAccount:
     return account
 
 
-def bank_account_reveal(*, actor: User, account: BankAccount, request=None) -> str:
+def bank_account_reveal(*, actor: User, account: BankAccount, request: HttpRequest | None = None) -> str:
     """The full account number, for HQ users with the payment permission; every reveal is audited."""
     if not actor.has_payment_permission:
         raise PermissionDenied("口座番号を表示する権限がありません。")

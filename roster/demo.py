@@ -64,9 +64,11 @@ def seed(*, size: str, seed: int) -> dict:
                 }
             )
         frame = pl.DataFrame(rows)
-        core, form, _ = normalize.names(pl.col("name"))
+        core_name, legal_form, _ = normalize.names(pl.col("name"))
         frame = frame.with_columns(
-            core.alias("core"), form.alias("form"), normalize.addresses(pl.col("address")).alias("key")
+            core_name.alias("core"),
+            legal_form.alias("form"),
+            normalize.addresses(pl.col("address")).alias("key"),
         )
         businesses = Business.objects.bulk_create(
             [

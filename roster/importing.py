@@ -81,10 +81,10 @@ def _row_hash(values: dict) -> str:
 
 
 # The longest text each column may hold (the columns' sizes in the database).
-LIMITS = {
-    target: Business._meta.get_field(target).max_length
+LIMITS: dict[str, int] = {
+    target: limit
     for target in FIELDS
-    if getattr(Business._meta.get_field(target), "max_length", None)
+    if (limit := getattr(Business._meta.get_field(target), "max_length", None))
 }
 
 

@@ -2,13 +2,14 @@
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -39,7 +40,7 @@ READERS = (*STAFF_ROLES, Role.VIEWER)
 
 
 @access.role_required(*STAFF_ROLES)
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: access.AuthenticatedRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid() and form.cleaned_data["kind"] in FIXED_LAYOUTS:
         job = _start_fixed_layout_job(request, form.cleaned_data)
@@ -69,7 +70,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "roster/import_upload.html", {"form": form})
 
 
-def _start_fixed_layout_job(request: HttpRequest, data: dict) -> ImportJob | None:
+def _start_fixed_layout_job(request: access.AuthenticatedRequest, data: dict[str, Any]) -> ImportJob | None:
     """NTA data and registered lists have a fixed layout: no mapping step, straight to the queue.
 
     The file is streamed to disk in chunks (a prefecture's NTA file is hundreds of MB).
@@ -105,7 +106,7 @@ def _remembered_mapping(branch: Branch, headers: list[str]) -> dict:
 
 
 @access.role_required(*STAFF_ROLES)
-def import_mapping(request: HttpRequest) -> HttpResponse:
+def import_mapping(request: access.AuthenticatedRequest) -> HttpResponse:
     upload = request.session.get("roster_upload")
     if not upload:
         return redirect("roster_import_upload")
@@ -132,14 +133,14 @@ def import_mapping(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     job = access.get_for_user(request.user, ImportJob.objects.select_related("branch"), pk)
     template = "roster/import_job_status.html" if request.htmx else "roster/import_job.html"
     return render(request, template, {"job": job, "running": job.is_pending})
 
 
 @access.role_required(*READERS)
-def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
+def import_rejected(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     """The rejected rows with their reasons, as a CSV the user can fix and upload again."""
     job = access.get_for_user(request.user, ImportJob.objects.all(), pk)
     headers = ["行", "理由", *importing.FIELDS.values()]
@@ -149,7 +150,7 @@ def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _businesses(request: HttpRequest):
+def _businesses(request: access.AuthenticatedRequest):
     """The user's businesses, narrowed by the list's filters (search, status, year's roster)."""
     businesses = access.visible(request.user, Business.objects.select_related("branch"))
     if request.user.branch_id:
@@ -168,7 +169,7 @@ def _businesses(request: HttpRequest):
 
 
 @access.role_required(*READERS)
-def business_list(request: HttpRequest) -> HttpResponse:
+def business_list(request: access.AuthenticatedRequest) -> HttpResponse:
     businesses, q, status, year = _businesses(request)
     page = Paginator(businesses, 50).get_page(request.GET.get("page"))
     jobs = access.visible(request.user, ImportJob.objects.select_related("branch"))[:10]
@@ -190,7 +191,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS, *FIELD_ROLES)
-def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def business_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     """A business and its whole history; a promoter reaches only the ones assigned to them."""
     business = access.get_for_user(
         request.user, Business.objects.select_related("branch", "fiscal_year", "assigned_to__person"), pk
@@ -219,7 +220,7 @@ def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.role_required(*STAFF_ROLES)
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: access.AuthenticatedRequest) -> HttpResponse:
     pending = access.visible(
         request.user, MatchReview.objects.filter(decision=ReviewDecision.PENDING).select_related("business")
     )
@@ -229,7 +230,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def review_decide(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     review = access.get_for_user(
         request.user, MatchReview.objects.select_related("business", "job"), pk, write=True
     )
@@ -253,7 +254,7 @@ def _fiscal_year(request) -> FiscalYear:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def rollover(request: HttpRequest) -> HttpResponse:
+def rollover(request: access.AuthenticatedRequest) -> HttpResponse:
     """Start the year's rosters of the user's branches from last year's (R-ROS-3)."""
     fiscal_year = _fiscal_year(request)
     carried = sum(
@@ -279,7 +280,7 @@ EXPORT_HEADERS = [
 
 
 @access.role_required(*READERS)
-def business_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def business_export(request: access.AuthenticatedRequest, fmt: str) -> HttpResponse:
     """The list as filtered, for Excel; cells that Excel would run as formulas are neutralised."""
     businesses, *_ = _businesses(request)
     rows = (
@@ -310,7 +311,7 @@ def business_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_POST
 @access.role_required(*STAFF_ROLES)
-def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def import_retry(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     """Run a failed or stalled import again; a finished one is never run twice (roster.tasks)."""
     job = access.get_for_user(request.user, ImportJob.objects.all(), pk, write=True)
     if ImportJob.move(job.pk, JobStatus.QUEUED, progress=0, error=""):

@@ -15,8 +15,7 @@ leaving_worklists = Signal()
 
 def leave_worklists(*, actor: User, businesses, reason: str) -> int:
     """Take ``businesses`` off their worklists; they wait for someone new. Returns the assignments ended."""
-    ended = sum(
-        n for _, n in leaving_worklists.send(Business, actor=actor, businesses=businesses, reason=reason)
-    )
+    replies = leaving_worklists.send(Business, actor=actor, businesses=businesses, reason=reason)
+    ended = sum(n for _, n in replies if isinstance(n, int))  # type: ignore[misc]  # receivers return ints
     Business.objects.filter(pk__in=businesses.values("pk")).exclude(assigned_to=None).update(assigned_to=None)
     return ended

@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,18 +21,18 @@ MEASURES = list(Measure)
 REGULAR = (MeetingNumber.FIRST, MeetingNumber.SECOND, MeetingNumber.THIRD)
 
 
-def targets_of(fiscal_year: FiscalYear) -> tuple[dict, dict]:
+def targets_of(fiscal_year: FiscalYear) -> tuple[dict[tuple[int, str], int], dict[str, int]]:
     """({(branch id, measure): value}, {measure: HQ's national value}).
 
     A branch whose identification target HQ has not set for the year keeps its standard figure
     (Branch.default_identification_target, the FY2011 table of 別紙3, R-ROS-2) until HQ sets one,
     so the dashboards and the identification page show the same target."""
-    branch_targets = {
+    branch_targets: dict[tuple[int, str], int] = {
         (branch, Measure.IDENTIFIED): value
         for branch, value in Branch.objects.values_list("pk", "default_identification_target")
         if value
     }
-    national = {}
+    national: dict[str, int] = {}
     for branch, measure, value in Target.objects.filter(fiscal_year=fiscal_year).values_list(
         "branch", "measure", "value"
     ):
@@ -75,7 +76,9 @@ def _training_share(fiscal_year: FiscalYear, today: datetime.date) -> float:
     return min((min(today, end) - start).days + 1, (end - start).days + 1) / ((end - start).days + 1)
 
 
-def _possible(fiscal_year: FiscalYear, branches, today: datetime.date) -> dict:
+def _possible(
+    fiscal_year: FiscalYear, branches: list[Branch], today: datetime.date
+) -> dict[str, dict[int, int]]:
     """Per measure needing it, {branch id: the most the year can still reach}: promoters trained
     cannot exceed the active promoters; councils add only the regular ones still due (R-CNL-1)."""
     promoters = dict(
@@ -109,7 +112,12 @@ def _possible(fiscal_year: FiscalYear, branches, today: datetime.date) -> dict:
 
 
 def projected(
-    measure: str, actual: int, fiscal_year: FiscalYear, today: datetime.date, possible: dict, branch
+    measure: str,
+    actual: int,
+    fiscal_year: FiscalYear,
+    today: datetime.date,
+    possible: dict[str, dict[int, int]],
+    branch: Branch | None,
 ) -> int:
     """The year-end projection of one branch's measure, never beyond what can still happen: nothing
     grows after 31 March, training stops after September, no more promoters trained than there are,
@@ -118,9 +126,10 @@ def projected(
         return actual
     if measure == Measure.TRAINED:
         share = _training_share(fiscal_year, today)
-        return min(projection(actual, share), max(possible[Measure.TRAINED].get(branch.pk, 0), actual))
+        promoters = possible[Measure.TRAINED].get(branch.pk, 0) if branch is not None else actual
+        return min(projection(actual, share), max(promoters, actual))
     if measure == Measure.COUNCILS:
-        return actual + possible[Measure.COUNCILS].get(branch.pk, 0)
+        return actual + (possible[Measure.COUNCILS].get(branch.pk, 0) if branch is not None else 0)
     return projection(actual, elapsed_share(fiscal_year, today))
 
 
@@ -128,18 +137,18 @@ def rate(actual: int, target: int) -> float | None:
     return round(actual * 100 / target, 1) if target else None
 
 
-def figures_of(fiscal_year: FiscalYear, branches) -> Figures:
+def figures_of(fiscal_year: FiscalYear, branches: list[Branch]) -> Figures:
     """The counted figures of these branches (all 47: counted in one pass over each table)."""
     return Figures(fiscal_year, [b.pk for b in branches], nation=len(branches) >= Branch.objects.count())
 
 
 def progress(
     fiscal_year: FiscalYear,
-    branches,
+    branches: list[Branch],
     today: datetime.date,
-    only: list | None = None,
+    only: list[str] | None = None,
     figures: Figures | None = None,
-) -> dict:
+) -> dict[str, dict[str, Any]]:
     """Per measure (all, or ``only`` those): each branch's monthly and year-to-date actuals, target, rate and projection, and
     the national row (HQ's figure, the sum of the branches' targets, and their difference)."""
     branch_targets, national = targets_of(fiscal_year)
@@ -151,7 +160,7 @@ def progress(
     result = {}
     for measure in chosen:
         monthly = figures.monthly(measure)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for branch in branches:
             months = monthly.get(branch.pk, [0] * 12)
             actual, target = sum(months), branch_targets.get((branch.pk, measure), 0)
@@ -192,9 +201,9 @@ def progress(
     return result
 
 
-def by_block(rows: list[dict]) -> list[dict]:
+def by_block(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One measure's branch rows summed per block, in the blocks' order."""
-    blocks: dict = {}
+    blocks: dict[int, dict[str, Any]] = {}
     for row in sorted(rows, key=lambda r: r["branch"].block.number):
         block = blocks.setdefault(
             row["branch"].block_id, {"block": row["branch"].block, "actual": 0, "target": 0}
@@ -206,17 +215,17 @@ def by_block(rows: list[dict]) -> list[dict]:
     return list(blocks.values())
 
 
-def behind(table_row: dict, share: float) -> bool:
+def behind(table_row: dict[str, Any], share: float) -> bool:
     """Behind the pace: less done than the target's share of the year passed."""
     return bool(table_row["target"]) and table_row["actual"] < table_row["target"] * share
 
 
-def ranking(rows: list[dict]) -> list[dict]:
+def ranking(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Branch rows of one measure ordered by achievement rate (no target: last)."""
     return sorted(rows, key=lambda r: (r["rate"] is None, -(r["rate"] or 0), r["branch"].code))
 
 
-def plan_against_actuals(branch: Branch, fiscal_year: FiscalYear) -> list[dict]:
+def plan_against_actuals(branch: Branch, fiscal_year: FiscalYear) -> list[dict[str, int]]:
     """Each month of the year: the outreach plan's visits and enrolments (R-CNL-3) against the actuals
     and the running totals. The actuals are the target measures' (R-VIS-2, R-VIS-5): businesses
     visited directly for the first time in the year, and enrolments credited to outreach."""
@@ -252,13 +261,16 @@ def plan_months(branch: Branch, fiscal_year: FiscalYear) -> dict[str, list[int]]
 
 
 @transaction.atomic
-def targets_save(*, actor: User, fiscal_year: FiscalYear, values: dict) -> int:
+def targets_save(
+    *, actor: User, fiscal_year: FiscalYear, values: dict[tuple[int | None, str], int | None]
+) -> int:
     """Set targets from {(branch id or None, measure): value or None}; None removes one. Audited as one row."""
     changed = 0
     for (branch_id, measure), value in values.items():
         if value is not None and value < 0:
             raise ValidationError("目標は0以上の整数で入力してください。")
-        current = Target.objects.filter(fiscal_year=fiscal_year, branch_id=branch_id, measure=measure)
+        # branch None: HQ's national figure (branch IS NULL).
+        current = Target.objects.filter(fiscal_year=fiscal_year, branch_id=branch_id, measure=measure)  # type: ignore[misc]
         if value is None:
             changed += current.delete()[0]
         elif not current.filter(value=value).exists():
@@ -283,7 +295,7 @@ def split_national(*, actor: User, fiscal_year: FiscalYear, measure: str) -> dic
     national = Target.objects.filter(fiscal_year=fiscal_year, branch=None, measure=measure).first()
     if national is None:
         raise ValidationError("全国の目標が設定されていません。")
-    weights = defaultdict(int)
+    weights: defaultdict[int, int] = defaultdict(int)
     for branch in Appointment.objects.filter(
         fiscal_year=fiscal_year, role=AppointmentRole.PROMOTER, status=AppointmentStatus.ACTIVE
     ).values_list("branch", flat=True):
@@ -301,7 +313,7 @@ def split_national(*, actor: User, fiscal_year: FiscalYear, measure: str) -> dic
     return parts
 
 
-def targets_from_table(headers: list[str], rows: list[list]) -> dict:
+def targets_from_table(headers: list[str], rows: list[list[Any]]) -> dict[tuple[int | None, str], int | None]:
     """Targets read from the exported sheet (or a CSV of the same columns); every error names its
     row and column, and nothing is taken unless every cell is right."""
     labels = {m.label: m for m in MEASURES}
@@ -311,7 +323,8 @@ def targets_from_table(headers: list[str], rows: list[list]) -> dict:
     if not columns:
         raise ValidationError("指標の列（" + "、".join(labels) + "）が見つかりません。")
     branches = dict(Branch.objects.values_list("prefecture__code", "pk"))
-    values, errors = {}, []
+    values: dict[tuple[int | None, str], int | None] = {}
+    errors: list[str] = []
     for number, row in enumerate(rows, start=2):
         code = str(row[0]).strip().zfill(2) if row and str(row[0]).strip() else ""
         if code != "00" and code not in branches:

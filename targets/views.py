@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +39,7 @@ def _links(table: dict, fiscal_year: FiscalYear) -> None:
 
 
 @access.role_required(*READERS)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: access.AuthenticatedRequest) -> HttpResponse:
     """HQ: the nation, by block and branch, with a ranking; a branch user is taken to their branch."""
     if not request.user.is_hq:
         return redirect("branch_dashboard")
@@ -81,7 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def branch_dashboard(request: HttpRequest) -> HttpResponse:
+def branch_dashboard(request: access.AuthenticatedRequest) -> HttpResponse:
     """A branch: each measure by month against its target and plan, with the year-end projection,
     and its promoters' visits and enrolments."""
     place = where(request)
@@ -103,7 +103,7 @@ def branch_dashboard(request: HttpRequest) -> HttpResponse:
                 "row": row,
                 "plan": plans.get(measure),
                 "chart": charts.line_chart(series, target=row["target"]),
-                "definition": DEFINITIONS[measure],
+                "definition": DEFINITIONS[Measure(measure)],
                 "excluded": figures.excluded_enrolments() if measure == Measure.ENROLLED else [],
             }
         )
@@ -116,7 +116,7 @@ def branch_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def plan_actuals(request: HttpRequest) -> HttpResponse:
+def plan_actuals(request: access.AuthenticatedRequest) -> HttpResponse:
     """The outreach plan against the actuals, month by month (R-CNL-3): the table the council's plan
     page loads (councils stands below targets and does not count visits itself)."""
     place = where(request)
@@ -132,14 +132,15 @@ def _people(table: dict) -> list[dict]:
 
 
 @access.role_required(*READERS)
-def targets_edit(request: HttpRequest) -> HttpResponse:
+def targets_edit(request: access.AuthenticatedRequest) -> HttpResponse:
     """HQ sets each branch's targets (or a national one, split by promoters); branches read theirs."""
     fiscal_year = FiscalYear.chosen(request.GET.get("year") or request.POST.get("year"))
     branches = access.visible(request.user, Branch.objects.select_related("prefecture"))
     may_write = access.may_write(request.user, Target)
     if request.method == "POST":
         access.require_write(request.user, Target, "目標は本部が設定します。")
-        values, errors = {}, []
+        values: dict[tuple[int | None, str], int | None] = {}
+        errors: list[str] = []
         for key in [(None, m) for m in Measure] + [(b.pk, m) for b in branches for m in Measure]:
             raw = request.POST.get(f"t-{key[0] or 0}-{key[1]}", "").strip()
             if raw and not raw.isdigit():
@@ -154,14 +155,14 @@ def targets_edit(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"目標を保存しました（{changed}件の変更）。")
         return redirect(f"{reverse('targets_edit')}?year={fiscal_year.year}")
-    values, national = services.targets_of(fiscal_year)
+    current, national = services.targets_of(fiscal_year)
     if request.GET.get("format") == "xlsx":
         body = documents.targets_workbook(
-            branches, list(Measure), values, national if request.user.is_hq else {}
+            branches, list(Measure), current, national if request.user.is_hq else {}
         )
         return downloads.attachment(body, f"目標_{fiscal_year.year}.xlsx")
-    rows = [{"branch": b, "cells": [(m, values.get((b.pk, m))) for m in Measure]} for b in branches]
-    sums = {m: sum(values.get((b.pk, m), 0) for b in branches) for m in Measure}
+    rows = [{"branch": b, "cells": [(m, current.get((b.pk, m))) for m in Measure]} for b in branches]
+    sums = {m: sum(current.get((b.pk, m), 0) for b in branches) for m in Measure}
     return render(
         request,
         "targets/targets.html",
@@ -183,14 +184,14 @@ def targets_edit(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*HQ_ROLES)
-def targets_import(request: HttpRequest) -> HttpResponse:
+def targets_import(request: access.AuthenticatedRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.POST.get("year"))
     access.require_write(request.user, Target, "目標は本部が設定します。")
     upload = request.FILES.get("file")
     try:
         if upload is None:
             raise ValidationError("ファイルを選んでください。")
-        headers, rows = tables.read_table(upload.name, upload.read())
+        headers, rows = tables.read_table(upload.name or "", upload.read())
         values = services.targets_from_table(headers, rows)
         changed = services.targets_save(actor=request.user, fiscal_year=fiscal_year, values=values)
     except tables.TableError as error:
@@ -204,11 +205,11 @@ def targets_import(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access.role_required(*HQ_ROLES)
-def targets_split(request: HttpRequest) -> HttpResponse:
+def targets_split(request: access.AuthenticatedRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.POST.get("year"))
     access.require_write(request.user, Target, "目標は本部が設定します。")
     try:
-        measure = Measure(request.POST.get("measure"))
+        measure = Measure(request.POST.get("measure", ""))
         parts = services.split_national(actor=request.user, fiscal_year=fiscal_year, measure=measure)
     except ValueError:
         messages.error(request, "指標を選んでください。")
@@ -222,7 +223,7 @@ def targets_split(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def progress_form(request: HttpRequest) -> HttpResponse:
+def progress_form(request: access.AuthenticatedRequest) -> HttpResponse:
     """The progress management form as Excel: HQ all branches with the national row, a branch its own."""
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))
     branches = list(access.visible(request.user, Branch.objects.select_related("prefecture")))
@@ -233,7 +234,7 @@ def progress_form(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def committee_report(request: HttpRequest) -> HttpResponse:
+def committee_report(request: access.AuthenticatedRequest) -> HttpResponse:
     """The promotion committee's PDF: HQ the nation (every branch), a branch its own progress."""
     place = where(request)
     fiscal_year = place["fiscal_year"]
@@ -247,7 +248,7 @@ def committee_report(request: HttpRequest) -> HttpResponse:
 
 
 @access.role_required(*READERS)
-def identification(request: HttpRequest) -> HttpResponse:
+def identification(request: access.AuthenticatedRequest) -> HttpResponse:
     """Businesses identified against the year's targets (R-ROS-2), counted as the dashboards count
     them (targets.measures); block and national totals reveal no branch's rows."""
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))

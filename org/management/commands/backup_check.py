@@ -21,6 +21,13 @@ AUDIT_ROWS = (
 )
 
 
+def _one(row: tuple[int, ...] | None) -> int:
+    """The number a count query returns (always one row)."""
+    if row is None:
+        raise CommandError("件数を数えられませんでした。")
+    return row[0]
+
+
 def snapshot(url: str) -> dict:
     """Every table's row count, and a digest of the whole audit trail in id order."""
     with psycopg.connect(url) as conn:
@@ -31,7 +38,9 @@ def snapshot(url: str) -> dict:
             )
         ]
         counts = {
-            name: conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name))).fetchone()[0]
+            name: _one(
+                conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name))).fetchone()
+            )
             for name in tables
         }
         digest = hashlib.sha256()
