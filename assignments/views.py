@@ -1,7 +1,6 @@
 """Pages for assigning businesses to promoters and instructors, their workload and areas, and their own list."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from assignments import services
 from assignments.models import Assignment, PromoterArea
 from councils import selection
 from lib import cities
-from org import access
+from org import access, feedback
 from org.models import Branch, FiscalYear
 from org.roles import STAFF_ROLES, Role
 from org.where import where
@@ -105,7 +104,7 @@ def assignment_assign(request: access.AuthenticatedRequest) -> HttpResponse:
             "担当者が見つかりません。この支部の推進員・指導員を選んでください（他の支部の人員は選べません）。",
         )
     else:
-        try:
+        with feedback.errors_as_message(request) as done:
             result = services.assignments_assign(
                 actor=request.user,
                 branch=branch,
@@ -113,9 +112,7 @@ def assignment_assign(request: access.AuthenticatedRequest) -> HttpResponse:
                 business_ids=ids,
                 appointment=appointment,
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if done:
             _report(request, result)
     return _back(request, branch, fiscal_year)
 

@@ -23,7 +23,7 @@ from councils.models import (
 )
 from kit import downloads
 from lib import uploads
-from org import access
+from org import access, feedback
 from org.forms import form_errors
 from org.models import Branch, FiscalYear
 from org.roles import STAFF_ROLES, Role
@@ -254,7 +254,7 @@ def division_change(request: access.AuthenticatedRequest) -> HttpResponse:
     if not ids:
         messages.error(request, "変更する事業所を選んでください。")
     else:
-        try:
+        with feedback.errors_as_message(request) as done:
             moved = division.division_change(
                 actor=request.user,
                 branch=branch,
@@ -263,9 +263,7 @@ def division_change(request: access.AuthenticatedRequest) -> HttpResponse:
                 side=request.POST.get("to_side", ""),
                 reason=request.POST.get("reason", ""),
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if done:
             messages.success(
                 request, f"{moved:,}件の分担を「{Side(request.POST['to_side']).label}」にしました。"
             )
@@ -277,13 +275,11 @@ def division_change(request: access.AuthenticatedRequest) -> HttpResponse:
 def division_fix(request: access.AuthenticatedRequest) -> HttpResponse:
     branch, fiscal_year = _branch_for_write(request)
     meeting = access.get_for_user(request.user, CouncilMeeting.objects.all(), request.POST.get("meeting"))
-    try:
+    with feedback.errors_as_message(request) as done:
         fixed = division.division_fix(
             actor=request.user, branch=branch, fiscal_year=fiscal_year, meeting=meeting
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         messages.success(request, f"{fixed:,}件の分担を{meeting.reference}で確定しました。")
     return _back(branch, fiscal_year)
 

@@ -35,7 +35,7 @@ from events.models import (
     Training,
 )
 from kit import downloads
-from org import access
+from org import access, feedback
 from org.forms import form_errors
 from org.models import Branch, FiscalYear
 from org.roles import HQ_ROLES, STAFF_ROLES, Role
@@ -281,11 +281,9 @@ def training_detail(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
         if not may_write:
             raise PermissionDenied("このデータを変更する権限がありません。")
         ids = [int(v) for v in request.POST.getlist("appointment") if v.isdigit()]
-        try:
+        with feedback.errors_as_message(request) as done:
             count = services.attendance_set(training=training, appointment_ids=ids)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if done:
             messages.success(request, f"受講者 {count}人を記録しました。")
         return redirect("training_detail", pk=pk)
     attended = set(training.attendance.values_list("appointment", flat=True))
@@ -473,11 +471,9 @@ def question_list(request: access.AuthenticatedRequest) -> HttpResponse:
 def question_delete(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     access.require_write(request.user, Question)
     question = access.get_for_user(request.user, Question.objects.select_related("fiscal_year"), pk)
-    try:
+    with feedback.errors_as_message(request) as done:
         services.question_delete(question)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         messages.success(request, f"質問「{question.text}」を削除しました。")
     return redirect(f"{reverse('question_list')}?year={question.fiscal_year.year}")
 

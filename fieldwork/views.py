@@ -17,7 +17,7 @@ from fieldwork import activity, documents, services
 from fieldwork.forms import EnrolmentForm, VisitForm, evidence_files
 from fieldwork.models import Enrolment, Evidence, EvidenceKind, Method, Outcome, Visit
 from lib.fiscal import FISCAL_MONTHS
-from org import access
+from org import access, feedback
 from org.forms import form_errors
 from org.models import Association
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
@@ -214,11 +214,9 @@ def evidence_upload(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
     if not files:
         messages.error(request, "ファイルを選んでください。")
     else:
-        try:
+        with feedback.errors_as_message(request) as done:
             added = services.evidence_add(actor=request.user, enrolment=enrolment, files=files)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if done:
             messages.success(request, f"証拠書類を{added}件追加しました。")
     return redirect("enrolment_detail", pk=enrolment.pk)
 
@@ -239,11 +237,9 @@ def evidence_file(request: access.AuthenticatedRequest, pk: int) -> FileResponse
 @access.role_required(*STAFF_ROLES)
 def enrolment_confirm(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = access.get_for_user(request.user, Enrolment.objects.all(), pk, write=True)
-    try:
+    with feedback.errors_as_message(request) as done:
         services.koyou_confirm(actor=request.user, enrolment=enrolment)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         messages.success(request, "雇用保険の手続を確認しました。")
     return redirect("enrolment_detail", pk=enrolment.pk)
 

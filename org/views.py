@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from org import access, services
+from org import access, feedback, services
 from org.forms import BlockForm, BranchForm, PasswordForm, UserFilterForm, UserForm, form_errors
 from org.models import Block, Branch, FiscalYear, User
 from org.roles import ADMIN_ROLES, Role
@@ -77,11 +77,9 @@ def user_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
 def user_set_active(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     user = access.get_for_user(request.user, User.objects.all(), pk, write=True)
     active = request.POST.get("active") == "1"
-    try:
+    with feedback.errors_as_message(request) as done:
         services.user_set_active(actor=request.user, user=user, active=active)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         messages.success(request, "ユーザーを有効にしました。" if active else "ユーザーを無効にしました。")
     return redirect("user_detail", pk=user.pk)
 
@@ -90,11 +88,9 @@ def user_set_active(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
 @access.role_required(*ADMIN_ROLES)
 def user_reset_otp(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     user = access.get_for_user(request.user, User.objects.all(), pk, write=True)
-    try:
+    with feedback.errors_as_message(request) as done:
         services.user_reset_otp(actor=request.user, user=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         messages.success(request, "二要素認証をリセットしました。次回ログイン時に再登録が必要です。")
     return redirect("user_detail", pk=user.pk)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from fieldwork.services import field_appointment
-from org import access
+from org import access, feedback
 from org.models import Branch, FiscalYear
 from org.navigation import safe_next
 from org.roles import FIELD_ROLES, HQ_ROLES, STAFF_ROLES, Role
@@ -84,10 +84,9 @@ def claim_build(request: access.AuthenticatedRequest) -> HttpResponse:
     if appointment is None:
         messages.error(request, f"{year}年{month}月の委嘱が確認できません。")
         return redirect("claim_list")
-    try:
+    with feedback.errors_as_message(request) as done:
         claim = services.claim_assemble(appointment=appointment, year=year, month=month)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if not done:
         return redirect("claim_list")
     return redirect("claim_detail", pk=claim.pk)
 
@@ -126,11 +125,9 @@ def claim_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
 @access.role_required(*FIELD_ROLES)
 def claim_submit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     claim = access.get_for_user(request.user, FeeClaim.objects.select_related("appointment__person"), pk)
-    try:
+    with feedback.errors_as_message(request) as done:
         services.claim_submit(actor=request.user, claim=claim)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         messages.success(request, f"{claim.month:%Y年%m月}分の支給申請を支部に提出しました。")
     return redirect("claim_detail", pk=claim.pk)
 
@@ -166,16 +163,14 @@ def _chosen_lines(request: HttpRequest, lines, pending: dict):
 
 
 def _decide(request: HttpRequest, decide, lines, done_label: str, default: str) -> HttpResponse:
-    try:
+    with feedback.errors_as_message(request) as done:
         done = decide(
             actor=request.user,
             lines=lines,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         label = Decision(request.POST["decision"]).label
         messages.success(request, f"{done:,}件の明細を{done_label}{label}としました。")
     return _back_to(request, default)
@@ -195,11 +190,9 @@ def lines_review_view(request: access.AuthenticatedRequest) -> HttpResponse:
 def claims_send_view(request: access.AuthenticatedRequest) -> HttpResponse:
     ids = [int(pk) for pk in request.POST.getlist("claim") if pk.isdigit()]
     chosen = access.changeable(request.user, FeeClaim.objects.filter(pk__in=ids))
-    try:
+    with feedback.errors_as_message(request) as done:
         sent = services.claims_send(actor=request.user, claims_=chosen)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         messages.success(request, f"{sent:,}件の支給申請を本部へ送付しました。")
     return _back_to(request)
 
@@ -313,13 +306,12 @@ def batch_action(request: access.AuthenticatedRequest, pk: int, action: str) -> 
         "confirm": (batches.batch_confirm, "確定しました。振込ファイルをダウンロードできます。"),
         "cancel": (batches.batch_cancel, "取り消しました。明細は次のバッチで支払います。"),
     }
-    step, done = steps[action]
-    try:
+    step, said = steps[action]
+    with feedback.errors_as_message(request) as done:
         step(actor=request.user, batch=batch)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if not done:
         return redirect("batch_detail", pk=pk)
-    messages.success(request, f"支払バッチを{done}")
+    messages.success(request, f"支払バッチを{said}")
     return redirect("batch_list") if action == "cancel" else redirect("batch_detail", pk=pk)
 
 
@@ -380,10 +372,8 @@ def line_reverse_view(request: access.AuthenticatedRequest, pk: int) -> HttpResp
     """Correct a paid line: a negative line joins the next batch (R-FEE-6, correction)."""
     access.require_payment_permission(request.user)
     line = access.get_for_user(request.user, ClaimLine.objects.all(), pk)
-    try:
+    with feedback.errors_as_message(request) as done:
         batches.line_reverse(actor=request.user, line=line, reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         messages.success(request, "訂正の明細を作成しました。次の支払バッチで差し引かれます。")
     return redirect("claim_detail", pk=line.claim_id)

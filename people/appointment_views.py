@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from org import access
+from org import access, feedback
 from org.forms import form_errors
 from org.models import FiscalYear
 from org.roles import HQ_ROLES, STAFF_ROLES, Role
@@ -107,15 +107,13 @@ def appointment_detail(request: access.AuthenticatedRequest, pk: int) -> HttpRes
 def appointment_pledge(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = access.get_for_user(request.user, Appointment.objects.all(), pk, write=True)
     form = PledgeForm(request.POST)
-    try:
+    with feedback.errors_as_message(request) as done:
         if not form.is_valid():
             raise ValidationError("誓約書の提出日を正しく入力してください。")
         services.appointment_record_pledge(
             actor=request.user, appointment=appointment, signed_on=form.cleaned_data["pledge_signed_on"]
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         messages.success(request, "誓約書の提出日を登録しました。")
     return redirect("appointment_detail", pk=pk)
 
@@ -128,13 +126,11 @@ def appointment_decide(request: access.AuthenticatedRequest, pk: int) -> HttpRes
     if not form.is_valid():
         messages.error(request, "委嘱日を正しく入力してください。")
         return redirect("appointment_detail", pk=pk)
-    try:
+    with feedback.errors_as_message(request) as done:
         failures = services.appointment_decide(
             actor=request.user, appointment=appointment, appointed_on=form.cleaned_data["appointed_on"]
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         if failures:
             messages.error(request, "委嘱できません。満たしていない要件：" + "／".join(failures))
         else:

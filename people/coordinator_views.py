@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lib import wareki
-from org import access
+from org import access, feedback
 from org.models import Branch, FiscalYear
 from org.roles import HQ_ROLES, STAFF_ROLES, Role
 from people import services
@@ -181,11 +181,9 @@ def work_days_confirm(request: access.AuthenticatedRequest, pk: int) -> HttpResp
         request.user, Appointment.objects.filter(role=AppointmentRole.COORDINATOR), pk, write=True
     )
     month = _month(request, appointment)
-    try:
+    with feedback.errors_as_message(request) as done:
         count = services.work_days_confirm(actor=request.user, appointment=appointment, month=month)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         messages.success(request, f"{month.month}月の稼動日{count}日を確認しました。")
     return redirect(f"{reverse('work_days', args=[pk])}?month={month:%Y-%m}")
 

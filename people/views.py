@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lib import postal, tables
-from org import access
+from org import access, feedback
 from org.forms import form_errors
 from org.models import Prefecture
 from org.roles import STAFF_ROLES, Role
@@ -174,10 +174,9 @@ def person_import_confirm(request: access.AuthenticatedRequest) -> HttpResponse:
     path.unlink()
     headers, rows = tables.read_table(pending["name"], data)
     parsed = registry.parse_rows(headers, rows, user=request.user)
-    try:
+    with feedback.errors_as_message(request) as done:
         saved = registry.import_rows(parsed, only_valid=request.POST.get("only_valid") == "1")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if not done:
         return redirect("person_import")
     skipped = sum(not row.ok for row in parsed)
     messages.success(

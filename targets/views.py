@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kit import downloads
 from lib import fiscal, tables
-from org import access
+from org import access, feedback
 from org.models import Block, Branch, FiscalYear
 from org.roles import HQ_ROLES, STAFF_ROLES, Role
 from org.where import where
@@ -146,13 +146,11 @@ def targets_edit(request: access.AuthenticatedRequest) -> HttpResponse:
             if raw and not raw.isdigit():
                 errors.append(f"{raw} は0以上の整数ではありません。")
             values[key] = int(raw) if raw.isdigit() else None
-        try:
+        with feedback.errors_as_message(request) as done:
             if errors:
                 raise ValidationError(errors[:10])
             changed = services.targets_save(actor=request.user, fiscal_year=fiscal_year, values=values)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if done:
             messages.success(request, f"目標を保存しました（{changed}件の変更）。")
         return redirect(f"{reverse('targets_edit')}?year={fiscal_year.year}")
     current, national = services.targets_of(fiscal_year)
