@@ -3,7 +3,6 @@
 import datetime
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -11,7 +10,7 @@ from councils.services import overdue
 from events.models import Dispatch
 from fieldwork.models import COUNTED_FOR_TARGETS, Enrolment, Method, Visit
 from lib import wareki
-from org import access
+from org import access, navigation
 from org.models import Branch, FiscalYear, User
 from org.roles import ADMIN_ROLES, ASSIGNEE_ROLES, FIELD_ROLES, Role
 from roster.models import OPEN_STATUSES, Business
@@ -30,10 +29,6 @@ ROLE_INTROS = {
 }
 
 
-def _link(label: str, url_name: str, *args, note: str = "") -> dict:
-    return {"label": label, "url": reverse(url_name, args=args), "note": note}
-
-
 def home_context(user: User) -> dict:
     today = timezone.localdate()
     fiscal_year = FiscalYear.objects.filter(year=wareki.fiscal_year_of(today))
@@ -45,17 +40,9 @@ def home_context(user: User) -> dict:
         instructors=Count("pk", filter=Q(role=Role.INSTRUCTOR)),
     )
     stats = []
-    links = []
     if user.role == Role.LECTURER:
         mine = access.visible(user, Dispatch.objects.filter(report__isnull=True)).count()
         stats = [{"label": "実施報告書が未提出の派遣", "value": mine, "unit": "件"}]
-        links.append(
-            _link(
-                "担当のセミナー・相談会",
-                "dispatch_list",
-                note="派遣の予定、実施報告書の作成、アンケートのQRコード",
-            )
-        )
     elif user.role not in FIELD_ROLES:
         branches = access.visible(user, Branch.objects.all())
         stats = [
@@ -64,66 +51,20 @@ def home_context(user: User) -> dict:
             {"label": "推進員", "value": counts["promoters"], "unit": "人"},
             {"label": "指導員", "value": counts["instructors"], "unit": "人"},
         ]
-        links.append(_link("目標管理", "dashboard", note="目標と実績・年度末見込み・進捗管理様式"))
-        links.append(_link("未手続事業名簿", "roster_business_list", note="一覧表・本省リストの取込と名寄せ"))
-        links.append(_link("協議会", "council_list", note="労働局との協議会（第1回〜第3回）・困難事案の移管"))
-        links.append(
-            _link("役割分担", "division", note="名簿の労働局・支部への分担、協議会資料、労働局分の送付")
-        )
-        links.append(_link("加入促進計画", "plan", note="月別の訪問・成立の計画と実績"))
-        links.append(_link("担当割当", "assignment_list", note="推進員・指導員への事業所の割当と担当状況"))
-        links.append(
-            _link("訪問・成立の状況", "field_activity", note="推進員別・市区町村別・月別、加入勧奨状況報告書")
-        )
-        links.append(
-            _link("加入勧奨推進費の支給基準", "fee_rules", note="年度ごとの調査説明費・成功報酬費・税率")
-        )
-        links.append(
-            _link(
-                "説明会・研修・セミナー",
-                "events_home",
-                note="事業主説明会・推進員研修・起業者向けセミナー・ブロック会議",
-            )
-        )
-        links.append(_link("人員名簿", "person_list", note="推進員・促進員・指導員・講師と振込口座"))
-        links.append(_link("委嘱", "appointment_list", note="申請・誓約書・決定・更新・委嘱状と推進員証"))
-        links.append(_link("促進員の配置と手当", "allocation", note="配置人数・代表促進員・稼動日"))
-        if user.is_hq:
-            links.append(_link("支給申請の本部審査", "hq_review", note="支部から送付された申請の支給決定"))
-            if user.has_payment_permission:
-                links.append(_link("支払バッチ", "batch_list", note="四半期ごとの支払・全銀振込ファイル"))
-            links.append(_link("支部一覧", "branch_list", note="全国47支部の体制"))
-        else:
-            links.append(_link("自支部の情報", "branch_detail", user.branch_id))
-        links.append(_link("ブロック", "block_list"))
-        links.append(_link("年度", "fiscal_year_list"))
     else:
         mine = access.visible(user, Business.objects.filter(status__in=OPEN_STATUSES)).count()
         stats = [{"label": "担当事業所（未完了）", "value": mine, "unit": "件"}]
-        links.append(_link("担当事業所", "worklist", note="割り当てられた事業所の一覧"))
-        links.append(
-            _link(
-                "加入勧奨推進費の支給申請",
-                "claim_list",
-                note="月ごとの申請（調査説明費・成功報酬費）と対象外の理由",
-            )
-        )
     if user.role in ADMIN_ROLES:
         today_start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
         failures = access.visible(
             user, AuditEntry.objects.filter(event="login_failed", timestamp__gte=today_start)
         ).count()
         stats.append({"label": "本日のログイン失敗", "value": failures, "unit": "件"})
-        links.insert(0, _link("ユーザー管理", "user_list", note="登録・無効化・二要素認証のリセット"))
-        links.insert(1, _link("監査ログ", "audit_list", note="誰が・いつ・何を変更したか"))
-    if user.role == Role.HQ_ADMIN:
-        links.append(_link("管理サイト", "admin:index"))
-    links.append(_link("パスワード変更", "password_change"))
     return {
         "intro": ROLE_INTROS[Role(user.role)],
         "fiscal_year": fiscal_year.first(),
         "stats": stats,
-        "links": links,
+        "links": navigation.links_for(user),
         # HQ sees late branches summarised in its work queues; a branch its own councils here.
         "overdue_councils": _overdue_by_branch(user, today)
         if user.branch_id and user.role not in ASSIGNEE_ROLES
