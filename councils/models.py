@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kit.files import StoredFile
 from lib import wareki
 from org.models import Branch, FiscalYear
 from org.scope import Scope
@@ -104,16 +105,12 @@ class CouncilMeeting(models.Model):
         return f"{self.fiscal_year.label} {self.title}（{held}）"
 
 
-class CouncilFile(models.Model):
-    """A paper of the meeting (agenda, minutes, handouts), stored outside the web root."""
+class CouncilFile(StoredFile):
+    """A paper of the meeting (agenda, minutes, handouts), stored outside the web root (kit.files)."""
+
+    FOLDER = "councils"
 
     meeting = models.ForeignKey(CouncilMeeting, on_delete=models.PROTECT, related_name="files")
-    filename = models.CharField("ファイル名", max_length=200)
-    stored_name = models.CharField(max_length=64, unique=True)
-    size = models.PositiveIntegerField("サイズ（バイト）")
-    content_type = models.CharField(max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("登録日時", auto_now_add=True)
 
     scope = Scope(branch="meeting__branch")
 

@@ -2,10 +2,8 @@
 
 import datetime
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,25 +23,15 @@ from org.models import Branch, FiscalYear, User
 from roster.models import OPEN_STATUSES, Business, BusinessStatus, EndReason
 from roster.worklists import leave_worklists
 
-FILE_DIR = Path(settings.VAR_DIR) / "files" / "councils"
 # The fiscal year's months in order, April first.
 
 
 def file_store(*, actor: User, meeting: CouncilMeeting, filename: str, data: bytes) -> CouncilFile:
     """Keep a meeting paper outside the web root under a random name; it is served only through a check."""
     content_type = uploads.check(filename, data)
-    return CouncilFile.objects.create(
-        meeting=meeting,
-        filename=Path(filename).name[:200],
-        stored_name=uploads.save(FILE_DIR, data),
-        size=len(data),
-        content_type=content_type,
-        uploaded_by=actor,
+    return CouncilFile.keep(
+        actor=actor, filename=filename, data=data, content_type=content_type, meeting=meeting
     )
-
-
-def file_path(paper: CouncilFile) -> Path:
-    return FILE_DIR / paper.stored_name
 
 
 @transaction.atomic

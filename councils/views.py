@@ -149,13 +149,7 @@ def council_file_upload(request: access.AuthenticatedRequest, pk: int) -> HttpRe
 
 @access.role_required(*READERS)
 def council_file(request: access.AuthenticatedRequest, pk: int) -> FileResponse:
-    paper = access.get_for_user(request.user, CouncilFile.objects.all(), pk)
-    return FileResponse(
-        services.file_path(paper).open("rb"),
-        as_attachment=True,
-        filename=paper.filename,
-        content_type=paper.content_type,
-    )
+    return access.get_for_user(request.user, CouncilFile.objects.all(), pk).download()
 
 
 def _rules_form(request: HttpRequest, branch: Branch, data=None) -> RulesForm:

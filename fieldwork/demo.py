@@ -8,7 +8,6 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from fieldwork import services
 from fieldwork.models import (
     KOYOU_KINDS,
     ROUSAI_KINDS,
@@ -128,7 +127,7 @@ def _notices(enrolments: list[Enrolment]) -> None:
             enrolment=enrolment,
             kind=EvidenceKind.ENROLMENT_NOTICE,
             filename="保険関係成立届.pdf",
-            stored_name=uploads.save(services.EVIDENCE_DIR, body),
+            stored_name=uploads.save(Evidence.folder(), body),
             size=len(body),
             content_type="application/pdf",
             uploaded_by=enrolment.recorded_by,

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from kit.files import StoredFile
 from org.scope import Scope
 from people.models import Appointment
 from roster.models import Business
@@ -234,17 +235,13 @@ EXCLUDED_FROM_TARGETS = {
 }
 
 
-class Evidence(models.Model):
-    """A copy proving an enrolment (PDF or photo), kept outside the web root (R-ENR-2)."""
+class Evidence(StoredFile):
+    """A copy proving an enrolment (PDF or photo), kept outside the web root (R-ENR-2, kit.files)."""
+
+    FOLDER = "evidence"
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="evidence")
     kind = models.CharField("書類", max_length=30, choices=EvidenceKind.choices)
-    filename = models.CharField("ファイル名", max_length=200)
-    stored_name = models.CharField(max_length=64, unique=True)
-    size = models.PositiveIntegerField("サイズ（バイト）")
-    content_type = models.CharField(max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("登録日時", auto_now_add=True)
 
     scope = Scope(branch="enrolment__business__branch", assignee="enrolment__appointment__person__user")
 

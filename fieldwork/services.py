@@ -2,10 +2,8 @@
 
 import datetime
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -124,7 +122,6 @@ def _move_business(business: Business, visit: Visit, actor: User) -> None:
         business.set_status(target, by=actor, reason=reason)
 
 
-EVIDENCE_DIR = Path(settings.VAR_DIR) / "files" / "evidence"
 EVIDENCE_TYPES = {ext: uploads.KINDS[ext] for ext in (".pdf", ".png", ".jpg", ".jpeg")}
 
 
@@ -142,19 +139,14 @@ def _checked_files(files: Iterable[tuple[str, str, bytes]]) -> list[tuple[str, s
 
 def _store(actor: User, enrolment: Enrolment, checked: list[tuple[str, str, bytes, str]]) -> None:
     for kind, filename, data, content_type in checked:
-        Evidence.objects.create(
+        Evidence.keep(
+            actor=actor,
+            filename=filename,
+            data=data,
+            content_type=content_type,
             enrolment=enrolment,
             kind=kind,
-            filename=Path(filename).name[:200],
-            stored_name=uploads.save(EVIDENCE_DIR, data),
-            size=len(data),
-            content_type=content_type,
-            uploaded_by=actor,
         )
-
-
-def evidence_path(evidence: Evidence) -> Path:
-    return EVIDENCE_DIR / evidence.stored_name
 
 
 @transaction.atomic

@@ -223,14 +223,8 @@ def evidence_upload(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
 
 @access.role_required(*READERS, *FIELD_ROLES)
 def evidence_file(request: access.AuthenticatedRequest, pk: int) -> FileResponse:
-    evidence = access.get_for_user(request.user, Evidence.objects.all(), pk)
-    # Always downloaded, never shown inline: an uploaded PDF runs in the browser's viewer otherwise.
-    return FileResponse(
-        services.evidence_path(evidence).open("rb"),
-        as_attachment=True,
-        filename=evidence.filename,
-        content_type=evidence.content_type,
-    )
+    # Always downloaded, never shown inline (kit.files).
+    return access.get_for_user(request.user, Evidence.objects.all(), pk).download()
 
 
 @require_POST

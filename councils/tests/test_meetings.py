@@ -104,9 +104,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def files_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(services, "FILE_DIR", tmp_path / "councils")
-    return tmp_path / "councils"
+def files_dir(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    return tmp_path / "files" / "councils"
 
 
 def test_papers_are_kept_outside_the_web_root_and_served_after_a_check(client, people, tokyo, files_dir):

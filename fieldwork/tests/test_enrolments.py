@@ -19,10 +19,10 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
-def during_the_year(monkeypatch, tmp_path):
+def during_the_year(monkeypatch, tmp_path, settings):
     moment = timezone.make_aware(datetime.datetime(2026, 10, 15, 10, 0))
     monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
-    monkeypatch.setattr(services, "EVIDENCE_DIR", tmp_path / "evidence")
+    settings.VAR_DIR = tmp_path
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_a_promoter_records_an_enrolment_with_its_evidence_R_ENR_1_R_ENR_2(
     )
     assert enrolment.evidence_complete
     stored = Evidence.objects.get(filename="設置届.jpg")
-    assert (tmp_path / "evidence" / stored.stored_name).read_bytes() == JPEG
+    assert (tmp_path / "files" / "evidence" / stored.stored_name).read_bytes() == JPEG
     response = client.get(f"/evidence/{stored.pk}/")
     assert b"".join(response.streaming_content) == JPEG
     assert response["Content-Disposition"].startswith("attachment;")
@@ -138,7 +138,9 @@ def test_bad_enrolments_get_a_clear_message_and_save_nothing(
     response = _post(client, business, files=uploads, **fields)
     assert message in response.content.decode()
     assert not Enrolment.objects.exists() and not Evidence.objects.exists()
-    assert not (tmp_path / "evidence").exists() or not any((tmp_path / "evidence").iterdir())
+    assert not (tmp_path / "files" / "evidence").exists() or not any(
+        (tmp_path / "files" / "evidence").iterdir()
+    )
     business.refresh_from_db()
     assert business.status == BusinessStatus.VISITED
 

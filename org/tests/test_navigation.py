@@ -72,3 +72,14 @@ def test_the_home_page_lists_the_same_destinations_with_their_notes(client, peop
 def test_no_template_lists_the_menu_by_hand():
     base = (Path(__file__).resolve().parents[2] / "templates" / "base.html").read_text(encoding="utf-8")
     assert "user.role ==" not in base and "{% url 'council_list' %}" not in base
+
+
+def test_pages_pick_their_year_with_the_one_picker():
+    """Issue 16: the fiscal-year select is templates/year_select.html (in where.html for branch pages)."""
+    root = Path(__file__).resolve().parents[2]
+    by_hand = [
+        str(path.relative_to(root))
+        for path in root.glob("*/templates/**/*.html")
+        if 'name="year">{% for y in years %}' in path.read_text(encoding="utf-8")
+    ]
+    assert by_hand == []
