@@ -217,16 +217,14 @@ def attendee_add(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     business = None
     if business_id := request.POST.get("business"):
         business = access.get_for_user(request.user, Business.objects.all(), business_id)
-    try:
+    with feedback.errors_as_message(
+        request, others={ValueError: "参加人数は数字で入力してください。"}
+    ) as done:
         people = int(request.POST.get("people") or 1)
         added = services.attendee_add(
             briefing=briefing, business=business, name=request.POST.get("name", ""), people=people
         )
-    except ValueError:
-        messages.error(request, "参加人数は数字で入力してください。")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         messages.success(request, f"「{added.name}」を参加事業所に追加しました。")
     return redirect("briefing_detail", pk=briefing.pk)
 

@@ -5,7 +5,7 @@ import re
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -258,17 +258,15 @@ def batch_list(request: access.AuthenticatedRequest) -> HttpResponse:
 def batch_create(request: access.AuthenticatedRequest) -> HttpResponse:
     access.require_payment_permission(request.user)
     fiscal_year = FiscalYear.chosen(request.POST.get("year"))
-    try:
+    with feedback.errors_as_message(
+        request, others={ValueError: "四半期と振込日を入力してください。"}
+    ) as done:
         quarter = int(request.POST.get("quarter", ""))
         transfer_date = datetime.date.fromisoformat(request.POST.get("transfer_date", ""))
         batch = batches.batch_create(
             actor=request.user, fiscal_year=fiscal_year, quarter=quarter, transfer_date=transfer_date
         )
-    except ValueError:
-        messages.error(request, "四半期と振込日を入力してください。")
-        return redirect("batch_list")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if not done:
         return redirect("batch_list")
     messages.success(request, f"{batch}を作成しました。別の支払権限者が承認してください。")
     return redirect("batch_detail", pk=batch.pk)

@@ -186,17 +186,15 @@ def targets_import(request: access.AuthenticatedRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.POST.get("year"))
     access.require_write(request.user, Target, "目標は本部が設定します。")
     upload = request.FILES.get("file")
-    try:
+    with feedback.errors_as_message(
+        request, "取り込めませんでした（何も変更していません）：", others={tables.TableError: None}
+    ) as done:
         if upload is None:
             raise ValidationError("ファイルを選んでください。")
         headers, rows = tables.read_table(upload.name or "", upload.read())
         values = services.targets_from_table(headers, rows)
         changed = services.targets_save(actor=request.user, fiscal_year=fiscal_year, values=values)
-    except tables.TableError as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        messages.error(request, "取り込めませんでした（何も変更していません）：" + " ".join(error.messages))
-    else:
+    if done:
         messages.success(request, f"目標を取り込みました（{changed}件の変更）。")
     return redirect(f"{reverse('targets_edit')}?year={fiscal_year.year}")
 
@@ -206,14 +204,10 @@ def targets_import(request: access.AuthenticatedRequest) -> HttpResponse:
 def targets_split(request: access.AuthenticatedRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.POST.get("year"))
     access.require_write(request.user, Target, "目標は本部が設定します。")
-    try:
+    with feedback.errors_as_message(request, others={ValueError: "指標を選んでください。"}) as done:
         measure = Measure(request.POST.get("measure", ""))
         parts = services.split_national(actor=request.user, fiscal_year=fiscal_year, measure=measure)
-    except ValueError:
-        messages.error(request, "指標を選んでください。")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if done:
         messages.success(
             request, f"{measure.label}の全国目標を{len(parts)}支部に配分しました（推進員数に比例）。"
         )

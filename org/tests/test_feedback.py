@@ -37,3 +37,19 @@ def test_an_action_that_goes_through_shows_nothing_and_other_errors_are_not_swal
         pass
     else:
         raise AssertionError("a programming error must not become a message")
+
+
+def test_other_refusals_get_their_own_words_or_their_own_text():
+    request = _request()
+    with feedback.errors_as_message(
+        request, others={ValueError: "参加人数は数字で入力してください。"}
+    ) as done:
+        int("三")
+    assert not done
+    with feedback.errors_as_message(request, "取り込めませんでした：", others={LookupError: None}) as again:
+        raise KeyError("列「支部コード」がありません")
+    assert not again
+    assert [str(m) for m in get_messages(request)] == [
+        "参加人数は数字で入力してください。",
+        "'列「支部コード」がありません'",
+    ]
