@@ -1,10 +1,7 @@
 """Councils held with the labour bureau, per branch and month (R-CNL-1), for target management."""
 
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth
-
 from councils.models import CouncilMeeting, Counterpart
-from lib import fiscal
+from kit import counting
 from org.models import FiscalYear
 
 
@@ -15,8 +12,4 @@ def councils_by_month(fiscal_year: FiscalYear, branches: list[int] | None = None
         counterpart=Counterpart.BUREAU,
         held_on__range=(fiscal_year.start, fiscal_year.end),
     )
-    if branches is not None:
-        rows = rows.filter(branch__in=branches)
-    return fiscal.by_month(
-        rows.annotate(m=ExtractMonth("held_on")).values_list("branch", "m").annotate(n=Count("pk")).order_by()
-    )
+    return counting.per_month(rows, branch="branch", day="held_on", branches=branches)

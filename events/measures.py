@@ -6,8 +6,7 @@ Briefing attendance and promoters trained are counted here by month; target mana
 
 import math
 
-from django.db.models import Count, Min, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models import Count, Sum
 
 from events.models import (
     Briefing,
@@ -18,7 +17,7 @@ from events.models import (
     TrainingAttendance,
 )
 from fieldwork.measures import visited_by_month
-from lib import fiscal
+from kit import counting
 from org.models import FiscalYear
 from people.models import Appointment, AppointmentRole, AppointmentStatus
 
@@ -28,14 +27,7 @@ def briefing_by_month(fiscal_year: FiscalYear, branches: list[int] | None = None
     rows = BriefingAttendance.objects.filter(
         briefing__fiscal_year=fiscal_year, briefing__held_on__range=(fiscal_year.start, fiscal_year.end)
     )
-    if branches is not None:
-        rows = rows.filter(briefing__branch__in=branches)
-    return fiscal.by_month(
-        rows.annotate(m=ExtractMonth("briefing__held_on"))
-        .values_list("briefing__branch", "m")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    return counting.per_month(rows, branch="briefing__branch", day="briefing__held_on", branches=branches)
 
 
 def trained_by_month(fiscal_year: FiscalYear, branches: list[int] | None = None) -> dict[int, list[int]]:
@@ -45,13 +37,8 @@ def trained_by_month(fiscal_year: FiscalYear, branches: list[int] | None = None)
         appointment__role=AppointmentRole.PROMOTER,
         appointment__status=AppointmentStatus.ACTIVE,
     )
-    if branches is not None:
-        rows = rows.filter(training__branch__in=branches)
-    return fiscal.first_in_month(
-        rows.values("appointment")
-        .annotate(first=Min("training__held_on"))
-        .values_list("training__branch", "first")
-        .order_by()
+    return counting.first_per_month(
+        rows, each="appointment", branch="training__branch", day="training__held_on", branches=branches
     )
 
 

@@ -4,11 +4,10 @@ credited to outreach (D-8, R-VIS-5), with those left out shown beside them."""
 
 from typing import Any
 
-from django.db.models import Count, Min
-from django.db.models.functions import ExtractMonth
+from django.db.models import Count
 
 from fieldwork.models import COUNTED_FOR_TARGETS, EXCLUDED_FROM_TARGETS, Enrolment, Method, Visit
-from lib import fiscal
+from kit import counting
 from org.models import FiscalYear
 
 
@@ -17,13 +16,8 @@ def visited_by_month(fiscal_year: FiscalYear, branches: list[int] | None = None)
     visits = Visit.objects.filter(
         method=Method.DIRECT, visited_on__range=(fiscal_year.start, fiscal_year.end)
     )
-    if branches is not None:
-        visits = visits.filter(business__branch__in=branches)
-    return fiscal.first_in_month(
-        visits.values("business")
-        .annotate(first=Min("visited_on"))
-        .values_list("business__branch", "first")
-        .order_by()
+    return counting.first_per_month(
+        visits, each="business", branch="business__branch", day="visited_on", branches=branches
     )
 
 
@@ -32,14 +26,7 @@ def enrolled_by_month(fiscal_year: FiscalYear, branches: list[int] | None = None
     rows = Enrolment.objects.filter(
         COUNTED_FOR_TARGETS, enrolled_on__range=(fiscal_year.start, fiscal_year.end)
     )
-    if branches is not None:
-        rows = rows.filter(business__branch__in=branches)
-    return fiscal.by_month(
-        rows.annotate(m=ExtractMonth("enrolled_on"))
-        .values_list("business__branch", "m")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    return counting.per_month(rows, branch="business__branch", day="enrolled_on", branches=branches)
 
 
 def excluded_by_branch(

@@ -33,18 +33,20 @@ def field(tokyo, people):
         for i in range(2)
     ]
     other = make_business(tokyo, "他人の担当", status=BusinessStatus.ALLOCATED)
-    fiscal_year = FiscalYear.objects.get(year=YEAR)
+    _give(staff, mine, alice)
+    _give(staff, [other], bob)
+    return {"alice": alice, "ivan": ivan, "bob": bob, "mine": mine, "other": other}
+
+
+def _give(staff, businesses, appointment):
+    """Assign ``businesses`` to ``appointment`` as the branch's staff does."""
     assignments_assign(
         actor=staff,
-        branch=tokyo,
-        fiscal_year=fiscal_year,
-        business_ids=[b.pk for b in mine],
-        appointment=alice,
+        branch=appointment.branch,
+        fiscal_year=FiscalYear.objects.get(year=YEAR),
+        business_ids=[b.pk for b in businesses],
+        appointment=appointment,
     )
-    assignments_assign(
-        actor=staff, branch=tokyo, fiscal_year=fiscal_year, business_ids=[other.pk], appointment=bob
-    )
-    return {"alice": alice, "ivan": ivan, "bob": bob, "mine": mine, "other": other}
 
 
 def _visit(**fields):
@@ -93,16 +95,8 @@ def test_the_visit_form_needs_as_many_queries_for_a_thousand_companions_as_for_t
 def test_a_long_worklist_comes_a_phone_page_at_a_time_and_search_keeps_its_pages(
     client, people, field, tokyo
 ):
-    staff = people["tokyo_staff"]
     more = [make_business(tokyo, f"追加{i:02}", status=BusinessStatus.ALLOCATED) for i in range(40)]
-    fiscal_year = FiscalYear.objects.get(year=YEAR)
-    assignments_assign(
-        actor=staff,
-        branch=tokyo,
-        fiscal_year=fiscal_year,
-        business_ids=[b.pk for b in more],
-        appointment=field["alice"],
-    )
+    _give(people["tokyo_staff"], more, field["alice"])
     login(client, people["tokyo_promoter"])
     first = client.get("/field/").content.decode()
     assert "担当事業所（42件）" in first and first.count('data-testid="business-card"') == 30
