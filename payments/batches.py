@@ -18,6 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from lib import wareki, zengin
+from org import access
 from org.models import FiscalYear, User
 from payments.models import ACCOUNT_CODES, BatchStatus, ClaimLine, CoordinatorPay, Decision, PaymentBatch
 from people.models import AppointmentRole, BankAccount, Person, WorkDay
@@ -26,16 +27,11 @@ from people.services import terms_for
 TRANSFER_DIR = Path(settings.VAR_DIR) / "files" / "transfers"
 
 
-def _require_payer(actor: User) -> None:
-    if not actor.has_payment_permission:
-        raise ValidationError("支払の処理は、支払権限のある本部の職員が行います。")
-
-
 @transaction.atomic
 def batch_create(*, actor: User, fiscal_year: FiscalYear, quarter: int, transfer_date) -> PaymentBatch:
     """Gather every line of the year HQ decided to pay and no batch holds, up to the quarter's end,
     and the coordinators' pay of the quarter's months."""
-    _require_payer(actor)
+    access.require_payment_permission(actor)
     if quarter not in (1, 2, 3, 4):
         raise ValidationError("四半期は1〜4です。")
     batch = PaymentBatch(
@@ -144,7 +140,7 @@ def payees(batch: PaymentBatch) -> list[dict]:
 @transaction.atomic
 def batch_approve(*, actor: User, batch: PaymentBatch) -> None:
     """A second person with the payment permission approves the totals (内部牽制, R-FEE-7)."""
-    _require_payer(actor)
+    access.require_payment_permission(actor)
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.created_by_id == actor.pk:
         raise ValidationError("バッチを作成した本人は承認できません。別の支払権限者が承認してください。")
@@ -208,7 +204,7 @@ def batch_confirm(*, actor: User, batch: PaymentBatch) -> Path:
     from the same data (the same bytes): there is never a file for a batch that is not confirmed, and
     never half a file.
     """
-    _require_payer(actor)
+    access.require_payment_permission(actor)
     _transfer_body(batch)  # refuse before confirming: a payee without an account, a bad name
     with transaction.atomic():
         locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
@@ -234,7 +230,7 @@ def transfer_path(batch: PaymentBatch) -> Path:
 @transaction.atomic
 def batch_cancel(*, actor: User, batch: PaymentBatch) -> None:
     """Give up a batch not yet confirmed: its lines and pay wait for the next one."""
-    _require_payer(actor)
+    access.require_payment_permission(actor)
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if not batch.can_cancel:
         raise ValidationError("確定したバッチは取り消せません（誤りは次のバッチで訂正します）。")
@@ -246,7 +242,7 @@ def batch_cancel(*, actor: User, batch: PaymentBatch) -> None:
 @transaction.atomic
 def line_reverse(*, actor: User, line: ClaimLine, reason: str) -> ClaimLine:
     """Correct a paid line by a negative line paid in a later batch; the paid line is never edited."""
-    _require_payer(actor)
+    access.require_payment_permission(actor)
     if not reason.strip():
         raise ValidationError("訂正の理由を入力してください。")
     line = ClaimLine.objects.select_for_update(of=("self",)).select_related("batch").get(pk=line.pk)

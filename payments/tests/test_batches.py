@@ -8,7 +8,7 @@ import uuid
 
 import openpyxl
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from audit.models import AuditEntry
@@ -132,7 +132,7 @@ def test_the_creator_cannot_approve_and_only_payers_act_R_FEE_7(payers, decided,
     batch = _create(payers[0])
     with pytest.raises(ValidationError, match="作成した本人は承認できません"):
         batches.batch_approve(actor=payers[0], batch=batch)
-    with pytest.raises(ValidationError, match="支払権限"):
+    with pytest.raises(PermissionDenied, match="支払権限"):  # the same check as the pages (org.access)
         batches.batch_approve(actor=people["hq_staff"], batch=batch)
     batches.batch_approve(actor=payers[1], batch=batch)
     batch.refresh_from_db()
