@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from councils.models import Side
+from roster import search
 from roster.models import OPEN_STATUSES, SIZE_BANDS, SIZE_UNKNOWN, Business, BusinessStatus, EndReason
 
 UNASSIGNED, TO_REASSIGN, UNDIVIDED = "none", "revoked", "none"
@@ -48,9 +49,7 @@ def select(rows: QuerySet, params, *, prefix: str = "", fiscal_year=None) -> Sel
     """Narrow ``rows`` by the filters in ``params`` (a QueryDict or dict)."""
     values = {key: (params.get(key) or "").strip() for key in FILTERS}
     if values["q"]:
-        rows = rows.filter(
-            Q(**{f"{prefix}name__icontains": values["q"]}) | Q(**{f"{prefix}address__icontains": values["q"]})
-        )
+        rows = search.matching(rows, values["q"], prefix=prefix)
     if values["city"]:
         rows = rows.filter(**{f"{prefix}city_code": values["city"]})
     if values["industry"]:

@@ -40,6 +40,7 @@ from org.forms import form_errors
 from org.models import Branch, FiscalYear
 from org.roles import HQ_ROLES, STAFF_ROLES, Role
 from org.where import where
+from roster import search
 from roster.models import Business
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
@@ -203,9 +204,7 @@ def attendee_search(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
     if len(q) >= 2:
         found = access.visible(
             request.user,
-            Business.objects.filter(branch=briefing.branch_id).filter(
-                Q(name__icontains=q) | Q(address__icontains=q)
-            ),
+            search.ranked(Business.objects.filter(branch=briefing.branch_id), q),
         ).order_by("name")[:20]
     return render(request, "events/_attendee_search.html", {"briefing": briefing, "found": found, "q": q})
 

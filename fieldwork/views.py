@@ -23,6 +23,7 @@ from org.models import Association
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
 from org.where import where
 from people.models import Appointment
+from roster import search
 from roster.models import OPEN_STATUSES, Business, BusinessStatus
 
 READERS = (*STAFF_ROLES, Role.VIEWER)
@@ -49,9 +50,7 @@ def worklist(request: access.AuthenticatedRequest) -> HttpResponse:
     )
     q = request.GET.get("q", "").strip()
     if q:
-        businesses = businesses.filter(
-            Q(name__icontains=q) | Q(name_kana__icontains=q) | Q(address__icontains=q)
-        )
+        businesses = search.matching(businesses, q)
     today = timezone.localdate()
     return render(
         request,

@@ -22,6 +22,9 @@ VARIANTS = {
     "德": "徳",
 }
 NAME_DASHES = ["‐", "‑", "‒", "–", "—", "―", "−", "－", "ｰ", "-"]
+# Hiragana as katakana (ぁ…ゖ → ァ…ヶ): 「みらい」 and 「ミライ」 are one name.
+HIRAGANA = [chr(code) for code in range(0x3041, 0x3097)]
+KATAKANA = [chr(code + 0x60) for code in range(0x3041, 0x3097)]
 
 ABBREVIATIONS = {
     "(株)": "株式会社",
@@ -68,6 +71,7 @@ def names(column: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     is_branch = text.str.contains(BRANCH_SUFFIX)
     text = text.str.replace(BRANCH_SUFFIX, "")
     text = text.str.replace_many(list(VARIANTS), list(VARIANTS.values()))
+    text = text.str.replace_many(HIRAGANA, KATAKANA)
     text = text.str.replace_many(NAME_DASHES, ["ー"] * len(NAME_DASHES))
     text = text.str.replace_all(r"\s+", "").str.replace_many(
         list(ABBREVIATIONS), list(ABBREVIATIONS.values())
@@ -99,6 +103,36 @@ def addresses(column: pl.Expr) -> pl.Expr:
     return (
         text.str.extract(r"^(.*?\d+(?:-\d+)+)", 1).fill_null(text.str.extract(r"^(.*\d)", 1)).fill_null(text)
     )
+
+
+def folded(column: pl.Expr) -> pl.Expr:
+    """Text as people search it: width (ﾐﾗｲ, ＡＢＣ), hiragana and katakana, 異体字 (髙橋), legal forms
+    (株式会社, ㈱, (株)), spaces and punctuation make no difference. The same rules as ``names``."""
+    text = column.fill_null("").str.normalize("NFKC")
+    text = text.str.replace_many(list(VARIANTS), list(VARIANTS.values()))
+    text = text.str.replace_many(HIRAGANA, KATAKANA)
+    text = text.str.replace_many(NAME_DASHES, ["ー"] * len(NAME_DASHES))
+    text = text.str.replace_all(r"\s+", "").str.replace_many(
+        list(ABBREVIATIONS), list(ABBREVIATIONS.values())
+    )
+    text = text.str.replace_all(_FORMS, "")
+    return text.str.replace_all(PUNCTUATION, "").str.to_uppercase()
+
+
+def search_texts(names_: pl.Expr, kana: pl.Expr, address: pl.Expr) -> pl.Expr:
+    """What a business is found by: its name, its reading and its address, each folded, one a line."""
+    return pl.concat_str([folded(names_), folded(kana), folded(address)], separator="\n")
+
+
+def fold(value: str) -> str:
+    """One value folded as ``folded`` does (a search query)."""
+    frame = pl.DataFrame({"value": [value]}, schema={"value": pl.String})
+    return str(frame.select(folded(pl.col("value"))).item())
+
+
+def search_text(name: str, kana: str, address: str) -> str:
+    frame = pl.DataFrame({"n": [name], "k": [kana], "a": [address]}, schema=dict.fromkeys("nka", pl.String))
+    return str(frame.select(search_texts(pl.col("n"), pl.col("k"), pl.col("a"))).item())
 
 
 def normalize_name(name: str) -> tuple[str, str, bool]:

@@ -69,6 +69,7 @@ def seed(*, size: str, seed: int) -> dict:
             core_name.alias("core"),
             legal_form.alias("form"),
             normalize.addresses(pl.col("address")).alias("key"),
+            normalize.search_texts(pl.col("name"), pl.lit(""), pl.col("address")).alias("search_text"),
         )
         businesses = Business.objects.bulk_create(
             [
@@ -87,6 +88,7 @@ def seed(*, size: str, seed: int) -> dict:
                     name_core=row["core"],
                     legal_form=row["form"],
                     address_key=row["key"],
+                    search_text=row["search_text"],
                     # Visits and enrolments come from the field-work demo, with their records.
                     status=BusinessStatus.ON_ROSTER,
                     identified_on=fiscal_year.start

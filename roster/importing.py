@@ -8,6 +8,7 @@ so the same file imported again merges into what is there and adds nothing (R-RO
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -136,8 +137,12 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
         return result
     incoming = pl.DataFrame(records, infer_schema_length=None).with_row_index("i")
     core, form, _ = normalize.names(pl.col("name"))
+    kana = pl.col("name_kana") if "name_kana" in incoming.columns else pl.lit("")
     incoming = incoming.with_columns(
-        core.alias("core"), form.alias("form"), normalize.addresses(pl.col("address")).alias("address_key")
+        core.alias("core"),
+        form.alias("form"),
+        normalize.addresses(pl.col("address")).alias("address_key"),
+        normalize.search_texts(pl.col("name"), kana, pl.col("address")).alias("search_text"),
     )
     _progress(job, 40)
     known = pl.DataFrame(
@@ -158,7 +163,11 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
     _progress(job, 70)
     seen_in_file: dict[tuple, dict] = {}
     for row in incoming.join(links, on="i", how="left").sort("i").iter_rows(named=True):
-        record = {k: row[k] for k in ["line", *FIELDS, "row_hash", "core", "form", "address_key"] if k in row}
+        record = {
+            k: row[k]
+            for k in ["line", *FIELDS, "row_hash", "core", "form", "address_key", "search_text"]
+            if k in row
+        }
         if row["b"] is not None and (
             row["verdict"] == SURE or decided.get(row["row_hash"]) == ReviewDecision.SAME
         ):
@@ -167,14 +176,29 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
             result.reviews.append((row["b"], record, row["score"]))
         else:
             # Rows of one file naming the same business become one business with several sources.
-            number = row["corporate_number"]
-            key = (number,) if number else (row["core"], row["form"], row["address_key"])
-            if key in seen_in_file:
-                seen_in_file[key].setdefault("also", []).append(record)
+            keys = _same_business_keys(row)
+            first = next((seen_in_file[key] for key in keys if key in seen_in_file), None)
+            if first is not None:
+                first.setdefault("also", []).append(record)
             else:
-                seen_in_file[key] = record
                 result.new.append(record)
+                first = record
+            for key in keys:
+                seen_in_file.setdefault(key, first)
     return result
+
+
+def _same_business_keys(row: dict) -> list[tuple]:
+    """What makes two rows of one file the same business (R-ROS-4): the corporate number; else the
+    name and address as normalised (legal form aside: 「㈱ミライ」 and 「ミライ」 at 西新宿1-2-3); or
+    the same telephone number with the same name or the same address."""
+    if row["corporate_number"]:
+        return [("number", row["corporate_number"])]
+    keys: list[tuple] = [("name+address", row["core"], row["address_key"])]
+    phone = re.sub(r"\D", "", row.get("phone") or "")
+    if len(phone) >= 10:
+        keys += [("phone+name", phone, row["core"]), ("phone+address", phone, row["address_key"])]
+    return keys
 
 
 def _link(incoming: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
@@ -243,6 +267,7 @@ def new_business(job: ImportJob, record: dict) -> Business:
         name_core=record["core"],
         legal_form=record["form"],
         address_key=record["address_key"],
+        search_text=record["search_text"],
         status=BusinessStatus.ON_ROSTER,
         identified_on=timezone.localdate(),
     )

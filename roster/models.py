@@ -1,8 +1,11 @@
 """Businesses, the sources that listed them, their status history, and each year's roster (R-ROS-1 … R-ROS-4)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
+from lib import normalize
 from org.models import Branch, FiscalYear, Prefecture
 from org.scope import Scope
 from org.workflow import Workflow
@@ -122,6 +125,8 @@ class Business(models.Model):
     name_core = models.CharField("名称（正規化）", max_length=200, db_index=True)
     legal_form = models.CharField("法人格", max_length=20, blank=True)
     address_key = models.CharField("所在地（正規化）", max_length=300, db_index=True)
+    # What search compares (lib.normalize.search_text): name, reading and address folded, a line each.
+    search_text = models.TextField("検索用", blank=True, default="", editable=False)
     status = models.CharField(
         "状態", max_length=20, choices=BusinessStatus.choices, default=BusinessStatus.IDENTIFIED
     )
@@ -157,6 +162,12 @@ class Business(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A status step saves only its column; anything else may have changed what search finds.
+        if kwargs.get("update_fields") is None:
+            self.search_text = normalize.search_text(self.name, self.name_kana, self.address)
+        super().save(*args, **kwargs)
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}

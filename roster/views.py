@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from lib import tables
 from org import access
 from org.models import Branch, FiscalYear
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
-from roster import importing, reviews
+from roster import importing, reviews, search
 from roster.forms import MappingForm, UploadForm
 from roster.models import (
     OPEN_STATUSES,
@@ -158,7 +157,7 @@ def _businesses(request: access.AuthenticatedRequest):
         businesses = businesses.order_by("name", "pk")
     q = request.GET.get("q", "").strip()
     if q:
-        businesses = businesses.filter(Q(name__icontains=q) | Q(address__icontains=q) | Q(corporate_number=q))
+        businesses = search.ranked(businesses, q)
     status = request.GET.get("status", "")
     if status in BusinessStatus.values:
         businesses = businesses.filter(status=status)

