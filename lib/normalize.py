@@ -119,9 +119,10 @@ def folded(column: pl.Expr) -> pl.Expr:
     return text.str.replace_all(PUNCTUATION, "").str.to_uppercase()
 
 
-def search_texts(names_: pl.Expr, kana: pl.Expr, address: pl.Expr) -> pl.Expr:
-    """What a business is found by: its name, its reading and its address, each folded, one a line."""
-    return pl.concat_str([folded(names_), folded(kana), folded(address)], separator="\n")
+def search_texts(*columns: pl.Expr) -> pl.Expr:
+    """What a record is found by (a business: name, reading, address; a person: name, reading), each
+    folded, one a line, so a query never matches across two of them."""
+    return pl.concat_str([folded(column) for column in columns], separator="\n")
 
 
 def fold(value: str) -> str:
@@ -130,9 +131,14 @@ def fold(value: str) -> str:
     return str(frame.select(folded(pl.col("value"))).item())
 
 
-def search_text(name: str, kana: str, address: str) -> str:
-    frame = pl.DataFrame({"n": [name], "k": [kana], "a": [address]}, schema=dict.fromkeys("nka", pl.String))
-    return str(frame.select(search_texts(pl.col("n"), pl.col("k"), pl.col("a"))).item())
+def search_text(*values: str) -> str:
+    """One record's ``search_texts``."""
+    names_ = [f"v{i}" for i in range(len(values))]
+    frame = pl.DataFrame(
+        {name: [value] for name, value in zip(names_, values, strict=True)},
+        schema=dict.fromkeys(names_, pl.String),
+    )
+    return str(frame.select(search_texts(*(pl.col(name) for name in names_))).item())
 
 
 def normalize_name(name: str) -> tuple[str, str, bool]:

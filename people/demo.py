@@ -7,12 +7,13 @@ Called by ``manage.py seed_demo`` after org.demo; keyed by user, so running it a
 import datetime
 import random
 
+import polars as pl
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 from zengin_code import Bank
 
-from lib import zengin
+from lib import normalize, zengin
 from org.models import Association, Branch, FiscalYear, User
 from org.roles import Role
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person, WorkDay
@@ -132,6 +133,11 @@ def seed(*, size: str, seed: int) -> dict:
         if user.role == Role.PROMOTER and rng.random() < 0.2:
             person.association = rng.choice(associations[user.branch_id])  # type: ignore[index]
         people.append(person)
+    # Folded in one pass (bulk_create does not call Person.save).
+    names = pl.DataFrame({"n": [p.full_name for p in people], "k": [p.full_name_kana for p in people]})
+    texts = names.select(normalize.search_texts(pl.col("n"), pl.col("k")))
+    for person, text in zip(people, texts.to_series(), strict=True):
+        person.search_text = text
     Person.objects.bulk_create(people, batch_size=1000)
     BankAccount.objects.bulk_create([_bank_account(p, rng) for p in people], batch_size=1000)
 

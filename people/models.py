@@ -1,12 +1,14 @@
 """People the federation appoints: coordinators, promoters, instructors and lecturers (R-PPL-1 … R-PPL-9)."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from lib import normalize
 from org.models import Association, Branch, FiscalYear, Prefecture
 from org.roles import Role
 from org.scope import Scope
@@ -27,6 +29,8 @@ class Person(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name="支部", related_name="people")
     full_name = models.CharField("氏名", max_length=60)
     full_name_kana = models.CharField("氏名（カナ）", max_length=60, validators=[kana_validator])
+    # What search compares (lib.normalize.fold): the name and its reading, folded, a line each.
+    search_text = models.TextField("検索用", blank=True, default="", editable=False)
     birth_date = models.DateField("生年月日", null=True, blank=True)
     postal_code = models.CharField("郵便番号", max_length=7, blank=True, validators=[postal_validator])
     prefecture = models.ForeignKey(
@@ -64,6 +68,12 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") is None:
+            # 髙橋 as 高橋, ｽｽﾞｷ as スズキ, spaces aside (lib.normalize).
+            self.search_text = normalize.search_text(self.full_name, self.full_name_kana)
+        super().save(*args, **kwargs)
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}

@@ -7,13 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lib import postal, tables
+from lib import normalize, postal, tables
 from org import access, feedback
 from org.forms import form_errors
 from org.models import Prefecture
@@ -33,7 +32,7 @@ def _people(request):
 def person_list(request: access.AuthenticatedRequest) -> HttpResponse:
     people = _people(request)
     if q := request.GET.get("q", "").strip():
-        people = people.filter(Q(full_name__icontains=q) | Q(full_name_kana__icontains=q))
+        people = people.filter(search_text__contains=normalize.fold(q))
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     return render(
         request,

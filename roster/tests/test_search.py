@@ -68,3 +68,18 @@ def test_one_file_naming_a_company_twice_gives_one_business_R_ROS_4(
     mirai = Business.objects.get(name="株式会社ミライ")
     assert mirai.sources.count() == 2  # both rows kept as its sources
     assert Business.objects.filter(branch=tokyo).count() == 2
+
+
+def test_the_people_search_folds_the_same_way(client, people, tokyo):
+    from conftest import make_person
+
+    make_person(tokyo, "髙橋 一郎", full_name_kana="タカハシ　イチロウ")
+    make_person(tokyo, "鈴木 花子", full_name_kana="スズキ　ハナコ")
+    login(client, people["tokyo_staff"])
+
+    def found(q):
+        return [p.full_name for p in client.get("/people/", {"q": q}).context["page"]]
+
+    assert found("高橋") == ["髙橋 一郎"]
+    assert found("ｽｽﾞｷ") == ["鈴木 花子"]
+    assert found("すずき はなこ") == ["鈴木 花子"]
