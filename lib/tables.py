@@ -82,10 +82,13 @@ def _cell(value: object) -> str | datetime.date:
     return "" if value is None else str(value).strip()
 
 
-def read_table(filename: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
+def read_table(
+    filename: str, data: bytes, *, keep_control_characters: bool = False
+) -> tuple[list[str], list[list[Any]]]:
     """The header row and the data rows of an uploaded .csv or .xlsx (first sheet).
 
-    Cells are stripped strings, except dates from Excel, which stay dates.
+    Cells are stripped strings, except dates from Excel, which stay dates. A control character
+    refuses the file, unless the caller checks each cell itself (``suspicious``) and asks its user.
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise TableError(f"ファイルが大きすぎます（上限 {MAX_UPLOAD_BYTES // 1024 // 1024}MB）。")
@@ -106,7 +109,8 @@ def read_table(filename: str, data: bytes) -> tuple[list[str], list[list[Any]]]:
             raise TableError(f"Excelファイルを読み込めません：{error}") from None
     else:
         raise TableError("CSV（.csv）または Excel（.xlsx）のファイルを指定してください。")
-    _refuse_control_characters(rows)
+    if not keep_control_characters:
+        _refuse_control_characters(rows)
     rows = [row for row in rows if any(cell != "" for cell in row)]
     if not rows:
         raise TableError("ファイルにデータがありません。")
@@ -160,6 +164,23 @@ def _refuse_control_characters(rows: list[list[Any]]) -> None:
                     f"{number}行目・{column + 1}列目{name}に制御文字（U+{ord(found.group()):04X}）が含まれています。"
                     "取り除いてから取り込んでください。"
                 )
+
+
+def suspicious(value: object) -> str:
+    """Why a cell should not be stored as it stands, or "": it starts like a spreadsheet formula
+    (= + - @), or it holds a control character a phone would show as garbage."""
+    if not isinstance(value, str) or not value:
+        return ""
+    if found := CONTROL.search(value):
+        return f"制御文字（U+{ord(found.group()):04X}）を含みます"
+    if value.startswith(FORMULA_PREFIXES[:4]):
+        return f"先頭が「{value[0]}」です（表計算ソフトが数式として扱います）"
+    return ""
+
+
+def cleaned(value: str) -> str:
+    """The cell without its control characters and without the formula characters it starts with."""
+    return CONTROL.sub("", value).lstrip("".join(FORMULA_PREFIXES[:4])).strip()
 
 
 def neutralise(value: T) -> T | str:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kit.rows import insert_rows
-from lib import cities, identify, normalize
+from lib import cities, identify, normalize, tables
 from lib.corporate_number import is_valid
 from org import revisions
 from roster.models import (
@@ -114,18 +114,51 @@ def _progress(job: ImportJob, percent: int) -> None:
     ImportJob.objects.filter(pk=job.pk).update(progress=percent)
 
 
+# What the user chose for suspicious cells (ImportJob.suspicious_cells), kept in the job's mapping.
+CHOICE = "_suspicious"
+CLEAN, SKIP = "clean", "skip"
+
+
+def _columns(job: ImportJob, headers: list[str]) -> dict[str, int]:
+    return {
+        target: headers.index(header)
+        for target, header in job.mapping.items()
+        if not target.startswith("_") and header in headers
+    }
+
+
+def suspicious_cells(job: ImportJob, headers: list[str], rows: list[list]) -> list[dict]:
+    """The mapped cells that start like a formula or hold control characters, by row and column."""
+    found = []
+    for line, cells in enumerate(rows, start=2):
+        for target, i in _columns(job, headers).items():
+            value = cells[i] if i < len(cells) else ""
+            if reason := tables.suspicious(value):
+                shown = tables.CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())), str(value))
+                found.append({"行": line, "列": FIELDS[target], "値": shown[:100], "理由": reason})
+    return found
+
+
 def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
     """Decide, for every row, whether it is new, the same as a business already there, or doubtful."""
     result = Plan(rows_read=len(rows))
-    index = {target: headers.index(header) for target, header in job.mapping.items() if header in headers}
+    index = _columns(job, headers)
+    choice = job.mapping.get(CHOICE, SKIP)
     records = []
     for line, cells in enumerate(rows, start=2):
         values = {target: str(cells[i]).strip() if i < len(cells) else "" for target, i in index.items()}
+        refused = []
+        for target, value in values.items():
+            if reason := tables.suspicious(value):
+                if choice == CLEAN:
+                    values[target] = tables.cleaned(value)
+                else:
+                    refused.append(f"{line}行目「{FIELDS[target]}」：{reason}")
         values["corporate_number"] = values.get("corporate_number", "").replace("-", "")
         values["insurance_number"] = values.get("insurance_number", "").replace("-", "")
         if "postal_code" in values:
             values["postal_code"] = values["postal_code"].replace("-", "").replace("－", "")
-        problems = _validate(values, line)
+        problems = refused + _validate(values, line)
         if problems:
             result.rejected.append(
                 {"行": line, "理由": " ".join(problems), **{FIELDS[k]: v for k, v in values.items()}}

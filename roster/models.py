@@ -272,6 +272,7 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", "処理中"
     DONE = "done", "完了"
     FAILED = "failed", "失敗"
+    CHECK = "check", "確認待ち"
 
 
 class ImportJob(Workflow, models.Model):
@@ -281,7 +282,15 @@ class ImportJob(Workflow, models.Model):
     # stalled or failed one is queued again by hand; a finished one never runs twice.
     TRANSITIONS = {
         JobStatus.QUEUED: {JobStatus.RUNNING, JobStatus.QUEUED},
-        JobStatus.RUNNING: {JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED, JobStatus.QUEUED},
+        JobStatus.RUNNING: {
+            JobStatus.RUNNING,
+            JobStatus.DONE,
+            JobStatus.FAILED,
+            JobStatus.QUEUED,
+            JobStatus.CHECK,
+        },
+        # Suspicious cells found: nothing is stored until the user says how to treat them.
+        JobStatus.CHECK: {JobStatus.QUEUED},
         JobStatus.FAILED: {JobStatus.QUEUED, JobStatus.RUNNING},
         JobStatus.DONE: set(),
     }
@@ -302,6 +311,9 @@ class ImportJob(Workflow, models.Model):
     to_review = models.PositiveIntegerField("要確認件数", default=0)
     rejected = models.PositiveIntegerField("不採用件数", default=0)
     rejected_rows = models.JSONField("不採用の行", default=list)
+    # Cells that start like a formula or hold control characters: {行, 列, 値, 理由}, shown before
+    # anything is stored; mapping["_suspicious"] then holds the user's choice (clean or skip).
+    suspicious_cells = models.JSONField("確認が必要な値", default=list)
     error = models.TextField("エラー", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
@@ -325,13 +337,17 @@ class ImportJob(Workflow, models.Model):
         return self.status == JobStatus.FAILED
 
     @property
+    def awaits_choice(self) -> bool:
+        return self.status == JobStatus.CHECK
+
+    @property
     def is_pending(self) -> bool:
         """Waiting or running: its page keeps polling."""
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
 
     @property
     def can_retry(self) -> bool:
-        return self.can_move_to(JobStatus.QUEUED)
+        return self.status != JobStatus.CHECK and self.can_move_to(JobStatus.QUEUED)
 
     def lock_unfinished(self) -> bool:
         """Inside the transaction that writes the job's rows: lock the job and say whether it is still

@@ -24,7 +24,15 @@ def run_import(job_id: int) -> None:
         elif job.kind == SourceKind.NTA:
             identification.import_nta(job, Path(job.stored_file))
         else:
-            headers, rows = tables.read_table(job.filename, Path(job.stored_file).read_bytes())
+            headers, rows = tables.read_table(
+                job.filename, Path(job.stored_file).read_bytes(), keep_control_characters=True
+            )
+            if importing.CHOICE not in job.mapping and (
+                found := importing.suspicious_cells(job, headers, rows)
+            ):
+                # Nothing is stored until the user has seen these cells and chosen (issue 17).
+                ImportJob.move(job.pk, JobStatus.CHECK, suspicious_cells=found[:200], progress=0)
+                return
             importing.apply(job, importing.plan(job, headers, rows))
     except (tables.TableError, nta.NtaFormatError, ValueError) as error:
         _fail(job, str(error))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("roster/import/mapping/", views.import_mapping, name="roster_import_mapping"),
     path("roster/import/<int:pk>/", views.import_job, name="roster_import_job"),
     path("roster/import/<int:pk>/retry/", views.import_retry, name="roster_import_retry"),
+    path("roster/import/<int:pk>/choose/", views.import_choose, name="roster_import_choose"),
     re_path(r"^roster/export\.(?P<fmt>xlsx|csv)$", views.business_export, name="roster_business_export"),
     path("roster/import/<int:pk>/rejected.csv", views.import_rejected, name="roster_import_rejected"),
     path("roster/rollover/", views.rollover, name="roster_rollover"),

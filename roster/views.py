@@ -99,8 +99,9 @@ def _start_fixed_layout_job(request: access.AuthenticatedRequest, data: dict[str
 def _remembered_mapping(branch: Branch, headers: list[str]) -> dict:
     """The mapping of the branch's last import of a file with these columns, else a suggestion."""
     for job in ImportJob.objects.filter(branch=branch).exclude(mapping={}).order_by("-created_at")[:20]:
-        if set(job.mapping.values()) <= set(headers):
-            return job.mapping
+        chosen = {field: header for field, header in job.mapping.items() if not field.startswith("_")}
+        if set(chosen.values()) <= set(headers):
+            return chosen
     return importing.suggest_mapping(headers)
 
 
@@ -306,6 +307,22 @@ def business_export(request: access.AuthenticatedRequest, fmt: str) -> HttpRespo
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="roster-{timezone.localdate():%Y%m%d}.{fmt}"'
     return response
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def import_choose(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The user's answer for the suspicious cells of an import: clean them, or leave their rows out."""
+    job = access.get_for_user(request.user, ImportJob.objects.all(), pk, write=True)
+    choice = request.POST.get("choice")
+    if choice not in (importing.CLEAN, importing.SKIP):
+        messages.error(request, "扱い方を選んでください。")
+    elif job.awaits_choice and ImportJob.move(
+        job.pk, JobStatus.QUEUED, mapping={**job.mapping, importing.CHOICE: choice}, progress=0
+    ):
+        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+        messages.success(request, "選んだ扱い方で取り込みます。")
+    return redirect("roster_import_job", pk=job.pk)
 
 
 @require_POST

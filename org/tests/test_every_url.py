@@ -81,6 +81,7 @@ ROUTES = {
     "roster_review_list": ("GET", None, 403),
     "roster_progress": ("GET", None, 403),
     "roster_import_retry": ("POST", "import_job", 403),
+    "roster_import_choose": ("POST", "import_job", 403),
     "roster_business_export": ("GET", "xlsx", 403),
     "roster_rollover": ("POST", None, 403),
     "roster_review_decide": ("POST", "review", 403),

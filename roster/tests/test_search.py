@@ -83,3 +83,46 @@ def test_the_people_search_folds_the_same_way(client, people, tokyo):
     assert found("高橋") == ["髙橋 一郎"]
     assert found("ｽｽﾞｷ") == ["鈴木 花子"]
     assert found("すずき はなこ") == ["鈴木 花子"]
+
+
+SUSPICIOUS = (
+    '=HYPERLINK("http://evil.example"),東京都新宿区西新宿2-2-2,,\r\n'
+    "普通商事,東京都新宿区西新宿3-3-3\x0b5F,,\r\n"
+    "安全工業,東京都新宿区西新宿4-4-4,,\r\n"
+)
+
+
+def _check(client, tokyo, django_capture_on_commit_callbacks):
+    upload(client, SUSPICIOUS, tokyo, encoding="utf-8")
+    job = run(client, django_capture_on_commit_callbacks)
+    page = client.get(f"/roster/import/{job.pk}/").content.decode()
+    return job, page
+
+
+def test_suspicious_cells_are_shown_by_row_and_column_before_anything_is_stored(
+    client, people, tokyo, django_capture_on_commit_callbacks
+):
+    login(client, people["tokyo_staff"])
+    job, page = _check(client, tokyo, django_capture_on_commit_callbacks)
+    assert job.status == "check" and not Business.objects.filter(branch=tokyo).exists()
+    assert "2行目" in page and "事業所名" in page and "先頭が「=」" in page
+    assert "3行目" in page and "所在地" in page and "U+000B" in page and "␋" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/roster/import/{job.pk}/choose/", {"choice": "skip"})
+    job.refresh_from_db()
+    assert (job.status, job.added, job.rejected) == ("done", 1, 2)
+    assert list(Business.objects.filter(branch=tokyo).values_list("name", flat=True)) == ["安全工業"]
+    rejected = client.get(f"/roster/import/{job.pk}/rejected.csv").content.decode("utf-8-sig")
+    assert "2行目「事業所名」：先頭が「=」" in rejected
+
+
+def test_the_user_may_choose_to_clean_them_instead(client, people, tokyo, django_capture_on_commit_callbacks):
+    login(client, people["tokyo_staff"])
+    job, _ = _check(client, tokyo, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/roster/import/{job.pk}/choose/", {"choice": "clean"})
+    job.refresh_from_db()
+    assert (job.status, job.added, job.rejected) == ("done", 3, 0)
+    names = set(Business.objects.filter(branch=tokyo).values_list("name", flat=True))
+    assert 'HYPERLINK("http://evil.example")' in names
+    assert "\x0b" not in Business.objects.get(name="普通商事").address
