@@ -79,10 +79,10 @@ def run(args) -> dict:
     from django.core.management import call_command
 
     from bench.machine import machine
+    from lib import tables
     from org.models import Branch, FiscalYear, User
     from org.roles import Role
     from roster.models import Business, ImportJob
-    from lib import tables
     from roster.tasks import run_import
 
     call_command("migrate", verbosity=0)
