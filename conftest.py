@@ -152,7 +152,7 @@ def make_business(branch: Branch, name: str, *, year: int = 2026, origin: str = 
         address=address,
         city=city.name if city else "",
         city_code=city.code if city else "",
-        name_core=name,
+        name_core=fields.pop("name_core", name),
         address_key=fields.pop("address_key", address),
         identified_on=fiscal_year.start,
         **fields,

@@ -184,10 +184,10 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
     known = pl.DataFrame(
         list(
             Business.objects.filter(branch=job.branch).values_list(
-                "pk", "name_core", "legal_form", "address_key", "corporate_number"
+                "pk", "name_core", "legal_form", "address_key", "corporate_number", "phone"
             )
         ),
-        schema=["b", "core", "form", "address_key", "corporate_number"],
+        schema=["b", "core", "form", "address_key", "corporate_number", "phone"],
         orient="row",
     )
     decided = dict(
@@ -251,7 +251,14 @@ def _link(incoming: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
     # block of the town (the address without its last number) and the same start of the name.
     block = pl.col("address_key").str.replace(r"-\d+$", "")
     start = pl.col("core").str.slice(0, 4)
-    keys = [pl.col("core"), pl.col("address_key"), block, start]
+    # The telephone number, digits only: one business keeps its number when its name or address is
+    # written otherwise (R-ROS-4); shorter than ten digits it says nothing.
+    tel = pl.col("phone").fill_null("").str.replace_all(r"\D", "")
+    if "phone" not in incoming.columns:
+        incoming = incoming.with_columns(pl.lit("").alias("phone"))
+    incoming, known = incoming.with_columns(tel.alias("tel")), known.with_columns(tel.alias("tel"))
+    phone = pl.when(pl.col("tel").str.len_chars() >= 10).then(pl.col("tel")).otherwise(pl.lit(""))
+    keys = [pl.col("core"), pl.col("address_key"), block, start, phone]
     pairs = pl.concat(
         [
             incoming.select("i", key.alias("key"))
@@ -261,8 +268,8 @@ def _link(incoming: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
             for key in keys
         ]
     ).unique()
-    joined = pairs.join(incoming.select("i", "core", "form", "address_key"), on="i").join(
-        known.select("b", "core", "form", "address_key"), on="b", suffix="_r"
+    joined = pairs.join(incoming.select("i", "core", "form", "address_key", "tel"), on="i").join(
+        known.select("b", "core", "form", "address_key", "tel"), on="b", suffix="_r"
     )
     joined = joined.with_columns(
         identify.similarity(joined, "core").alias("name"),
@@ -270,8 +277,12 @@ def _link(incoming: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
     )
     name, address = pl.col("name"), pl.col("address")
     same_form = (pl.col("form") == pl.col("form_r")) | (pl.col("form") == "") | (pl.col("form_r") == "")
-    sure = same_form & (((name >= 92) & (address >= 90)) | ((address == 100) & (name >= 85)))
-    doubtful = (name >= 80) & ((address >= 60) | (name == 100))
+    same_phone = (pl.col("tel") == pl.col("tel_r")) & (pl.col("tel").str.len_chars() >= 10)
+    sure = (same_form & (((name >= 92) & (address >= 90)) | ((address == 100) & (name >= 85)))) | (
+        same_phone & ((name >= 85) | (address >= 90))
+    )
+    # The same number under another name and address: a person looks (a move, a renaming, a shared line).
+    doubtful = ((name >= 80) & ((address >= 60) | (name == 100))) | same_phone
     scored = joined.with_columns(
         pl.when(sure).then(pl.lit(SURE)).when(doubtful).then(pl.lit(DOUBTFUL)).alias("verdict"),
         (name * 0.6 + address * 0.4).round(0).cast(pl.Int32).alias("score"),

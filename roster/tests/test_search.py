@@ -126,3 +126,29 @@ def test_the_user_may_choose_to_clean_them_instead(client, people, tokyo, django
     names = set(Business.objects.filter(branch=tokyo).values_list("name", flat=True))
     assert 'HYPERLINK("http://evil.example")' in names
     assert "\x0b" not in Business.objects.get(name="普通商事").address
+
+
+def test_the_telephone_number_links_a_list_to_the_roster_R_ROS_4(
+    client, people, tokyo, django_capture_on_commit_callbacks
+):
+    at = "東京都新宿区西新宿1-2-3"
+    make_business(
+        tokyo,
+        "株式会社ミライ",
+        address=at,
+        address_key=normalize.normalize_address(at),
+        name_core="ミライ",
+        legal_form="株式会社",
+        phone="03-1111-2222",
+    )
+    login(client, people["tokyo_staff"])
+    rows = (
+        "株式会社ミライ,東京都新宿区新宿5-5-5,,03(1111)2222\r\n"  # moved: the same name and number
+        "山田商店,東京都港区芝1-1-1,,0311112222\r\n"  # another name and place on that number
+        "別の会社,東京都港区芝2-2-2,,03-9999-0000\r\n"
+    )
+    upload(client, rows, tokyo)
+    job = run(client, django_capture_on_commit_callbacks)
+    assert (job.merged, job.to_review, job.added) == (1, 1, 1)
+    assert Business.objects.get(name="株式会社ミライ").sources.count() == 1
+    assert Business.objects.filter(name="山田商店").exists() is False  # waits in the review queue
