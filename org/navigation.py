@@ -3,6 +3,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
@@ -169,4 +170,5 @@ def menu(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_menu": links_for(user, menu=True)}
+    # Built only when a template shows the menu (not for htmx fragments).
+    return {"nav_menu": partial(links_for, user, menu=True)}

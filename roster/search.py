@@ -15,12 +15,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from lib import normalize
 
 
-def matching(rows: QuerySet[Any], q: str, *, prefix: str = "") -> QuerySet[Any]:
-    """``rows`` (businesses, or rows whose ``prefix`` leads to one) that match the query ``q``."""
-    q = q.strip()
-    if not q:
-        return rows
-    folded = normalize.fold(q)
+def _found(q: str, folded: str, prefix: str) -> Q:
     found = Q(**{f"{prefix}search_text__contains": folded}) if folded else Q(pk__in=[])
     if re.search(r"\d", q):
         address = normalize.normalize_address(q)
@@ -29,16 +24,23 @@ def matching(rows: QuerySet[Any], q: str, *, prefix: str = "") -> QuerySet[Any]:
     digits = re.sub(r"\D", "", q)
     if len(digits) == 13:
         found |= Q(**{f"{prefix}corporate_number": digits})
-    return rows.filter(found)
+    return found
+
+
+def matching(rows: QuerySet[Any], q: str, *, prefix: str = "") -> QuerySet[Any]:
+    """``rows`` (businesses, or rows whose ``prefix`` leads to one) that match the query ``q``."""
+    q = q.strip()
+    return rows.filter(_found(q, normalize.fold(q), prefix)) if q else rows
 
 
 def ranked(rows: QuerySet[Any], q: str) -> QuerySet[Any]:
     """Matching businesses, those whose name starts with the query first, then by name."""
-    folded = normalize.fold(q.strip())
-    if not folded:
+    q = q.strip()
+    if not q:
         return rows
+    folded = normalize.fold(q)  # once: the match and the rank use it
     return (
-        matching(rows, q)
+        rows.filter(_found(q, folded, ""))
         .annotate(
             rank=Case(
                 When(search_text__startswith=folded, then=Value(0)),

@@ -74,15 +74,18 @@ class Figures:
 
 
 def _branch_of_business(instance) -> list:
+    # The business is usually loaded already (recording a visit locks it): no query then.
+    if type(instance).business.is_cached(instance):
+        return [instance.business.branch_id]
     return [Business.objects.filter(pk=instance.business_id).values_list("branch", flat=True).first()]
 
 
-# Where each counted record belongs: {model: instance → branch ids}.
+# Where each counted record belongs: {model: instance → branch ids}. Not Business itself: no
+# measure counts a business's own columns, and its status changes with every visit (a hot path).
 BRANCH_OF = {
     Visit: _branch_of_business,
     Enrolment: _branch_of_business,
     RosterEntry: _branch_of_business,
-    Business: lambda b: [b.branch_id],
     Briefing: lambda b: [b.branch_id],
     BriefingAttendance: lambda a: [
         Briefing.objects.filter(pk=a.briefing_id).values_list("branch", flat=True).first()
