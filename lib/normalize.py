@@ -20,6 +20,14 @@ VARIANTS = {
     "邉": "辺",
     "齋": "斎",
     "德": "徳",
+    "濱": "浜",
+    "澤": "沢",
+    "嶋": "島",
+    "嶌": "島",
+    "栁": "柳",
+    "𠮷": "吉",
+    "槗": "橋",
+    "邨": "村",
 }
 NAME_DASHES = ["‐", "‑", "‒", "–", "—", "―", "−", "－", "ｰ", "-"]
 # Hiragana as katakana (ぁ…ゖ → ァ…ヶ): 「みらい」 and 「ミライ」 are one name.
@@ -47,6 +55,17 @@ ABBREVIATIONS = {
     "(協)": "協同組合",
     "(企)": "企業組合",
 }
+# The bank's abbreviations (Zengin payee names, and lists typed from them): カ)ミライ, ミライ(カ.
+KANA_FORMS = {
+    "カ": "株式会社",
+    "ユ": "有限会社",
+    "ド": "合同会社",
+    "メ": "合名会社",
+    "シ": "合資会社",
+    "イ": "医療法人",
+    "フク": "社会福祉法人",
+    "トクヒ": "特定非営利活動法人",
+}
 LEGAL_FORMS = sorted(
     set(ABBREVIATIONS.values()) | {"社団法人", "財団法人", "相互会社"}, key=len, reverse=True
 )
@@ -65,6 +84,14 @@ _KANJI_NUMBERS = [
 ]
 
 
+def _spelled_out(text: pl.Expr) -> pl.Expr:
+    """Abbreviated legal forms written out: (株) → 株式会社; カ)… and …(カ at either end likewise."""
+    text = text.str.replace_many(list(ABBREVIATIONS), list(ABBREVIATIONS.values()))
+    for kana, form in KANA_FORMS.items():
+        text = text.str.replace(rf"^\(?{kana}\)", form).str.replace(rf"\({kana}\)?$", form)
+    return text
+
+
 def names(column: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(core name, legal form, is a branch office) for a column of business names."""
     text = column.fill_null("").str.normalize("NFKC").str.strip_chars()
@@ -73,9 +100,7 @@ def names(column: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     text = text.str.replace_many(list(VARIANTS), list(VARIANTS.values()))
     text = text.str.replace_many(HIRAGANA, KATAKANA)
     text = text.str.replace_many(NAME_DASHES, ["ー"] * len(NAME_DASHES))
-    text = text.str.replace_all(r"\s+", "").str.replace_many(
-        list(ABBREVIATIONS), list(ABBREVIATIONS.values())
-    )
+    text = _spelled_out(text.str.replace_all(r"\s+", ""))
     form = text.str.extract(rf"^({_FORMS})", 1).fill_null(text.str.extract(rf"({_FORMS})$", 1)).fill_null("")
     core = text.str.replace(rf"^({_FORMS})", "").str.replace(rf"({_FORMS})$", "")
     core = core.str.replace_all(PUNCTUATION, "").str.to_uppercase()
@@ -91,6 +116,8 @@ def addresses(column: pl.Expr) -> pl.Expr:
     """
     text = column.fill_null("").str.normalize("NFKC").str.replace_all(r"\s+", "")
     text = text.str.replace(PREFECTURE, "")
+    # 大字・字 mark a rural district; lists write them or leave them out (大字上野字東 = 上野東).
+    text = text.str.replace_all("大字", "").str.replace_all(r"([^\d])字", "${1}")
     text = text.str.replace_many(list(VARIANTS), list(VARIANTS.values()))
     text = text.str.replace_many(
         [k for k, _ in _KANJI_NUMBERS], [v for _, v in _KANJI_NUMBERS], leftmost=True
@@ -112,9 +139,7 @@ def folded(column: pl.Expr) -> pl.Expr:
     text = text.str.replace_many(list(VARIANTS), list(VARIANTS.values()))
     text = text.str.replace_many(HIRAGANA, KATAKANA)
     text = text.str.replace_many(NAME_DASHES, ["ー"] * len(NAME_DASHES))
-    text = text.str.replace_all(r"\s+", "").str.replace_many(
-        list(ABBREVIATIONS), list(ABBREVIATIONS.values())
-    )
+    text = _spelled_out(text.str.replace_all(r"\s+", ""))
     text = text.str.replace_all(_FORMS, "")
     return text.str.replace_all(PUNCTUATION, "").str.to_uppercase()
 

@@ -3,7 +3,7 @@
 import pytest
 
 from lib.corporate_number import is_valid
-from lib.normalize import normalize_address, normalize_name
+from lib.normalize import fold, normalize_address, normalize_name, search_text
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,83 @@ def test_real_corporate_numbers_pass_the_check_digit(number):
 @pytest.mark.parametrize("number", ["4011001098994", "401100109899", "40110010989930", "401100109899A"])
 def test_broken_corporate_numbers_fail(number):
     assert not is_valid(number)
+
+
+# The table of examples issue 17 asks for: each line a spelling people or lists use, and what the
+# one definition (lib.normalize) makes of it — for linking (core, form; address key) and search.
+NAME_EXAMPLES = [
+    # Legal forms, abbreviated, in brackets of either width, before or after, in the bank's kana.
+    ("株式会社ミライ", "ミライ", "株式会社"),
+    ("ミライ株式会社", "ミライ", "株式会社"),
+    ("㈱ミライ", "ミライ", "株式会社"),
+    ("（株）ミライ", "ミライ", "株式会社"),
+    ("ミライ(株)", "ミライ", "株式会社"),
+    ("ｶ)ﾐﾗｲ", "ミライ", "株式会社"),
+    ("ﾐﾗｲ(ｶ", "ミライ", "株式会社"),
+    ("(ｶ)ﾐﾗｲ", "ミライ", "株式会社"),
+    ("ﾕ)ﾐﾗｲ", "ミライ", "有限会社"),
+    ("ミライ合同会社", "ミライ", "合同会社"),
+    ("（医）みらい会", "ミライ会", "医療法人"),
+    # Width, hiragana and katakana, spaces, punctuation.
+    ("ﾐﾗｲ", "ミライ", ""),
+    ("みらい", "ミライ", ""),
+    ("株式会社　ミ ラ イ", "ミライ", "株式会社"),
+    ("ＡＢＣ・テクノ", "ABCテクノ", ""),
+    ("abcテクノ", "ABCテクノ", ""),
+    # 異体字.
+    ("髙橋工業", "高橋工業", ""),
+    ("山﨑建設", "山崎建設", ""),
+    ("濵田水産", "浜田水産", ""),
+    ("濱田水産", "浜田水産", ""),
+    ("德山商店", "徳山商店", ""),
+    ("渡邊設備", "渡辺設備", ""),
+    ("渡邉設備", "渡辺設備", ""),
+    ("齋藤医院", "斎藤医院", ""),
+    ("𠮷田屋", "吉田屋", ""),
+    ("栁川鉄工所", "柳川鉄工所", ""),
+    ("大澤精機", "大沢精機", ""),
+    ("ヶ丘商事", "ケ丘商事", ""),
+    # Dashes in names: every width is one long-vowel mark.
+    ("ｽｰﾊﾟｰﾏｰｹｯﾄ", "スーパーマーケット", ""),
+    ("スｰパー", "スーパー", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "core", "form"), NAME_EXAMPLES)
+def test_name_examples_table_issue_17(name, core, form):
+    assert normalize_name(name)[:2] == (core, form)
+
+
+ADDRESS_EXAMPLES = [
+    # 丁目・番・号・番地・の and hyphens of every width.
+    ("東京都新宿区西新宿１－２－３", "新宿区西新宿1-2-3"),
+    ("東京都新宿区西新宿1丁目2番3号", "新宿区西新宿1-2-3"),
+    ("新宿区西新宿一丁目二番三号", "新宿区西新宿1-2-3"),
+    ("新宿区西新宿1丁目2番地の3", "新宿区西新宿1-2-3"),
+    ("新宿区西新宿1の2の3", "新宿区西新宿1-2-3"),
+    ("新宿区西新宿1‐2‐3", "新宿区西新宿1-2-3"),
+    ("新宿区西新宿1―2―3", "新宿区西新宿1-2-3"),
+    ("新宿区西新宿1ｰ2ｰ3", "新宿区西新宿1-2-3"),
+    ("新宿区西新宿1−2−3", "新宿区西新宿1-2-3"),
+    # Building names and floors are dropped after the house number.
+    ("新宿区西新宿1-2-3　ミライビル5階", "新宿区西新宿1-2-3"),
+    ("新宿区西新宿1-2-3 ミライビル 501号室", "新宿区西新宿1-2-3"),
+    # 大字・字.
+    ("茨城県つくば市大字上野字東123番地", "つくば市上野東123"),
+    ("つくば市上野東123", "つくば市上野東123"),
+    # 異体字 in place names.
+    ("神奈川県茅ヶ崎市本村1-1-1", "茅ケ崎市本村1-1-1"),
+]
+
+
+@pytest.mark.parametrize(("address", "key"), ADDRESS_EXAMPLES)
+def test_address_examples_table_issue_17(address, key):
+    assert normalize_address(address) == key
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("ﾐﾗｲ", "株式会社ミライ"), ("みらい", "ミライ（株）"), ("高橋", "髙橋工業"), ("ミライ", "ｶ)ﾐﾗｲ")],
+)
+def test_search_folds_the_query_as_the_record_issue_17(typed, stored):
+    assert fold(typed) in search_text(stored)
