@@ -18,6 +18,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from kit.rows import insert_rows
 from lib import cities, identify, normalize, tables
 from lib.corporate_number import is_valid
@@ -56,6 +57,8 @@ class Plan:
     new: list[dict] = field(default_factory=list)  # rows that become businesses (first of each group)
     merges: list[tuple[int, dict]] = field(default_factory=list)  # (business id, row) to add as a source
     reviews: list[tuple[int, dict, int]] = field(default_factory=list)  # (business id, row, score)
+    # Doubtful pairs within the file: (index in ``new`` of the earlier row, the later row, score).
+    file_reviews: list[tuple[int, dict, int]] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
     rows_read: int = 0
 
@@ -195,6 +198,14 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
         .exclude(decision=ReviewDecision.PENDING)
         .values_list("row_hash", "decision")
     )
+    # A row a person said is another business (on review, or by separating it from the business
+    # it had merged into) goes back to the business that holds it now, never to the first again.
+    separated = dict(
+        BusinessSource.objects.filter(
+            business__branch=job.branch,
+            row_hash__in=[h for h, d in decided.items() if d == ReviewDecision.DIFFERENT],
+        ).values_list("row_hash", "business_id")
+    )
     links = _link(incoming, known)
     _progress(job, 70)
     seen_in_file: dict[tuple, dict] = {}
@@ -204,12 +215,14 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
             for k in ["line", *FIELDS, "row_hash", "core", "form", "address_key", "search_text"]
             if k in row
         }
-        if row["b"] is not None and (
-            row["verdict"] == SURE or decided.get(row["row_hash"]) == ReviewDecision.SAME
-        ):
-            result.merges.append((row["b"], record))
-        elif row["b"] is not None and decided.get(row["row_hash"]) != ReviewDecision.DIFFERENT:
-            result.reviews.append((row["b"], record, row["score"]))
+        decision = decided.get(row["row_hash"])
+        if decision == ReviewDecision.DIFFERENT and row["row_hash"] in separated:
+            result.merges.append((separated[row["row_hash"]], record))
+        elif row["b"] is not None and decision != ReviewDecision.DIFFERENT:
+            if row["verdict"] == SURE or decision == ReviewDecision.SAME:
+                result.merges.append((row["b"], record))
+            else:
+                result.reviews.append((row["b"], record, row["score"]))
         else:
             # Rows of one file naming the same business become one business with several sources.
             keys = _same_business_keys(row)
@@ -221,7 +234,61 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
                 first = record
             for key in keys:
                 seen_in_file.setdefault(key, first)
+    _within_file(result)
     return result
+
+
+def _within_file(result: Plan) -> None:
+    """Rows of the file that are new to the roster, linked among themselves as against the roster:
+    a later row surely the same as an earlier one becomes its source, a doubtful one waits for a
+    person (R-ROS-4) instead of becoming a second business. The exact keys have grouped already."""
+    if len(result.new) < 2:
+        return
+    frame = pl.DataFrame(
+        [
+            {
+                "core": r["core"],
+                "form": r["form"],
+                "address_key": r["address_key"],
+                "corporate_number": r.get("corporate_number", ""),
+                "phone": r.get("phone", ""),
+            }
+            for r in result.new
+        ],
+        schema=dict.fromkeys(["core", "form", "address_key", "corporate_number", "phone"], pl.String),
+    ).with_row_index("i")
+    pairs = (
+        _scored(frame, frame.rename({"i": "b"}))
+        .filter(pl.col("b") < pl.col("i"))
+        .sort(["i", "verdict", "score", "b"], descending=[False, True, True, False])
+    )
+    if pairs.is_empty():
+        return
+    # Which earlier row each row joined: a row that joined another (or waits) is no longer a
+    # business of its own, so a later row goes to the one it joined.
+    home: dict[int, int | None] = {}
+    taken: set[int] = set()
+    for i, b, verdict, score in pairs.select("i", "b", "verdict", "score").iter_rows():
+        if i in taken:
+            continue
+        target = home.get(b, b)
+        if target is None:
+            continue
+        taken.add(i)
+        if verdict == SURE:
+            home[i] = target
+            first = result.new[target]
+            record = result.new[i]
+            first.setdefault("also", []).extend(
+                [{k: v for k, v in record.items() if k != "also"}, *record.get("also", [])]
+            )
+        else:
+            home[i] = None
+            result.file_reviews.append((target, result.new[i], score))
+    kept = [position for position in range(len(result.new)) if position not in taken]
+    index = {position: n for n, position in enumerate(kept)}
+    result.file_reviews = [(index[t], record, score) for t, record, score in result.file_reviews]
+    result.new = [result.new[position] for position in kept]
 
 
 def _same_business_keys(row: dict) -> list[tuple]:
@@ -239,13 +306,26 @@ def _same_business_keys(row: dict) -> list[tuple]:
 
 def _link(incoming: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
     """The best existing business for each incoming row, with a verdict (sure / doubtful) and score."""
+    return (
+        _scored(incoming, known)
+        .sort(["i", "verdict", "score"], descending=[False, True, True])
+        .unique(subset="i", keep="first")
+    )
+
+
+def _scored(incoming: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+    """Every (incoming row i, known business b) pair that is surely or doubtfully the same business."""
+    empty = pl.DataFrame(schema={"i": pl.UInt32, "b": pl.Int64, "verdict": pl.String, "score": pl.Int32})
     if known.is_empty():
-        return pl.DataFrame(schema={"i": pl.UInt32, "b": pl.Int64, "verdict": pl.String, "score": pl.Int32})
+        return empty
     by_number = incoming.filter(pl.col("corporate_number") != "").join(
         known, on="corporate_number", suffix="_k"
     )
     by_number = by_number.select(
-        "i", "b", pl.lit(SURE).alias("verdict"), pl.lit(100, dtype=pl.Int32).alias("score")
+        "i",
+        pl.col("b").cast(pl.Int64),
+        pl.lit(SURE).alias("verdict"),
+        pl.lit(100, dtype=pl.Int32).alias("score"),
     )
     # A branch's roster is small enough for looser blocks than the national run: the same
     # block of the town (the address without its last number) and the same start of the name.
@@ -264,13 +344,22 @@ def _link(incoming: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
             incoming.select("i", key.alias("key"))
             .filter(pl.col("key").str.len_chars() >= 2)
             .join(known.select("b", key.alias("key")).filter(pl.len().over("key") <= 200), on="key")
-            .select("i", "b")
+            .select("i", pl.col("b").cast(pl.Int64))
             for key in keys
         ]
     ).unique()
-    joined = pairs.join(incoming.select("i", "core", "form", "address_key", "tel"), on="i").join(
-        known.select("b", "core", "form", "address_key", "tel"), on="b", suffix="_r"
+    columns = ["core", "form", "address_key", "tel", "corporate_number"]
+    joined = pairs.join(incoming.select("i", *columns), on="i").join(
+        known.select(pl.col("b").cast(pl.Int64), *columns), on="b", suffix="_r"
     )
+    # Two different corporate numbers are two corporations, however alike their names.
+    joined = joined.filter(
+        (pl.col("corporate_number") == "")
+        | (pl.col("corporate_number_r").fill_null("") == "")
+        | (pl.col("corporate_number") == pl.col("corporate_number_r"))
+    )
+    if joined.is_empty():
+        return by_number
     joined = joined.with_columns(
         identify.similarity(joined, "core").alias("name"),
         identify.similarity(joined, "address_key").alias("address"),
@@ -287,11 +376,7 @@ def _link(incoming: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
         pl.when(sure).then(pl.lit(SURE)).when(doubtful).then(pl.lit(DOUBTFUL)).alias("verdict"),
         (name * 0.6 + address * 0.4).round(0).cast(pl.Int32).alias("score"),
     ).filter(pl.col("verdict").is_not_null())
-    return (
-        pl.concat([by_number, scored.select("i", "b", "verdict", "score")])
-        .sort(["i", "verdict", "score"], descending=[False, True, True])
-        .unique(subset="i", keep="first")
-    )
+    return pl.concat([by_number, scored.select("i", "b", "verdict", "score")])
 
 
 @cache
@@ -404,14 +489,28 @@ def apply(job: ImportJob, result: Plan) -> None:
     sources += [_source(job, business_id, record, now) for business_id, record in result.merges]
     insert_rows(BusinessSource, sources, ignore_conflicts=True)
     put_on_roster(job, [*new_ids, *(b for b, _ in result.merges)], set(new_ids))
+    reviews = [*result.reviews, *((new_ids[t], record, score) for t, record, score in result.file_reviews)]
     MatchReview.objects.bulk_create(
         [
             MatchReview(job=job, business_id=b, incoming={**record}, row_hash=record["row_hash"], score=score)
-            for b, record, score in result.reviews
+            for b, record, score in reviews
         ],
         batch_size=1000,
         ignore_conflicts=True,
     )
+    merged = {b for b, _ in result.merges} | {
+        b for b, record in zip(new_ids, result.new, strict=True) if record.get("also")
+    }
+    if merged:
+        # Merges are not saved one by one (a national file has 100,000): one entry lists them all.
+        AuditEntry.record_event(
+            "bulk_change",
+            target=BusinessSource,
+            target_repr=f"取込の名寄せ「{job.filename}」{len(merged):,}事業所",
+            actor=job.created_by,
+            branch_id=job.branch_id,
+            objects=merged,
+        )
     ImportJob.move(
         job.pk,
         JobStatus.DONE,
@@ -419,7 +518,7 @@ def apply(job: ImportJob, result: Plan) -> None:
         rows_read=result.rows_read,
         added=len(result.new),
         merged=len(result.merges) + sum(len(r.get("also", [])) for r in result.new),
-        to_review=len(result.reviews),
+        to_review=len(reviews),
         rejected=len(result.rejected),
         rejected_rows=result.rejected,
         finished_at=timezone.now(),

@@ -5,6 +5,11 @@ from roster import views
 urlpatterns = [
     path("roster/", views.business_list, name="roster_business_list"),
     path("roster/businesses/<int:pk>/", views.business_detail, name="roster_business_detail"),
+    path(
+        "roster/businesses/<int:pk>/sources/<int:source>/separate/",
+        views.source_separate,
+        name="roster_source_separate",
+    ),
     path("roster/import/", views.import_upload, name="roster_import_upload"),
     path("roster/import/mapping/", views.import_mapping, name="roster_import_mapping"),
     path("roster/import/<int:pk>/", views.import_job, name="roster_import_job"),

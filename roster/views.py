@@ -22,6 +22,7 @@ from roster.forms import MappingForm, UploadForm
 from roster.models import (
     OPEN_STATUSES,
     Business,
+    BusinessSource,
     BusinessStatus,
     ImportJob,
     JobStatus,
@@ -214,9 +215,31 @@ def business_detail(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
                 "briefing__planned_on"
             ),
             "may_write": access.may_change(request.user, Business, business.pk),
+            "may_separate": request.user.role in STAFF_ROLES
+            and access.may_change(request.user, Business, business.pk),
             "open": business.status in OPEN_STATUSES,
         },
     )
+
+
+@require_POST
+@access.role_required(*STAFF_ROLES)
+def source_separate(request: access.AuthenticatedRequest, pk: int, source: int) -> HttpResponse:
+    """Take back a merge: the row becomes a business of its own (R-ROS-4, decided by a person)."""
+    business = access.get_for_user(request.user, Business.objects.all(), pk, write=True)
+    chosen = access.get_for_user(
+        request.user,
+        BusinessSource.objects.select_related("job").filter(business=business),
+        source,
+        write=True,
+    )
+    try:
+        separated = reviews.separate(source=chosen, actor=request.user, now=timezone.now())
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("roster_business_detail", pk=business.pk)
+    messages.success(request, f"「{separated.name}」を別の事業所（No.{separated.pk}）として分けました。")
+    return redirect("roster_business_detail", pk=separated.pk)
 
 
 @access.role_required(*STAFF_ROLES)

@@ -17,7 +17,7 @@ from fieldwork.models import Enrolment, Evidence
 from org.models import Block, FiscalYear
 from payments.models import FeeClaim, FeeRules, PaymentBatch
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person
-from roster.models import Business, ImportJob, MatchReview
+from roster.models import Business, BusinessSource, ImportJob, MatchReview
 
 # name: (method, the object its URL points at, status for a promoter of the same branch)
 ROUTES = {
@@ -74,6 +74,7 @@ ROUTES = {
     "coordinator_pay": ("GET", None, 403),
     "roster_business_list": ("GET", None, 403),
     "roster_business_detail": ("GET", "business", 404),
+    "roster_source_separate": ("POST", "source", 403),
     "roster_import_upload": ("GET", None, 403),
     "roster_import_mapping": ("GET", None, 403),
     "roster_import_job": ("GET", "import_job", 403),
@@ -204,6 +205,7 @@ OTHER_BRANCH_STATUS = {
     "work_queue": 404,
     "allocation_set": 403,
     "roster_business_detail": 404,
+    "roster_source_separate": 404,
     "roster_import_job": 404,
     "roster_import_rejected": 404,
     "roster_review_decide": 404,
@@ -262,6 +264,9 @@ def _url(name, people, tokyo):
         batch = PaymentBatch.objects.get()
         extra = {"batch": [], "batch_approve": ["approve"], "batch_pdf": ["pdf"]}[target]
         return reverse(name, args=[batch.pk, *extra])
+    if target == "source":
+        source = BusinessSource.objects.get(business__name="東京 太郎商事")
+        return reverse(name, args=[source.business_id, source.pk])
     if target == "year":
         return reverse(name, args=[2011])
     if target == "queue":
@@ -342,6 +347,9 @@ def tokyo_rows(people, tokyo):
         name_core="東京太郎商事",
         address_key="千代田区1-1-1",
         identified_on=datetime.date.today(),
+    )
+    BusinessSource.objects.create(
+        business=business, kind="list", job=job, original={"事業所名": "東京 太郎"}, row_hash="s"
     )
     MatchReview.objects.create(
         job=job, business=business, incoming={"name": "東京 太郎"}, row_hash="x", score=90
