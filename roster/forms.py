@@ -38,3 +38,10 @@ class MappingForm(StyledForm):
         choices = [("", "（使わない）"), *[(h, h) for h in headers]]
         for name, label in FIELDS.items():
             self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=name in REQUIRED)
+
+
+class NtaFeedForm(StyledForm):
+    file = forms.FileField(
+        label="差分データ（法人番号公表サイト、Unicode版CSV・zip）",
+        help_text="例：diff_20261127.zip。何度取り込んでも、同じ内容は二重に反映されません。",
+    )

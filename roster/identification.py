@@ -84,7 +84,12 @@ def import_registered(job: ImportJob, data: bytes) -> None:
 def import_nta(job: ImportJob, path: Path) -> None:
     """Link the prefecture's corporations against its registered workplaces; candidates join the roster."""
     code = job.branch.prefecture.code
-    corporations = nta.read(path, identify.NTA_COLUMNS).filter(pl.col("prefecture_code") == code)
+    link_corporations(job, nta.read(path, identify.NTA_COLUMNS).filter(pl.col("prefecture_code") == code))
+
+
+def link_corporations(job: ImportJob, corporations: pl.DataFrame) -> None:
+    """Corporations of the job's prefecture (NTA columns) against its registered workplaces: the
+    candidates join the roster through the import's linking, doubtful ones are listed; the job ends DONE."""
     # The prefecture's workplaces, and branch offices elsewhere that may belong to its corporations.
     elsewhere = Q(name__regex=BRANCH_OFFICE) & ~Q(prefecture=job.branch.prefecture)
     registered = pl.DataFrame(

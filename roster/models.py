@@ -7,6 +7,7 @@ from django.db import models
 
 from lib import normalize
 from org.models import Branch, FiscalYear, Prefecture
+from org.roles import Role
 from org.scope import Scope
 from org.workflow import Workflow
 
@@ -54,6 +55,7 @@ class EndReason(models.TextChoices):
     REVOKED = "revoked", "委嘱取消"
     HANDED_OVER = "handed_over", "労働局へ移管"
     RELEASED = "released", "割当の解除"
+    CLOSED = "closed", "法人の閉鎖"
 
 
 class Business(models.Model):
@@ -85,7 +87,9 @@ class Business(models.Model):
             BusinessStatus.CLOSED,
             BusinessStatus.HANDED_OVER,
         },
+        # A business that refused may still close (the NTA's diff says so): nobody visits it again.
         BusinessStatus.REFUSED: {
+            BusinessStatus.CLOSED,
             BusinessStatus.VISITED,
             BusinessStatus.HANDED_OVER,
             BusinessStatus.ENROLLED,
@@ -194,6 +198,10 @@ class Business(models.Model):
             return ""
         rousai_enrolled = self.enrolments.filter(covers_rousai=True).exists()
         return "雇用保険" if rousai_enrolled else "労災保険"
+
+    @property
+    def can_close(self) -> bool:
+        return BusinessStatus.CLOSED in self.TRANSITIONS[BusinessStatus(self.status)]
 
     def set_status(self, status: str, *, by=None, reason: str = "") -> "StatusChange":
         """Move to ``status`` if the workflow allows it, and record the step in the history."""
@@ -318,6 +326,15 @@ class ImportJob(Workflow, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     finished_at = models.DateTimeField("完了日時", null=True, blank=True)
+    # The branch's share of a national NTA difference file (roster.ntafeed), if it came from one.
+    feed = models.ForeignKey(
+        "NtaFeed",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name="差分データ",
+    )
 
     scope = Scope(branch="branch")
 
@@ -357,6 +374,62 @@ class ImportJob(Workflow, models.Model):
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}
+
+
+class NtaFeed(Workflow, models.Model):
+    """One NTA difference file (差分データ) applied to every branch (roster.ntafeed, issue 17 point 5).
+
+    National, like the registered list: HQ uploads it (or a timer runs ``manage.py nta_diff``);
+    each branch reads its own line of the summary and its own import job.
+    """
+
+    TRANSITIONS = {
+        JobStatus.QUEUED: {JobStatus.RUNNING, JobStatus.QUEUED},
+        JobStatus.RUNNING: {JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED, JobStatus.QUEUED},
+        JobStatus.FAILED: {JobStatus.QUEUED, JobStatus.RUNNING},
+        JobStatus.DONE: set(),
+        JobStatus.CHECK: set(),
+    }
+
+    filename = models.CharField("ファイル名", max_length=200)
+    stored_file = models.CharField(max_length=300)
+    status = models.CharField("状態", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField("進捗（%）", default=0)
+    rows_read = models.PositiveIntegerField("法人数", default=0)
+    # One line per branch touched: {branch, 支部, 新規候補, 既に名簿, 要確認, 閉鎖, 変更, job}.
+    summary = models.JSONField("支部ごとの結果", default=list)
+    error = models.TextField("エラー", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("受付日時", auto_now_add=True)
+    finished_at = models.DateTimeField("完了日時", null=True, blank=True)
+
+    # Every office reads the list (a branch sees its own line); only HQ's staff start one.
+    scope = Scope(branch=None, writers=frozenset({Role.HQ_ADMIN, Role.HQ_STAFF}))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "法人番号の差分データ"
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == JobStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == JobStatus.FAILED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    def lines_for(self, user) -> list[dict]:
+        """The summary as ``user`` may read it: HQ every branch, a branch its own line."""
+        if user.branch_id is None:
+            return self.summary
+        return [line for line in self.summary if line["branch"] == user.branch_id]
 
 
 class ReviewDecision(models.TextChoices):

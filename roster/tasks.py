@@ -7,8 +7,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from lib import nta, tables
-from roster import identification, importing
-from roster.models import ImportJob, JobStatus, SourceKind
+from roster import identification, importing, ntafeed
+from roster.models import ImportJob, JobStatus, NtaFeed, SourceKind
 
 log = logging.getLogger(__name__)
 
@@ -47,3 +47,24 @@ def run_import(job_id: int) -> None:
 
 def _fail(job: ImportJob, message: str) -> None:
     ImportJob.move(job.pk, JobStatus.FAILED, error=message, finished_at=timezone.now())
+
+
+@task()
+def run_nta_feed(feed_id: int) -> None:
+    """Apply an NTA difference file to every branch (roster.ntafeed); a failed one can be queued again."""
+    feed = NtaFeed.objects.select_related("created_by").get(pk=feed_id)
+    if not NtaFeed.move(feed.pk, JobStatus.RUNNING, progress=5, error=""):
+        return
+    try:
+        ntafeed.apply(feed)
+    except (nta.NtaFormatError, ValueError) as error:
+        NtaFeed.move(feed.pk, JobStatus.FAILED, error=str(error), finished_at=timezone.now())
+    except Exception:
+        log.exception("NTA feed %s failed", feed.pk)
+        NtaFeed.move(
+            feed.pk,
+            JobStatus.FAILED,
+            error="差分データの処理中に予期しないエラーが発生しました。管理者に連絡してください。",
+            finished_at=timezone.now(),
+        )
+        raise

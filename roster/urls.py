@@ -18,6 +18,8 @@ urlpatterns = [
     re_path(r"^roster/export\.(?P<fmt>xlsx|csv)$", views.business_export, name="roster_business_export"),
     path("roster/import/<int:pk>/rejected.csv", views.import_rejected, name="roster_import_rejected"),
     path("roster/rollover/", views.rollover, name="roster_rollover"),
+    path("roster/nta-feed/", views.nta_feeds, name="roster_nta_feeds"),
+    path("roster/nta-feed/<int:pk>/", views.nta_feed, name="roster_nta_feed"),
     path("roster/reviews/", views.review_list, name="roster_review_list"),
     path("roster/reviews/<int:pk>/decide/", views.review_decide, name="roster_review_decide"),
 ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
@@ -18,7 +19,7 @@ from org import access
 from org.models import Branch, FiscalYear
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
 from roster import importing, reviews, search
-from roster.forms import MappingForm, UploadForm
+from roster.forms import MappingForm, NtaFeedForm, UploadForm
 from roster.models import (
     OPEN_STATUSES,
     Business,
@@ -27,11 +28,12 @@ from roster.models import (
     ImportJob,
     JobStatus,
     MatchReview,
+    NtaFeed,
     ReviewDecision,
     SourceKind,
 )
 from roster.rollover import roster_rollover
-from roster.tasks import run_import
+from roster.tasks import run_import, run_nta_feed
 
 UPLOAD_DIR = Path(settings.VAR_DIR) / "imports" / "roster"
 FIXED_LAYOUTS = {SourceKind.NTA, SourceKind.REGISTERED}
@@ -357,3 +359,42 @@ def import_retry(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
         transaction.on_commit(lambda: run_import.enqueue(job.pk))
         messages.success(request, "取込をもう一度実行します。")
     return redirect("roster_import_job", pk=job.pk)
+
+
+@access.role_required(*READERS)
+def nta_feeds(request: access.AuthenticatedRequest) -> HttpResponse:
+    """The NTA difference files applied so far; HQ's staff upload the next one (issue 17, point 5)."""
+    may_upload = access.may_write(request.user, NtaFeed)
+    form = NtaFeedForm(request.POST or None, request.FILES or None) if may_upload else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > NTA_MAX_BYTES:
+                form.add_error("file", f"ファイルが大きすぎます（上限 {NTA_MAX_BYTES // 1024 // 1024}MB）。")
+            else:
+                feed = _start_feed(request, upload)
+                return redirect("roster_nta_feed", pk=feed.pk)
+    page = Paginator(NtaFeed.objects.select_related("created_by"), 20).get_page(request.GET.get("page"))
+    return render(request, "roster/nta_feed_list.html", {"form": form, "page": page})
+
+
+def _start_feed(request: access.AuthenticatedRequest, upload) -> NtaFeed:
+    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    suffix = ".zip" if upload.name.lower().endswith(".zip") else ".csv"
+    path = UPLOAD_DIR / (secrets.token_urlsafe(16) + suffix)
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    with transaction.atomic():
+        feed = NtaFeed.objects.create(filename=upload.name, stored_file=str(path), created_by=request.user)
+        transaction.on_commit(lambda: run_nta_feed.enqueue(feed.pk))
+    return feed
+
+
+@access.role_required(*READERS)
+def nta_feed(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
+    feed = access.get_for_user(request.user, NtaFeed.objects.all(), pk)
+    template = "roster/nta_feed_status.html" if request.htmx else "roster/nta_feed.html"
+    return render(request, template, {"feed": feed, "lines": feed.lines_for(request.user)})

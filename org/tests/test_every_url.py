@@ -17,7 +17,7 @@ from fieldwork.models import Enrolment, Evidence
 from org.models import Block, FiscalYear
 from payments.models import FeeClaim, FeeRules, PaymentBatch
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person
-from roster.models import Business, BusinessSource, ImportJob, MatchReview
+from roster.models import Business, BusinessSource, ImportJob, MatchReview, NtaFeed
 
 # name: (method, the object its URL points at, status for a promoter of the same branch)
 ROUTES = {
@@ -75,6 +75,8 @@ ROUTES = {
     "roster_business_list": ("GET", None, 403),
     "roster_business_detail": ("GET", "business", 404),
     "roster_source_separate": ("POST", "source", 403),
+    "roster_nta_feeds": ("GET", None, 403),
+    "roster_nta_feed": ("GET", "nta_feed", 403),
     "roster_import_upload": ("GET", None, 403),
     "roster_import_mapping": ("GET", None, 403),
     "roster_import_job": ("GET", "import_job", 403),
@@ -206,6 +208,8 @@ OTHER_BRANCH_STATUS = {
     "allocation_set": 403,
     "roster_business_detail": 404,
     "roster_source_separate": 404,
+    # National, like the meetings: another branch opens the feed but reads only its own line.
+    "roster_nta_feed": 200,
     "roster_import_job": 404,
     "roster_import_rejected": 404,
     "roster_review_decide": 404,
@@ -288,6 +292,7 @@ def _url(name, people, tokyo):
         "business": lambda: Business.objects.get(name="東京 太郎商事").pk,
         "import_job": lambda: ImportJob.objects.get(branch=tokyo).pk,
         "review": lambda: MatchReview.objects.get(business__branch=tokyo).pk,
+        "nta_feed": lambda: NtaFeed.objects.get().pk,
         "meeting": lambda: CouncilMeeting.objects.get(branch=tokyo).pk,
         "council_file": lambda: CouncilFile.objects.get(meeting__branch=tokyo).pk,
         "enrolment": lambda: Enrolment.objects.get(business__branch=tokyo).pk,
@@ -347,6 +352,23 @@ def tokyo_rows(people, tokyo):
         name_core="東京太郎商事",
         address_key="千代田区1-1-1",
         identified_on=datetime.date.today(),
+    )
+    NtaFeed.objects.create(
+        filename="diff.csv",
+        created_by=people["hq_admin"],
+        status="done",
+        summary=[
+            {
+                "branch": tokyo.pk,
+                "支部": "東京 太郎",
+                "新規候補": 1,
+                "既に名簿": 0,
+                "要確認": 0,
+                "閉鎖": 0,
+                "変更": 0,
+                "job": None,
+            }
+        ],
     )
     BusinessSource.objects.create(
         business=business, kind="list", job=job, original={"事業所名": "東京 太郎"}, row_hash="s"
