@@ -1,10 +1,14 @@
 """Benchmark: `manage.py identify` on national-size synthetic data, with accuracy against the truth.
 
-    python bench/identify.py [--corporations 5000000] [--seed 2024] [--splink]
+    python bench/identify.py [--sizes 1000000 5000000] [--variants bench heldout] [--splink] [--generate-only]
 
-Writes bench/results/identify.json and a dated line in bench/RESULTS.md. The data is generated
-once per size and seed under bench/data/ (not committed). With --splink, the same data also goes
-through Splink (bench/splink_identify.py, installed only for the benchmark) for comparison.
+For each size and variant (bench/synthetic.py: "bench" is the benchmark's data, "heldout" data
+of the same format drawn with other rates, on which the engine was not tuned), the time, peak
+memory, precision and recall of 適用済 and the share of corporations marked 要確認 (issue 17,
+point 4). Writes bench/results/identify.json and a dated line per run in bench/RESULTS.md. The data
+is generated once per size, variant and seed under bench/data/ (not committed). With --splink, the
+benchmark variant also goes through Splink (bench/splink_identify.py, installed only for the
+benchmark) on the same data, in the same run.
 """
 
 import argparse
@@ -33,15 +37,21 @@ from bench.machine import machine
 RESULTS = ROOT / "bench" / "results"
 
 
+SEEDS = {"bench": 2024, "heldout": 4202}
+TARGETS = {"seconds": 120, "peak_memory_mb": 4096, "precision": 0.998, "recall": 0.985, "review_share": 0.03}
+
+
 def accuracy(rows: pl.DataFrame, truth: set[str]) -> dict:
     kept = set(rows["法人番号"])
     predicted = set(rows.filter(pl.col("判定") == "適用済")["法人番号"])
     actual = truth & kept
     hits = len(predicted & actual)
+    verdicts = dict(rows.group_by("判定").len().iter_rows())
     return {
         "precision": round(hits / len(predicted), 5) if predicted else None,
         "recall": round(hits / len(actual), 5) if actual else None,
-        "verdicts": dict(rows.group_by("判定").len().iter_rows()),
+        "review_share": round(verdicts.get("要確認", 0) / rows.height, 5),
+        "verdicts": verdicts,
     }
 
 
@@ -61,21 +71,19 @@ def timed(command: list[str]) -> tuple[float, int, str]:
     return round(seconds, 1), usage.ru_maxrss // 1024, text
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--corporations", type=int, default=5_000_000)
-    parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--splink", action="store_true", help="also run Splink on the same data")
-    args = parser.parse_args()
-
-    data = ROOT / "bench" / "data" / f"identify-{args.corporations}-{args.seed}"
+def data_for(size: int, variant: str) -> Path:
+    data = ROOT / "bench" / "data" / f"identify-{size}-{variant}-{SEEDS[variant]}"
     if not (data / "truth.csv").exists():
         started = time.monotonic()
-        sizes = synthetic.write(data, args.corporations, args.seed)
+        sizes = synthetic.write(data, size, SEEDS[variant], variant=variant)
         print(f"generated {sizes} in {time.monotonic() - started:.0f}s")
+    return data
+
+
+def run(size: int, variant: str, splink: bool) -> dict:
+    data = data_for(size, variant)
     truth = set(pl.read_csv(data / "truth.csv", infer_schema=False)["corporate_number"])
     registered_rows = sum(1 for _ in (data / "registered.csv").open("rb")) - 1
-
     out = data / "identified.csv"
     seconds, peak, output = timed(
         [
@@ -90,25 +98,21 @@ def main() -> None:
             str(out),
         ]
     )
-    ours = {
-        "seconds": seconds,
-        "peak_memory_mb": peak,
-        **accuracy(pl.read_csv(out, infer_schema=False), truth),
-    }
     print(output)
     result = {
-        "name": "identify",
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "machine": machine(),
-        "corporations": args.corporations,
+        "corporations": size,
+        "variant": variant,
         "registered_rows": registered_rows,
         "input_bytes": {
             p.name: p.stat().st_size for p in [data / "corporations.csv", data / "registered.csv"]
         },
-        "targets": {"seconds": 300, "peak_memory_mb": 6144, "precision": 0.99, "recall": 0.98},
-        "issou": ours,
+        "issou": {
+            "seconds": seconds,
+            "peak_memory_mb": peak,
+            **accuracy(pl.read_csv(out, infer_schema=False), truth),
+        },
     }
-    if args.splink:
+    if splink:
         splink_out = data / "splink.csv"
         seconds, peak, output = timed(
             [sys.executable, "bench/splink_identify.py", str(data), str(splink_out)]
@@ -119,18 +123,53 @@ def main() -> None:
             **accuracy(pl.read_csv(splink_out, infer_schema=False), truth),
         }
         print(output)
+    return result
+
+
+def line(date: str, run: dict, machine_: dict) -> str:
+    def figures(name: str, r: dict) -> str:
+        return (
+            f"{name} {r['seconds']}s, peak {r['peak_memory_mb']:,} MB, precision {r['precision']}, "
+            f"recall {r['recall']}, 要確認 {r['review_share'] * 100:.2f}%"
+        )
+
+    text = (
+        f"- {date[:10]} identify ({run['variant']}): {run['corporations']:,} corporations × "
+        f"{run['registered_rows']:,} registered rows, {figures('issou', run['issou'])}"
+    )
+    if "splink" in run:
+        text += f"; {figures('Splink', run['splink'])}"
+    return text + f" ({machine_['cores']} cores, {machine_['cpu']})\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 5_000_000])
+    parser.add_argument("--variants", nargs="+", default=["bench", "heldout"], choices=sorted(SEEDS))
+    parser.add_argument("--splink", action="store_true", help="also run Splink on the benchmark variant")
+    parser.add_argument("--generate-only", action="store_true", help="only generate the data")
+    args = parser.parse_args()
+    if args.generate_only:
+        for size in args.sizes:
+            for variant in args.variants:
+                data_for(size, variant)
+        return
+    result = {
+        "name": "identify",
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "targets": TARGETS,
+        "runs": [
+            run(size, variant, args.splink and variant == "bench")
+            for size in args.sizes
+            for variant in args.variants
+        ],
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "identify.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-    line = (
-        f"- {result['date'][:10]} identify: {args.corporations:,} corporations × {registered_rows:,} registered rows, "
-        f"issou {ours['seconds']}s, peak {ours['peak_memory_mb']:,} MB, precision {ours['precision']}, recall {ours['recall']}"
-    )
-    if "splink" in result:
-        s = result["splink"]
-        line += f"; Splink {s['seconds']}s, peak {s['peak_memory_mb']:,} MB, precision {s['precision']}, recall {s['recall']}"
-    line += f" ({result['machine']['cores']} cores, {result['machine']['cpu']})\n"
     with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as handle:
-        handle.write(line)
+        for each in result["runs"]:
+            handle.write(line(result["date"], each, result["machine"]))
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -29,7 +29,9 @@ OUTPUT_HEADER = [
     "判定",
     "一致労働保険番号",
     "スコア",
+    "確認順",
 ]
+SAME, DIFFERENT = "同一", "別"
 REGISTERED_COLUMNS = {"労働保険番号": "insurance_number", "事業場名称": "name", "所在地": "address"}
 OPTIONAL_COLUMNS = {"法人番号": "corporate_number", "郵便番号": "post_code", "電話番号": "phone"}
 # The NTA columns identification needs; the others are not read (memory at national scale).
@@ -152,90 +154,154 @@ def similarity(pairs: pl.DataFrame, column: str) -> pl.Series:
     return result
 
 
-def _with_name_counts(corporations: pl.DataFrame) -> pl.DataFrame:
-    """How many corporations share each name, in the prefecture and in the country."""
-    return corporations.select(
-        "c",
-        "core",
-        "form",
-        "address_key",
-        "pref",
-        pl.len().over(["pref", "core", "form"]).alias("same_in_pref"),
-        pl.len().over(["core", "form"]).alias("same_in_country"),
-    )
+# A typo in the name at the very same address (the building aside) is still the business there.
+NAME_AT_ADDRESS = 65
+# Pairs kept after scoring: sure ones, and those a later step may still decide or show a person.
+_KEEP = 80
 
 
-def _score(corp: pl.DataFrame, registered: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
-    joined = pairs.join(corp, on="c").join(
-        registered.select("r", "insurance_number", "branch", "core", "form", "address_key"),
-        on="r",
-        suffix="_r",
+def _score(corporations: pl.DataFrame, registered: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Each candidate pair's name and address similarity, and whether that alone makes it sure."""
+    joined = pairs.join(corporations.select("c", "core", "form", "address_key"), on="c").join(
+        registered.select("r", "branch", "core", "form", "address_key"), on="r", suffix="_r"
     )
     joined = joined.with_columns(
-        similarity(joined, "core").alias("name_score"),
-        similarity(joined, "address_key").alias("address_score"),
+        similarity(joined, "core").alias("name"),
+        similarity(joined, "address_key").alias("address"),
         (pl.col("form") == pl.col("form_r")).alias("same_form"),
     )
-    name, address, same_form = pl.col("name_score"), pl.col("address_score"), pl.col("same_form")
+    name, address, same_form = pl.col("name"), pl.col("address"), pl.col("same_form")
     # A registered name without a legal form (a trade name, or the form left off) is matched on
     # the address too; a name alone, without the address, must carry the same legal form.
     similar_form = same_form | (pl.col("form_r") == "")
-    sure = (
-        (similar_form & (name >= 92) & (address >= 90))  # the same business, written differently
-        | (similar_form & (address == 100) & (name >= 80))  # a typo in the name at the same address
-        | (same_form & (name == 100) & (pl.col("same_in_pref") == 1) & ~pl.col("branch"))  # moved
-        | (same_form & (name == 100) & (pl.col("same_in_country") == 1) & pl.col("branch"))  # a branch office
+    sure = (similar_form & (name >= 92) & (address >= 90)) | (
+        similar_form & (address == 100) & (name >= NAME_AT_ADDRESS)
     )
-    # Doubtful: close on both, or the very same name shared by a few corporations of the prefecture.
-    doubtful = ((name >= 80) & (address >= 60)) | (same_form & (name == 100) & (pl.col("same_in_pref") <= 3))
+    return joined.filter(sure | ((name >= _KEEP) & (address >= 60)) | (same_form & (name == 100))).select(
+        "c",
+        "r",
+        "branch",
+        "same_form",
+        "name",
+        "address",
+        sure.alias("sure"),
+        (name * 0.6 + address * 0.4).round(0).cast(pl.Int32).alias("score"),
+    )
+
+
+def _decide(corporations: pl.DataFrame, first: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
+    """The best pair of each corporation that has one: (c, r, sure, score).
+
+    ``first`` holds the sure pairs (the corporate number, a person's past decision, the name and
+    address alike). Each registered workplace belongs to one corporation: one claimed by a sure
+    pair is no evidence for any other, nor is a branch office of a name whose corporation is
+    surely registered. What remains is settled by the name alone where only one corporation and
+    one workplace of the prefecture still carry it (a move, or the workplace at its own address),
+    or, for a branch office, one corporation in the country; a few sharing it go to a person.
+    """
+    claimed = first["c"].unique().implode()
+    owners = first.sort("score", descending=True).unique("r", keep="first").select("r")
+    taken_names = (
+        corporations.filter(pl.col("c").is_in(claimed))
+        .select("core", "form")
+        .unique()
+        .with_columns(taken=True)
+    )
+    names = corporations.select("c", "pref", "core", "form")
+    rest = (
+        scored.filter(~pl.col("c").is_in(claimed))
+        .join(owners, on="r", how="anti")
+        .join(names, on="c")
+        .join(taken_names, on=["core", "form"], how="left")
+        .filter(~(pl.col("branch") & pl.col("taken").fill_null(False)))
+    )
+    open_ = corporations.filter(~pl.col("c").is_in(claimed))
+    rest = rest.join(open_.group_by("pref", "core", "form").len("in_pref"), on=["pref", "core", "form"]).join(
+        open_.group_by("core", "form").len("in_country"), on=["core", "form"]
+    )
+    rest = rest.join(
+        rest.filter(~pl.col("branch") & (pl.col("name") == 100))
+        .group_by("pref", "core")
+        .agg(pl.col("r").n_unique().alias("workplaces")),
+        on=["pref", "core"],
+        how="left",
+    )
+    name, address, branch = pl.col("name"), pl.col("address"), pl.col("branch")
+    same_name = pl.col("same_form") & (name == 100)
+    sure = (same_name & ~branch & (pl.col("in_pref") == 1) & (pl.col("workplaces") == 1)) | (
+        same_name & branch & (pl.col("in_country") == 1)
+    )
+    doubtful = (
+        ((name >= _KEEP) & (address >= 60))
+        | (same_name & ~branch & (pl.col("in_pref") <= 3))
+        | (same_name & branch & (pl.col("in_country") <= 3))
+    )
+    rest = rest.filter(sure | doubtful).select("c", "r", sure.alias("sure"), "score")
     return (
-        joined.with_columns(
-            sure.alias("sure"),
-            doubtful.alias("doubtful"),
-            (name * 0.6 + address * 0.4).round(0).cast(pl.Int32).alias("score"),
-        )
-        .filter(pl.col("sure") | pl.col("doubtful"))
-        .select("c", "insurance_number", "sure", "score")
+        pl.concat([first.select("c", "r", "sure", "score"), rest])
+        .sort(["c", "sure", "score"], descending=[False, True, True])
+        .unique(subset="c", keep="first")
     )
 
 
-def identify(raw_corporations: pl.DataFrame, raw_registered: pl.DataFrame) -> Outcome:
+def _past_decisions(
+    corporations: pl.DataFrame, registered: pl.DataFrame, decisions: pl.DataFrame | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """People's past review decisions as (c, r) pairs: the same business, and another one."""
+    empty = pl.DataFrame(schema={"c": pl.UInt32, "r": pl.UInt32})
+    if decisions is None or decisions.is_empty():
+        return empty, empty
+    pairs = decisions.join(
+        corporations.select("c", "corporate_number"), left_on="法人番号", right_on="corporate_number"
+    ).join(registered.select("r", "insurance_number"), left_on="労働保険番号", right_on="insurance_number")
+    same = pairs.filter(pl.col("判断") == SAME)
+    return same.select("c", "r"), pairs.filter(pl.col("判断") != SAME).select("c", "r")
+
+
+def identify(
+    raw_corporations: pl.DataFrame, raw_registered: pl.DataFrame, decisions: pl.DataFrame | None = None
+) -> Outcome:
     """Link and decide. Callers that pass freshly read frames (as the command does) let them be
-    freed here once normalised: at national scale the raw text is gigabytes."""
+    freed here once normalised: at national scale the raw text is gigabytes. ``decisions`` are
+    people's past decisions on doubtful pairs (法人番号, 労働保険番号, 判断 同一/別), applied first."""
     corporations, excluded = prepare_corporations(raw_corporations)
     del raw_corporations
     registered = prepare_registered(raw_registered)
     del raw_registered
-    by_number = (
-        corporations.select("c", "corporate_number")
-        .join(
-            registered.filter(pl.col("registered_corporate_number") != "").select(
-                "insurance_number", pl.col("registered_corporate_number").alias("corporate_number")
-            ),
-            on="corporate_number",
-        )
-        .select(
-            "c", "insurance_number", pl.lit(True).alias("sure"), pl.lit(100, dtype=pl.Int32).alias("score")
-        )
+    same, different = _past_decisions(corporations, registered, decisions)
+    by_number = corporations.select("c", "corporate_number").join(
+        registered.filter(pl.col("registered_corporate_number") != "").select(
+            "r", pl.col("registered_corporate_number").alias("corporate_number")
+        ),
+        on="corporate_number",
     )
     # Pairs are scored a slice at a time: their strings, joined, would otherwise all be in memory at once.
-    corp = _with_name_counts(corporations)
-    pairs = _pairs(corporations, registered)
+    pairs = _pairs(corporations, registered).join(different, on=["c", "r"], how="anti")
     scored = (
         pl.concat(
-            [_score(corp, registered, chunk) for chunk in pairs.iter_slices(PAIRS_PER_SLICE)],
+            [_score(corporations, registered, chunk) for chunk in pairs.iter_slices(PAIRS_PER_SLICE)],
             how="vertical",
         )
         if pairs.height
         else pl.DataFrame(
-            schema={"c": pl.UInt32, "insurance_number": pl.String, "sure": pl.Boolean, "score": pl.Int32}
+            schema={
+                "c": pl.UInt32,
+                "r": pl.UInt32,
+                "branch": pl.Boolean,
+                "same_form": pl.Boolean,
+                "name": pl.Float32,
+                "address": pl.Float32,
+                "sure": pl.Boolean,
+                "score": pl.Int32,
+            }
         )
     )
-    best = (
-        pl.concat([by_number, scored])
-        .sort(["c", "sure", "score"], descending=[False, True, True])
-        .unique(subset="c", keep="first")
+    del pairs
+    certain = pl.concat([by_number.select("c", "r"), same]).with_columns(
+        sure=pl.lit(True), score=pl.lit(100, dtype=pl.Int32)
     )
+    first = pl.concat([certain, scored.filter(pl.col("sure")).select("c", "r", "sure", "score")])
+    best = _decide(corporations, first, scored).join(registered.select("r", "insurance_number"), on="r")
     verdict = (
         pl.when(pl.col("sure"))
         .then(pl.lit(REGISTERED))
@@ -256,6 +322,12 @@ def identify(raw_corporations: pl.DataFrame, raw_registered: pl.DataFrame) -> Ou
             pl.col("score").alias("スコア"),
         )
     )
+    # The review queue's order: the pairs nearest to being the same business first, where a
+    # person's look most likely turns 要確認 into 適用済.
+    order = rows.filter(pl.col("判定") == REVIEW).select(
+        "法人番号", pl.col("スコア").rank("ordinal", descending=True).cast(pl.UInt32).alias("確認順")
+    )
+    rows = rows.join(order, on="法人番号", how="left", maintain_order="left")
     return Outcome(rows=rows, excluded=excluded)
 
 
@@ -268,3 +340,21 @@ def read_registered(data: bytes) -> pl.DataFrame:
         )
     except pl.exceptions.ComputeError:
         return pl.read_csv(io.BytesIO(tables.decode_csv(data).encode("utf-8")), infer_schema=False)
+
+
+def read_decisions(data: bytes) -> pl.DataFrame:
+    """People's past decisions on doubtful pairs: 法人番号, 労働保険番号, 判断 (同一 or 別)."""
+    frame = read_registered(data)
+    missing = [h for h in ("法人番号", "労働保険番号", "判断") if h not in frame.columns]
+    if missing:
+        raise ValueError(f"確認結果の一覧に必須の列がありません：{'、'.join(missing)}")
+    wrong = frame.filter(~pl.col("判断").is_in([SAME, DIFFERENT]))
+    if wrong.height:
+        raise ValueError(
+            f"確認結果の「判断」は「{SAME}」か「{DIFFERENT}」です（{wrong.row(0, named=True)['判断']!r}）。"
+        )
+    return frame.select(
+        pl.col("法人番号").str.replace_all(r"\D", ""),
+        pl.col("労働保険番号").str.replace_all(r"\D", ""),
+        "判断",
+    )

@@ -114,7 +114,75 @@ def verdicts(out) -> dict[str, tuple[str, str]]:
 def test_the_output_has_the_documented_header(files):
     run(*files)
     header = files[2].read_text(encoding="utf-8").splitlines()[0]
-    assert header == "法人番号,名称,都道府県コード,市区町村コード,所在地,判定,一致労働保険番号,スコア"
+    assert header == "法人番号,名称,都道府県コード,市区町村コード,所在地,判定,一致労働保険番号,スコア,確認順"
+
+
+def test_past_decisions_settle_doubtful_pairs_and_are_not_asked_again(files, tmp_path):
+    """Issue 17, point 4: learn from past review decisions."""
+    corporations, registered, out = files
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_bytes(
+        "法人番号,労働保険番号,判断\r\n"
+        f"{TANAKA_1},13101999999000,同一\r\n{TANAKA_2},13101999999000,別\r\n".encode("cp932")
+    )
+    stdout = StringIO()
+    call_command(
+        "identify",
+        corporations=corporations,
+        registered=registered,
+        out=out,
+        decisions=decisions,
+        stdout=stdout,
+    )
+    result = verdicts(out)
+    assert result[TANAKA_1] == ("適用済", "13101999999000")
+    assert result[TANAKA_2][0] == "未手続候補"  # its only pair was decided "another business"
+    decisions.write_text("法人番号,労働保険番号,判断\n1,2,たぶん\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="「同一」か「別」"):
+        call_command(
+            "identify", corporations=corporations, registered=registered, out=out, decisions=decisions
+        )
+
+
+def test_a_workplace_belongs_to_one_corporation_R_ROS_4(tmp_path):
+    """A registered workplace explained by one corporation (same name, same address) is no evidence
+    for another of the same name; the one left over with a unique name and a moved address is sure."""
+    one, two, three, four = (number(f"0000000002{i:02d}") for i in range(4))
+    corporations = tmp_path / "13.csv"
+    with corporations.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC).writerows(
+            [
+                nta_row(1, one, "株式会社青葉商事", "13", "東京都", "104", "中央区", "銀座1-1-1"),
+                nta_row(2, two, "株式会社青葉商事", "13", "東京都", "113", "文京区", "本郷2-2-2"),
+                nta_row(3, three, "株式会社若葉物産", "13", "東京都", "104", "中央区", "銀座5-5-5"),
+                nta_row(4, four, "株式会社若葉物産", "13", "東京都", "113", "文京区", "本郷7-7-7"),
+            ]
+        )
+    registered = tmp_path / "registered.csv"
+    registered.write_bytes(
+        (
+            "労働保険番号,事業場名称,所在地\r\n"
+            "13101000001000,㈱青葉商事,東京都中央区銀座一丁目1番1号\r\n"
+            "13101000002000,㈱若葉物産,東京都中央区銀座5-5-5\r\n"
+            "13101000003000,株式会社若葉物産,東京都文京区湯島3-3-3\r\n"  # 若葉物産 of 本郷, registered where it works now
+        ).encode("cp932")
+    )
+    out = tmp_path / "out.csv"
+    run(corporations, registered, out)
+    result = verdicts(out)
+    assert result[one] == ("適用済", "13101000001000")
+    assert result[two][0] == "未手続候補"  # 青葉商事's only workplace is the other one's
+    assert result[three] == ("適用済", "13101000002000")
+    assert result[four] == ("適用済", "13101000003000")
+
+
+def test_the_review_queue_comes_most_likely_first(files):
+    run(*files)
+    with files[2].open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["判定"] == "要確認"]
+    ranked = sorted(rows, key=lambda r: int(r["確認順"]))
+    assert [int(r["確認順"]) for r in ranked] == list(range(1, len(rows) + 1))
+    assert [int(r["スコア"]) for r in ranked] == sorted((int(r["スコア"]) for r in rows), reverse=True)
 
 
 def test_each_current_corporation_gets_a_verdict_R_ROS_4(files):

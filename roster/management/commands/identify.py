@@ -28,10 +28,17 @@ class Command(BaseCommand):
             help="適用事業の一覧（ヘッダー行付きCSV、UTF-8 または Shift_JIS）",
         )
         parser.add_argument("--out", required=True, type=Path, help="出力先 CSV（UTF-8）")
+        parser.add_argument(
+            "--decisions",
+            type=Path,
+            help="過去の確認結果（ヘッダー行付きCSV：法人番号, 労働保険番号, 判断＝同一／別）。同一は適用済、別は候補から外す",
+        )
 
-    def handle(self, *args, corporations: Path, registered: Path, out: Path, **options):
+    def handle(
+        self, *args, corporations: Path, registered: Path, out: Path, decisions: Path | None, **options
+    ):
         started = time.monotonic()
-        for path in (corporations, registered):
+        for path in (corporations, registered, *([decisions] if decisions else [])):
             if not path.is_file():
                 raise CommandError(f"ファイルがありません：{path}")
         try:
@@ -39,6 +46,7 @@ class Command(BaseCommand):
             outcome = identify.identify(
                 nta.read(corporations, identify.NTA_COLUMNS),
                 identify.read_registered(registered.read_bytes()),
+                identify.read_decisions(decisions.read_bytes()) if decisions else None,
             )
         except (nta.NtaFormatError, tables.TableError, ValueError) as error:
             raise CommandError(str(error)) from None
