@@ -18,21 +18,16 @@ as production) and locust (bench/requirements.txt).
 """
 
 import argparse
-import csv
 import datetime
-import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import postgres
+from bench import postgres, serving
 
 
 def main() -> None:
@@ -55,57 +50,6 @@ def main() -> None:
     )
 
 
-def _locust(
-    host: str, users: int, seconds: int, classes: list[str], folder: Path, label: str, rate: int | None = None
-) -> dict:
-    """Run locust headless and read its statistics: per page and in total. With a ``rate`` (people
-    starting per second), the figures count from when everyone has started and signed in."""
-    prefix = folder / label
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "locust",
-            "-f",
-            str(ROOT / "bench" / "locustfile.py"),
-            "--headless",
-            "--host",
-            host,
-            "-u",
-            str(users),
-            "-r",
-            str(rate or max(users // 10, 1)),
-            *(["--reset-stats"] if rate else []),
-            "-t",
-            f"{seconds + (-(-users // rate) if rate else 0)}s",
-            "--csv",
-            str(prefix),
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-            *classes,
-        ],
-        cwd=ROOT,
-        check=False,  # locust exits 1 when a request failed: the failures are counted below
-    )
-    pages, total = {}, {}
-    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            figures = {
-                "requests": int(row["Request Count"]),
-                "failures": int(row["Failure Count"]),
-                "p50_ms": float(row["50%"]),
-                "p95_ms": float(row["95%"]),
-                "p99_ms": float(row["99%"]),
-                "requests_per_second": round(float(row["Requests/s"]), 1),
-            }
-            if row["Name"] == "Aggregated":
-                total = figures
-            else:
-                pages[row["Name"]] = figures
-    return {**total, "pages": pages}
-
-
 def run(args) -> dict:
     import django
 
@@ -122,41 +66,11 @@ def run(args) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     connection.close()
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-    }
-    # As in production: static files collected (DEBUG off serves them from the manifest).
-    env["ISSOU_VAR_DIR"] = tempfile.mkdtemp(prefix="issou-load-")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    server = subprocess.Popen(
-        [gunicorn, "issou.wsgi", "--bind", f"127.0.0.1:{args.port}", "--workers", "4"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    host = f"http://127.0.0.1:{args.port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{host}/healthz/", timeout=2)  # noqa: S310 (our own server)
-                break
-            except OSError:
-                time.sleep(0.3)
+    with serving.gunicorn(args.port) as host:
         folder = Path(tempfile.mkdtemp())
         # People arrive over a minute or so, not all in the same second: each sign-in is an Argon2
         # hash (by design about 0.3 s of CPU), and 200 at once would measure only that.
-        mixed = _locust(
+        mixed = serving.locust(
             host,
             args.users,
             args.seconds,
@@ -165,14 +79,11 @@ def run(args) -> dict:
             "mixed",
             rate=max(args.users // 60, 1),
         )
-        bare = _locust(host, 8, 30, ["Bare"], folder, "bare")
-        anonymous = _locust(host, 8, 30, ["BareAnonymous"], folder, "bare-anonymous")
-        worklist = _locust(host, 8, 30, ["WorklistOnly"], folder, "worklist")
-        roster = _locust(host, 8, 30, ["RosterOnly"], folder, "roster")
-        dashboards = _locust(host, 8, 60, ["DashboardsOnly"], folder, "dashboards")
-    finally:
-        server.terminate()
-        server.wait()
+        bare = serving.locust(host, 8, 30, ["Bare"], folder, "bare")
+        anonymous = serving.locust(host, 8, 30, ["BareAnonymous"], folder, "bare-anonymous")
+        worklist = serving.locust(host, 8, 30, ["WorklistOnly"], folder, "worklist")
+        roster = serving.locust(host, 8, 30, ["RosterOnly"], folder, "roster")
+        dashboards = serving.locust(host, 8, 60, ["DashboardsOnly"], folder, "dashboards")
     return {
         "name": "load",
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),

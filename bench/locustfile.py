@@ -5,6 +5,8 @@ The demo logins share one password; each simulated user logs in once with its ow
 """
 
 import datetime
+import os
+import random
 import re
 import uuid
 
@@ -138,3 +140,21 @@ class DashboardsOnly(Person):
     def dashboards(self) -> None:
         self.client.get("/targets/", name="目標管理（全国）")
         self.client.get("/targets/branch/", name="目標管理（支部）")
+
+
+class RosterSearch(Person):
+    """bench/search.py: a branch's staff searching a roster of 10,000 businesses the way people type
+    (width, kana, 異体字, part of a name or an address); the queries come from SEARCH_QUERIES."""
+
+    wait_time = between(0, 0)
+    username = "tokyo_staff"
+    queries: list[str] = []
+
+    def on_start(self) -> None:
+        super().on_start()
+        with open(os.environ["SEARCH_QUERIES"], encoding="utf-8") as handle:
+            self.queries = handle.read().splitlines()
+
+    @task
+    def search(self) -> None:
+        self.client.get("/roster/", params={"q": random.choice(self.queries)}, name="名簿の検索")
