@@ -7,8 +7,14 @@ R-ENR-5), and, for branch offices, by name across the country. Candidate pairs c
 joins on those keys; each pair is scored with rapidfuzz; rules on the scores decide (R-ROS-4).
 """
 
+import codecs
+import contextlib
 import io
+import os
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -53,6 +59,9 @@ PAIRS_PER_SLICE = 1_000_000
 # A key shared by more corporations than this (a common name, a large office building) proves
 # nothing by itself; such groups are not paired on that key.
 MAX_GROUP = 200
+# A name is paired across a prefecture (a branch office's, across the country) only if so few
+# corporations carry it that the name alone may decide.
+RARE_NAME = 10
 
 
 @dataclass
@@ -61,81 +70,120 @@ class Outcome:
     excluded: dict[str, int] = field(default_factory=dict)
 
 
-def prepare_corporations(raw: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Current corporations that are outreach targets, normalised; and how many were left out, why."""
-    current = nta.current(raw)
+def prepare_corporations(raw: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Current corporations that are outreach targets, normalised; and how many were left out, why.
+
+    ``raw`` may be a scan of the file (lib.nta.scan): the closed ones and public bodies are counted
+    in a pass of their own, and the rest read and normalised in batches by the streaming engine, so
+    the raw text is never in memory all at once.
+    """
+    lazy = raw.lazy()
+    numbers = lazy.select(pl.len(), pl.col("corporate_number").n_unique()).collect(engine="streaming").row(0)
+    if numbers[0] != numbers[1]:  # a diff file, several rows per corporation: small
+        lazy = nta.current(lazy.collect()).lazy()
+    else:
+        lazy = lazy.filter(pl.col("latest") == "1")
     closed = (pl.col("close_date").fill_null("") != "") | pl.col("process").is_in(nta.ENDED_PROCESSES)
     public = pl.col("kind").is_in(nta.PUBLIC_KINDS)
-    excluded = current.select(
-        closed.sum().alias("閉鎖・合併等"),
-        (public & ~closed).sum().alias("国・地方公共団体"),
-    ).row(0, named=True)
-    corporations = current.filter(~closed & ~public)
-    core, form, _ = normalize.names(pl.col("name"))
+    excluded = (
+        lazy.select(closed.sum().alias("閉鎖・合併等"), (public & ~closed).sum().alias("国・地方公共団体"))
+        .collect(engine="streaming")
+        .row(0, named=True)
+    )
     address = pl.concat_str(
         [pl.col(c).fill_null("") for c in ["prefecture_name", "city_name", "street_number"]]
     )
-    # Normalisation is row by row: the streaming engine runs it in batches, bounding memory.
-    corporations = (
-        corporations.lazy()
-        .select(
-            "corporate_number",
-            "name",
-            pl.col("prefecture_code").alias("pref"),
-            (pl.col("prefecture_code") + pl.col("city_code")).alias("city_code"),
-            address.alias("address"),
-            core.alias("core"),
-            form.alias("form"),
-            normalize.addresses(address).alias("address_key"),
-        )
-        .collect(engine="streaming")
-        .with_row_index("c")
+    frame = lazy.filter(~closed & ~public).select(
+        "corporate_number",
+        "name",
+        pl.col("prefecture_code").alias("pref"),
+        (pl.col("prefecture_code") + pl.col("city_code")).alias("city_code"),
+        address.alias("address"),
     )
-    return corporations, excluded
+    frame = normalize.with_address_key(normalize.with_names(frame, "name").drop("branch"), "address")
+    return frame.collect(engine="streaming").with_row_index("c"), excluded
 
 
-def prepare_registered(frame: pl.DataFrame) -> pl.DataFrame:
+def prepare_registered(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Registered workplaces with the Japanese headers of the input file, normalised."""
-    missing = [h for h in REGISTERED_COLUMNS if h not in frame.columns]
+    columns = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
+    missing = [h for h in REGISTERED_COLUMNS if h not in columns]
     if missing:
         raise ValueError(f"適用事業の一覧に必須の列がありません：{'、'.join(missing)}")
-    renames = {k: v for k, v in {**REGISTERED_COLUMNS, **OPTIONAL_COLUMNS}.items() if k in frame.columns}
+    renames = {k: v for k, v in {**REGISTERED_COLUMNS, **OPTIONAL_COLUMNS}.items() if k in columns}
     frame = frame.select(list(renames)).rename(renames)
-    if "corporate_number" not in frame.columns:
+    if "corporate_number" not in renames.values():
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("corporate_number"))
-    core, form, branch = normalize.names(pl.col("name"))
     digits = pl.col("insurance_number").fill_null("").str.replace_all(r"\D", "")
+    lazy = frame.lazy().select(
+        digits.alias("insurance_number"),
+        pl.col("corporate_number")
+        .fill_null("")
+        .str.replace_all(r"\D", "")
+        .alias("registered_corporate_number"),
+        digits.str.slice(0, 2).alias("pref"),
+        "name",
+        "address",
+    )
     return (
-        frame.lazy()
-        .select(
-            digits.alias("insurance_number"),
-            pl.col("corporate_number")
-            .fill_null("")
-            .str.replace_all(r"\D", "")
-            .alias("registered_corporate_number"),
-            digits.str.slice(0, 2).alias("pref"),
-            core.alias("core"),
-            form.alias("form"),
-            branch.alias("branch"),
-            normalize.addresses(pl.col("address")).alias("address_key"),
-        )
+        normalize.with_address_key(normalize.with_names(lazy, "name"), "address")
+        .drop("name", "address")
         .collect(engine="streaming")
         .with_row_index("r")
     )
 
 
+def _keys(frame: pl.DataFrame, index: str, *extra: str) -> pl.DataFrame:
+    """The blocking keys of ``frame``, each one 64-bit hash of its texts: joining and counting on one
+    integer is several times faster, and lighter, than on texts. A collision only adds a pair, which
+    scoring then rejects on the texts themselves. Keys too short to mean anything are null."""
+    near = pl.col("address_key").str.slice(0, 3).alias("near")
+    return frame.select(
+        index,
+        *extra,
+        pl.struct("pref", "core").hash(1).alias("name"),
+        pl.struct("pref", near, "core").hash(2).alias("near"),
+        pl.when(pl.col("address_key").str.len_chars() >= 6)
+        .then(pl.struct("pref", "address_key").hash(3))
+        .alias("address"),
+        pl.when(pl.col("core").str.len_chars() >= 2)
+        .then(pl.struct("core", "form").hash(4))
+        .alias("nationally"),
+    )
+
+
 def _pairs(corporations: pl.DataFrame, registered: pl.DataFrame) -> pl.DataFrame:
-    """Candidate (c, r) pairs from exact joins on the blocking keys."""
+    """Candidate (c, r) pairs from exact joins on the blocking keys, each pair once.
 
-    def join(keys: list[str], reg: pl.DataFrame, min_length: int = 1) -> pl.DataFrame:
-        corps = corporations.filter(pl.col(keys[-1]).str.len_chars() >= min_length)
-        corps = corps.filter(pl.len().over(keys) <= MAX_GROUP)
-        return corps.select(["c", *keys]).join(reg.select(["r", *keys]), on=keys).select("c", "r")
+    A name alone decides only where few corporations carry it (``_decide``), so a name is paired
+    across the prefecture only where few corporations and few workplaces carry it; any other is
+    paired within the same municipality (the start of the address key), where the address then
+    decides. Pairs at the same address are added where the names differ (the same name at the same
+    address is paired already); branch offices by rare name across the country. Groups are capped:
+    a common name or a large office building would otherwise pair every corporation with every
+    workplace (tens of millions of pairs nationally).
+    """
+    corps = _keys(corporations, "c")
+    reg = _keys(registered, "r", "branch")
+    offices = reg.filter(~pl.col("branch"))
+    rare = (
+        corps.group_by("name")
+        .len("corporations")
+        .join(offices.group_by("name").len("workplaces"), on="name")
+        .filter((pl.col("corporations") <= RARE_NAME) & (pl.col("workplaces") <= 2 * RARE_NAME))
+        .select("name")
+    )
 
-    by_name = join(["pref", "core"], registered.filter(~pl.col("branch")))
-    by_address = join(["pref", "address_key"], registered, min_length=6)
-    branches = join(["core", "form"], registered.filter(pl.col("branch")), min_length=2)
-    return pl.concat([by_name, by_address, branches]).unique()
+    def join(left: pl.DataFrame, right: pl.DataFrame, key: str, most: int, *extra: str) -> pl.DataFrame:
+        left = left.select("c", key, *extra).drop_nulls(key).filter(pl.len().over(key) <= most)
+        right = right.select("r", key, *extra).drop_nulls(key).filter(pl.len().over(key) <= MAX_GROUP)
+        return left.join(right, on=key)
+
+    by_name = join(corps.join(rare, on="name", how="semi"), offices, "name", RARE_NAME)
+    nearby = join(corps.join(rare, on="name", how="anti"), offices, "near", MAX_GROUP)
+    at_address = join(corps, reg, "address", MAX_GROUP, "name").filter(pl.col("name") != pl.col("name_right"))
+    branches = join(corps, reg.filter(pl.col("branch")), "nationally", RARE_NAME)
+    return pl.concat([frame.select("c", "r") for frame in (by_name, nearby, at_address, branches)])
 
 
 def similarity(pairs: pl.DataFrame, column: str) -> pl.Series:
@@ -259,7 +307,9 @@ def _past_decisions(
 
 
 def identify(
-    raw_corporations: pl.DataFrame, raw_registered: pl.DataFrame, decisions: pl.DataFrame | None = None
+    raw_corporations: pl.DataFrame | pl.LazyFrame,
+    raw_registered: pl.DataFrame | pl.LazyFrame,
+    decisions: pl.DataFrame | None = None,
 ) -> Outcome:
     """Link and decide. Callers that pass freshly read frames (as the command does) let them be
     freed here once normalised: at national scale the raw text is gigabytes. ``decisions`` are
@@ -276,25 +326,14 @@ def identify(
         on="corporate_number",
     )
     # Pairs are scored a slice at a time: their strings, joined, would otherwise all be in memory at once.
+    # (The first, empty, gives the frame its columns when there is no pair at all.)
     pairs = _pairs(corporations, registered).join(different, on=["c", "r"], how="anti")
-    scored = (
-        pl.concat(
-            [_score(corporations, registered, chunk) for chunk in pairs.iter_slices(PAIRS_PER_SLICE)],
-            how="vertical",
-        )
-        if pairs.height
-        else pl.DataFrame(
-            schema={
-                "c": pl.UInt32,
-                "r": pl.UInt32,
-                "branch": pl.Boolean,
-                "same_form": pl.Boolean,
-                "name": pl.Float32,
-                "address": pl.Float32,
-                "sure": pl.Boolean,
-                "score": pl.Int32,
-            }
-        )
+    scored = pl.concat(
+        [
+            _score(corporations, registered, pairs.clear()),
+            *(_score(corporations, registered, chunk) for chunk in pairs.iter_slices(PAIRS_PER_SLICE)),
+        ],
+        how="vertical",
     )
     del pairs
     certain = pl.concat([by_number.select("c", "r"), same]).with_columns(
@@ -302,33 +341,66 @@ def identify(
     )
     first = pl.concat([certain, scored.filter(pl.col("sure")).select("c", "r", "sure", "score")])
     best = _decide(corporations, first, scored).join(registered.select("r", "insurance_number"), on="r")
-    verdict = (
-        pl.when(pl.col("sure"))
-        .then(pl.lit(REGISTERED))
-        .when(pl.col("score").is_not_null())
-        .then(pl.lit(REVIEW))
-    )
-    rows = (
-        corporations.join(best, on="c", how="left")
-        .sort("c")
-        .select(
-            pl.col("corporate_number").alias("法人番号"),
-            pl.col("name").alias("名称"),
-            pl.col("pref").alias("都道府県コード"),
-            pl.col("city_code").alias("市区町村コード"),
-            pl.col("address").alias("所在地"),
-            verdict.otherwise(pl.lit(CANDIDATE)).alias("判定"),
-            pl.col("insurance_number").fill_null("").alias("一致労働保険番号"),
-            pl.col("score").alias("スコア"),
-        )
-    )
+    del scored, registered
     # The review queue's order: the pairs nearest to being the same business first, where a
     # person's look most likely turns 要確認 into 適用済.
-    order = rows.filter(pl.col("判定") == REVIEW).select(
-        "法人番号", pl.col("スコア").rank("ordinal", descending=True).cast(pl.UInt32).alias("確認順")
+    best = best.with_columns(
+        pl.when(~pl.col("sure"))
+        .then(pl.col("score"))
+        .rank("ordinal", descending=True)
+        .cast(pl.UInt32)
+        .alias("rank")
     )
-    rows = rows.join(order, on="法人番号", how="left", maintain_order="left")
+    # Each corporation's verdict is put at its row (c is the row number): joining five million rows
+    # back would copy their names and addresses once more.
+    n, at = corporations.height, best["c"]
+    sure, doubtful = best.filter(pl.col("sure"))["c"], best.filter(~pl.col("sure"))["c"]
+    rows = corporations.select(
+        pl.col("corporate_number").alias("法人番号"),
+        pl.col("name").alias("名称"),
+        pl.col("pref").alias("都道府県コード"),
+        pl.col("city_code").alias("市区町村コード"),
+        pl.col("address").alias("所在地"),
+    ).with_columns(
+        pl.repeat(CANDIDATE, n, eager=True).scatter(sure, REGISTERED).scatter(doubtful, REVIEW).alias("判定"),
+        pl.repeat("", n, eager=True).scatter(at, best["insurance_number"]).alias("一致労働保険番号"),
+        pl.repeat(None, n, dtype=pl.Int32, eager=True).scatter(at, best["score"]).alias("スコア"),
+        pl.repeat(None, n, dtype=pl.UInt32, eager=True).scatter(at, best["rank"]).alias("確認順"),
+    )
     return Outcome(rows=rows, excluded=excluded)
+
+
+@contextlib.contextmanager
+def scan_registered(path: Path) -> Iterator[pl.LazyFrame]:
+    """A registered-workplace CSV file (header row; UTF-8 or cp932) as a lazy scan. cp932 is first
+    written out as UTF-8 in chunks to a temporary file, removed afterwards: a national list is
+    never decoded in memory all at once."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    try:
+        head.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        cp932 = False
+    except UnicodeDecodeError as error:
+        cp932 = error.start < len(head) - 4  # not just a character cut at the end of the sample
+    if not cp932:
+        yield pl.scan_csv(path, infer_schema=False, encoding="utf8")
+        return
+    handle_, name = tempfile.mkstemp(suffix=".csv", prefix="registered-")
+    os.close(handle_)
+    utf8 = Path(name)
+    try:
+        decoder = codecs.getincrementaldecoder("cp932")()
+        with path.open("rb") as source, utf8.open("w", encoding="utf-8", newline="") as out:
+            while chunk := source.read(1 << 24):
+                out.write(decoder.decode(chunk))
+            out.write(decoder.decode(b"", final=True))
+        yield pl.scan_csv(utf8, infer_schema=False, encoding="utf8")
+    except UnicodeDecodeError:
+        raise ValueError(
+            f"{path.name} の文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"
+        ) from None
+    finally:
+        utf8.unlink(missing_ok=True)
 
 
 def read_registered(data: bytes) -> pl.DataFrame:

@@ -1,9 +1,11 @@
 """Normalised business names and addresses for matching lists against each other (issue 4, point 3).
 
 The rules are Polars expressions, so a national file is normalised in bulk in Rust; a single
-value goes through the same expressions (``normalize_name`` / ``normalize_address``), so the web
+value goes through the same rules (``normalize_name`` / ``normalize_address``), so the web
 imports and the national batch can never disagree. The original text is always kept beside.
 """
+
+from typing import TypeVar
 
 import kanjize
 import polars as pl
@@ -84,37 +86,61 @@ _KANJI_NUMBERS = [
 ]
 
 
+_KANA = "|".join(sorted(KANA_FORMS, key=len, reverse=True))
+# The kana form is marked (〓カ〓) in one pass at each end, then all are written out in one.
+_KANA_MARKS = [f"〓{kana}〓" for kana in KANA_FORMS]
+
+
 def _spelled_out(text: pl.Expr) -> pl.Expr:
     """Abbreviated legal forms written out: (株) → 株式会社; カ)… and …(カ at either end likewise."""
     text = text.str.replace_many(list(ABBREVIATIONS), list(ABBREVIATIONS.values()))
-    for kana, form in KANA_FORMS.items():
-        text = text.str.replace(rf"^\(?{kana}\)", form).str.replace(rf"\({kana}\)?$", form)
-    return text
+    text = text.str.replace(rf"^\(?({_KANA})\)", "〓${1}〓").str.replace(rf"\(({_KANA})\)?$", "〓${1}〓")
+    return text.str.replace_many(_KANA_MARKS, list(KANA_FORMS.values()))
 
 
-def names(column: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(core name, legal form, is a branch office) for a column of business names."""
-    text = column.fill_null("").str.normalize("NFKC").str.strip_chars()
-    is_branch = text.str.contains(BRANCH_SUFFIX)
-    text = text.str.replace(BRANCH_SUFFIX, "")
-    text = text.str.replace_many(list(VARIANTS), list(VARIANTS.values()))
-    text = text.str.replace_many(HIRAGANA, KATAKANA)
-    text = text.str.replace_many(NAME_DASHES, ["ー"] * len(NAME_DASHES))
-    text = _spelled_out(text.str.replace_all(r"\s+", ""))
-    form = text.str.extract(rf"^({_FORMS})", 1).fill_null(text.str.extract(rf"({_FORMS})$", 1)).fill_null("")
-    core = text.str.replace(rf"^({_FORMS})", "").str.replace(rf"({_FORMS})$", "")
-    core = core.str.replace_all(PUNCTUATION, "").str.to_uppercase()
-    return core, form, is_branch
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+# Each rule runs once per value: a column is computed, then read by the next step. (Written as one
+# nested expression, the shared text would be computed again for each output: three times slower.)
+_TEXT = "_normalize_text"
 
 
-def addresses(column: pl.Expr) -> pl.Expr:
-    """The address key, without the prefecture, for a column of addresses.
+def with_names(
+    frame: Frame, column: str, *, core: str = "core", form: str = "form", branch: str = "branch"
+) -> Frame:
+    """``frame`` with the core name, the legal form and whether it is a branch office, of the
+    business names in ``column``."""
+    text = pl.col(_TEXT)
+    cleaned = text.str.replace(BRANCH_SUFFIX, "")
+    cleaned = cleaned.str.replace_many(list(VARIANTS), list(VARIANTS.values()))
+    cleaned = cleaned.str.replace_many(HIRAGANA, KATAKANA)
+    cleaned = cleaned.str.replace_many(NAME_DASHES, ["ー"] * len(NAME_DASHES))
+    cleaned = _spelled_out(cleaned.str.replace_all(r"\s+", ""))
+    return (
+        frame.with_columns(pl.col(column).fill_null("").str.normalize("NFKC").str.strip_chars().alias(_TEXT))
+        .with_columns(text.str.contains(BRANCH_SUFFIX).alias(branch), cleaned.alias(_TEXT))
+        .with_columns(
+            text.str.extract(rf"^({_FORMS})", 1)
+            .fill_null(text.str.extract(rf"({_FORMS})$", 1))
+            .fill_null("")
+            .alias(form),
+            text.str.replace(rf"^({_FORMS})", "")
+            .str.replace(rf"({_FORMS})$", "")
+            .str.replace_all(PUNCTUATION, "")
+            .str.to_uppercase()
+            .alias(core),
+        )
+        .drop(_TEXT)
+    )
+
+
+def with_address_key(frame: Frame, column: str, *, key: str = "address_key") -> Frame:
+    """``frame`` with the address key of the addresses in ``column``, without the prefecture.
 
     丁目・番地・番・号 and every dash become one hyphen form, kanji numerals become digits, and
     what follows the house number (building, floor) is dropped: 「霞が関三丁目1番1号 合同庁舎」
     and 「霞が関3-1-1」 give the same key.
     """
-    text = column.fill_null("").str.normalize("NFKC").str.replace_all(r"\s+", "")
+    text = pl.col(column).fill_null("").str.normalize("NFKC").str.replace_all(r"\s+", "")
     text = text.str.replace(PREFECTURE, "")
     # 大字・字 mark a rural district; lists write them or leave them out (大字上野字東 = 上野東).
     text = text.str.replace_all("大字", "").str.replace_all(r"([^\d])字", "${1}")
@@ -126,15 +152,23 @@ def addresses(column: pl.Expr) -> pl.Expr:
         r"(\d)号", "${1}"
     )
     text = text.str.replace_all(rf"(\d){ADDRESS_DASHES}", "${1}-").str.replace_all(r"-+", "-")
+    done = pl.col(_TEXT)
     # Up to the first house number of hyphenated parts, else up to the last digit.
     return (
-        text.str.extract(r"^(.*?\d+(?:-\d+)+)", 1).fill_null(text.str.extract(r"^(.*\d)", 1)).fill_null(text)
+        frame.with_columns(text.alias(_TEXT))
+        .with_columns(
+            done.str.extract(r"^(.*?\d+(?:-\d+)+)", 1)
+            .fill_null(done.str.extract(r"^(.*\d)", 1))
+            .fill_null(done)
+            .alias(key)
+        )
+        .drop(_TEXT)
     )
 
 
 def folded(column: pl.Expr) -> pl.Expr:
     """Text as people search it: width (ﾐﾗｲ, ＡＢＣ), hiragana and katakana, 異体字 (髙橋), legal forms
-    (株式会社, ㈱, (株)), spaces and punctuation make no difference. The same rules as ``names``."""
+    (株式会社, ㈱, (株)), spaces and punctuation make no difference. The same rules as ``with_names``."""
     text = column.fill_null("").str.normalize("NFKC")
     text = text.str.replace_many(list(VARIANTS), list(VARIANTS.values()))
     text = text.str.replace_many(HIRAGANA, KATAKANA)
@@ -167,12 +201,11 @@ def search_text(*values: str) -> str:
 
 
 def normalize_name(name: str) -> tuple[str, str, bool]:
-    frame = pl.DataFrame({"name": [name]}, schema={"name": pl.String})
-    core, form, branch = names(pl.col("name"))
-    row = frame.select(core.alias("core"), form.alias("form"), branch.alias("branch")).row(0)
+    frame = with_names(pl.DataFrame({"name": [name]}, schema={"name": pl.String}), "name")
+    row = frame.select("core", "form", "branch").row(0)
     return row[0], row[1], row[2]
 
 
 def normalize_address(address: str) -> str:
-    frame = pl.DataFrame({"address": [address]}, schema={"address": pl.String})
-    return str(frame.select(addresses(pl.col("address"))).item())
+    frame = with_address_key(pl.DataFrame({"address": [address]}, schema={"address": pl.String}), "address")
+    return str(frame["address_key"].item())

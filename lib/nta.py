@@ -98,6 +98,24 @@ def read(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
     return frame
 
 
+def scan(path: Path, columns: list[str] | None = None) -> pl.LazyFrame:
+    """The file as a lazy scan (a national file is a gigabyte of text): read in batches by whatever
+    consumes it. A .zip is unpacked to a temporary file beside nothing else first."""
+    path = Path(path)
+    if path.suffix.lower() == ".zip":
+        return read(path, columns).lazy()
+    _check_width(path)
+    columns = sorted(columns or COLUMNS, key=COLUMNS.index)
+    return pl.scan_csv(
+        path,
+        has_header=False,
+        new_columns=COLUMNS,
+        infer_schema=False,
+        encoding="utf8",
+        quote_char='"',
+    ).select(columns)
+
+
 def current(frame: pl.DataFrame) -> pl.DataFrame:
     """The latest row of each corporation (diff files may hold several; apply in sequence order).
 

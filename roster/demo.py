@@ -64,11 +64,9 @@ def seed(*, size: str, seed: int) -> dict:
                 }
             )
         frame = pl.DataFrame(rows)
-        core_name, legal_form, _ = normalize.names(pl.col("name"))
-        frame = frame.with_columns(
-            core_name.alias("core"),
-            legal_form.alias("form"),
-            normalize.addresses(pl.col("address")).alias("key"),
+        frame = normalize.with_address_key(
+            normalize.with_names(frame, "name"), "address", key="key"
+        ).with_columns(
             normalize.search_texts(pl.col("name"), pl.lit(""), pl.col("address")).alias("search_text"),
         )
         businesses = Business.objects.bulk_create(

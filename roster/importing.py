@@ -175,14 +175,10 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
     if not records:
         return result
     incoming = pl.DataFrame(records, infer_schema_length=None).with_row_index("i")
-    core, form, _ = normalize.names(pl.col("name"))
     kana = pl.col("name_kana") if "name_kana" in incoming.columns else pl.lit("")
-    incoming = incoming.with_columns(
-        core.alias("core"),
-        form.alias("form"),
-        normalize.addresses(pl.col("address")).alias("address_key"),
-        normalize.search_texts(pl.col("name"), kana, pl.col("address")).alias("search_text"),
-    )
+    incoming = normalize.with_address_key(
+        normalize.with_names(incoming, "name", branch="_branch"), "address"
+    ).with_columns(normalize.search_texts(pl.col("name"), kana, pl.col("address")).alias("search_text"))
     _progress(job, 40)
     known = pl.DataFrame(
         list(

@@ -16,12 +16,11 @@ def renormalize(apps, schema_editor) -> None:
         chunk = pl.DataFrame(
             rows[start : start + CHUNK], schema=["pk", "name", "kana", "address"], orient="row"
         )
-        core, form, _ = normalize.names(pl.col("name"))
-        chunk = chunk.select(
+        chunk = normalize.with_address_key(normalize.with_names(chunk, "name"), "address").select(
             "pk",
-            core.alias("core"),
-            form.alias("form"),
-            normalize.addresses(pl.col("address")).alias("address_key"),
+            "core",
+            "form",
+            "address_key",
             normalize.search_texts(pl.col("name"), pl.col("kana"), pl.col("address")).alias("text"),
         )
         Business.objects.bulk_update(

@@ -6,6 +6,7 @@ The national batch run of identification (把握): NTA corporations against regi
 import time
 from pathlib import Path
 
+import polars as pl
 from django.core.management.base import BaseCommand, CommandError
 
 from lib import identify, nta, tables
@@ -42,13 +43,14 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"ファイルがありません：{path}")
         try:
-            # Read inside the call, so that the raw text is freed as soon as it is normalised.
-            outcome = identify.identify(
-                nta.read(corporations, identify.NTA_COLUMNS),
-                identify.read_registered(registered.read_bytes()),
-                identify.read_decisions(decisions.read_bytes()) if decisions else None,
-            )
-        except (nta.NtaFormatError, tables.TableError, ValueError) as error:
+            # Scanned, not read: the raw text is read and normalised in batches, never all at once.
+            with identify.scan_registered(registered) as registered_rows:
+                outcome = identify.identify(
+                    nta.scan(corporations, identify.NTA_COLUMNS),
+                    registered_rows,
+                    identify.read_decisions(decisions.read_bytes()) if decisions else None,
+                )
+        except (nta.NtaFormatError, tables.TableError, ValueError, pl.exceptions.PolarsError) as error:
             raise CommandError(str(error)) from None
         # Written beside the target and renamed when complete: a reader never sees half a file.
         partial = out.with_name(out.name + ".partial")
