@@ -53,6 +53,7 @@ $(BENCH_VENV)/.installed: requirements.txt requirements-dev.txt bench/requiremen
 bench: install $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python bench/identify.py --splink $(BENCH_ARGS)
 	$(BENCH_VENV)/bin/python bench/roster_import.py
+	$(BENCH_VENV)/bin/python bench/search.py
 	$(BENCH_VENV)/bin/python bench/division.py
 	$(BENCH_VENV)/bin/python bench/payments.py
 	$(BENCH_VENV)/bin/python bench/targets.py

@@ -71,7 +71,8 @@ class Outcome:
 
 
 def prepare_corporations(raw: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Current corporations that are outreach targets, normalised; and how many were left out, why.
+    """Current corporations that are outreach targets, normalised, and the closed ones (``gone``); and
+    how many are left out of the verdicts, why.
 
     ``raw`` may be a scan of the file (lib.nta.scan): the closed ones and public bodies are counted
     in a pass of their own, and the rest read and normalised in batches by the streaming engine, so
@@ -93,7 +94,10 @@ def prepare_corporations(raw: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame
     address = pl.concat_str(
         [pl.col(c).fill_null("") for c in ["prefecture_name", "city_name", "street_number"]]
     )
-    frame = lazy.filter(~closed & ~public).select(
+    # Closed corporations are kept to the end, unreported: their workplaces are often still on the
+    # registered list, and must be explained by them rather than by a namesake.
+    frame = lazy.filter(~(public & ~closed)).select(
+        closed.alias("gone"),
         "corporate_number",
         "name",
         pl.col("prefecture_code").alias("pref"),
@@ -101,7 +105,8 @@ def prepare_corporations(raw: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame
         address.alias("address"),
     )
     frame = normalize.with_address_key(normalize.with_names(frame, "name").drop("branch"), "address")
-    return frame.collect(engine="streaming").with_row_index("c"), excluded
+    # The closed ones last: the verdicts are then the first rows, taken without a copy.
+    return frame.collect(engine="streaming").sort("gone", maintain_order=True).with_row_index("c"), excluded
 
 
 def prepare_registered(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
@@ -217,6 +222,10 @@ def _score(corporations: pl.DataFrame, registered: pl.DataFrame, pairs: pl.DataF
         similarity(joined, "core").alias("name"),
         similarity(joined, "address_key").alias("address"),
         (pl.col("form") == pl.col("form_r")).alias("same_form"),
+        # The same municipality (the start of the address key, as blocking uses it).
+        (pl.col("address_key").str.slice(0, 3) == pl.col("address_key_r").str.slice(0, 3)).alias(
+            "same_place"
+        ),
     )
     name, address, same_form = pl.col("name"), pl.col("address"), pl.col("same_form")
     # A registered name without a legal form (a trade name, or the form left off) is matched on
@@ -230,6 +239,7 @@ def _score(corporations: pl.DataFrame, registered: pl.DataFrame, pairs: pl.DataF
         "r",
         "branch",
         "same_form",
+        "same_place",
         "name",
         "address",
         sure.alias("sure"),
@@ -249,35 +259,56 @@ def _decide(corporations: pl.DataFrame, first: pl.DataFrame, scored: pl.DataFram
     """
     claimed = first["c"].unique().implode()
     owners = first.sort("score", descending=True).unique("r", keep="first").select("r")
-    taken_names = (
-        corporations.filter(pl.col("c").is_in(claimed))
-        .select("core", "form")
-        .unique()
-        .with_columns(taken=True)
+    # Names as 64-bit hashes: counted and joined over millions of rows, texts would weigh gigabytes.
+    names = corporations.select(
+        "c",
+        pl.struct("pref", "core", "form").hash(5).alias("in_pref_key"),
+        pl.struct("core", "form").hash(6).alias("in_country_key"),
+        pl.struct("pref", "core").hash(7).alias("workplace_key"),
     )
-    names = corporations.select("c", "pref", "core", "form")
+    taken_names = (
+        names.filter(pl.col("c").is_in(claimed)).select("in_country_key").unique().with_columns(taken=True)
+    )
     rest = (
         scored.filter(~pl.col("c").is_in(claimed))
         .join(owners, on="r", how="anti")
         .join(names, on="c")
-        .join(taken_names, on=["core", "form"], how="left")
+        .join(taken_names, on="in_country_key", how="left")
         .filter(~(pl.col("branch") & pl.col("taken").fill_null(False)))
     )
-    open_ = corporations.filter(~pl.col("c").is_in(claimed))
-    rest = rest.join(open_.group_by("pref", "core", "form").len("in_pref"), on=["pref", "core", "form"]).join(
-        open_.group_by("core", "form").len("in_country"), on=["core", "form"]
+    open_ = names.filter(~pl.col("c").is_in(claimed))
+    rest = rest.join(open_.group_by("in_pref_key").len("in_pref"), on="in_pref_key").join(
+        open_.group_by("in_country_key").len("in_country"), on="in_country_key"
     )
     rest = rest.join(
         rest.filter(~pl.col("branch") & (pl.col("name") == 100))
-        .group_by("pref", "core")
+        .group_by("workplace_key")
         .agg(pl.col("r").n_unique().alias("workplaces")),
-        on=["pref", "core"],
+        on="workplace_key",
         how="left",
     )
     name, address, branch = pl.col("name"), pl.col("address"), pl.col("branch")
     same_name = pl.col("same_form") & (name == 100)
-    sure = (same_name & ~branch & (pl.col("in_pref") == 1) & (pl.col("workplaces") == 1)) | (
-        same_name & branch & (pl.col("in_country") == 1)
+    # Among a few namesakes of the prefecture, the only one in the workplace's municipality, and the
+    # only such workplace there (a move within the town): the name and the place decide together.
+    local = rest.filter(same_name & ~branch & pl.col("same_place"))
+    rest = rest.join(
+        local.group_by("r").agg(pl.col("c").n_unique().alias("local_corporations")), on="r", how="left"
+    )
+    rest = rest.join(
+        local.group_by("c").agg(pl.col("r").n_unique().alias("local_workplaces")), on="c", how="left"
+    )
+    alone_in_place = (
+        same_name
+        & ~branch
+        & pl.col("same_place")
+        & (pl.col("local_corporations") == 1)
+        & (pl.col("local_workplaces") == 1)
+    )
+    sure = (
+        (same_name & ~branch & (pl.col("in_pref") == 1) & (pl.col("workplaces") == 1))
+        | (same_name & branch & (pl.col("in_country") == 1))
+        | alone_in_place
     )
     doubtful = (
         ((name >= _KEEP) & (address >= 60))
@@ -285,6 +316,9 @@ def _decide(corporations: pl.DataFrame, first: pl.DataFrame, scored: pl.DataFram
         | (same_name & branch & (pl.col("in_country") <= 3))
     )
     rest = rest.filter(sure | doubtful).select("c", "r", sure.alias("sure"), "score")
+    # A workplace settled in this round is no longer a doubt for its other namesakes.
+    settled = rest.filter(pl.col("sure"))
+    rest = pl.concat([settled, rest.filter(~pl.col("sure")).join(settled.select("r"), on="r", how="anti")])
     return (
         pl.concat([first.select("c", "r", "sure", "score"), rest])
         .sort(["c", "sure", "score"], descending=[False, True, True])
@@ -340,22 +374,16 @@ def identify(
         sure=pl.lit(True), score=pl.lit(100, dtype=pl.Int32)
     )
     first = pl.concat([certain, scored.filter(pl.col("sure")).select("c", "r", "sure", "score")])
-    best = _decide(corporations, first, scored).join(registered.select("r", "insurance_number"), on="r")
-    del scored, registered
-    # The review queue's order: the pairs nearest to being the same business first, where a
-    # person's look most likely turns 要確認 into 適用済.
-    best = best.with_columns(
-        pl.when(~pl.col("sure"))
-        .then(pl.col("score"))
-        .rank("ordinal", descending=True)
-        .cast(pl.UInt32)
-        .alias("rank")
-    )
+    numbers = registered.select("r", "insurance_number")
+    del registered  # not needed to decide: a third of a gigabyte nationally
+    best = _decide(corporations, first, scored).join(numbers, on="r")
+    del scored, numbers
     # Each corporation's verdict is put at its row (c is the row number): joining five million rows
     # back would copy their names and addresses once more.
     n, at = corporations.height, best["c"]
     sure, doubtful = best.filter(pl.col("sure"))["c"], best.filter(~pl.col("sure"))["c"]
     rows = corporations.select(
+        "gone",
         pl.col("corporate_number").alias("法人番号"),
         pl.col("name").alias("名称"),
         pl.col("pref").alias("都道府県コード"),
@@ -365,7 +393,19 @@ def identify(
         pl.repeat(CANDIDATE, n, eager=True).scatter(sure, REGISTERED).scatter(doubtful, REVIEW).alias("判定"),
         pl.repeat("", n, eager=True).scatter(at, best["insurance_number"]).alias("一致労働保険番号"),
         pl.repeat(None, n, dtype=pl.Int32, eager=True).scatter(at, best["score"]).alias("スコア"),
-        pl.repeat(None, n, dtype=pl.UInt32, eager=True).scatter(at, best["rank"]).alias("確認順"),
+    )
+    # The review queue's order: the pairs nearest to being the same business first, where a
+    # person's look most likely turns 要確認 into 適用済.
+    rows = (
+        rows.head(rows.height - int(corporations["gone"].sum()))
+        .drop("gone")
+        .with_columns(
+            pl.when(pl.col("判定") == REVIEW)
+            .then(pl.col("スコア"))
+            .rank("ordinal", descending=True)
+            .cast(pl.UInt32)
+            .alias("確認順")
+        )
     )
     return Outcome(rows=rows, excluded=excluded)
 

@@ -229,3 +229,46 @@ def test_a_file_that_is_not_nta_data_is_refused(files, tmp_path):
     bad.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     with pytest.raises(CommandError, match="30列"):
         run(bad, registered, out)
+
+
+def test_a_closed_corporations_workplace_is_no_namesakes_and_a_move_in_town_is_found(tmp_path):
+    """A workplace of a closed corporation is often still on the registered list: it is explained by
+    that corporation, not by an open namesake. Among namesakes of the prefecture, the only one in the
+    workplace's municipality is the one that moved there."""
+    closed, open_, moved, elsewhere = (number(f"0000000003{i:02d}") for i in range(4))
+    corporations = tmp_path / "13.csv"
+    with corporations.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC).writerows(
+            [
+                nta_row(
+                    1,
+                    closed,
+                    "株式会社緑商事",
+                    "13",
+                    "東京都",
+                    "104",
+                    "中央区",
+                    "銀座1-1-1",
+                    process="21",
+                    close="2025-03-31",
+                ),
+                nta_row(2, open_, "株式会社緑商事", "13", "東京都", "113", "文京区", "本郷2-2-2"),
+                nta_row(3, moved, "株式会社青空建設", "13", "東京都", "104", "新宿区", "西新宿1-1-1"),
+                nta_row(4, elsewhere, "株式会社青空建設", "13", "東京都", "113", "文京区", "本郷3-3-3"),
+            ]
+        )
+    registered = tmp_path / "registered.csv"
+    registered.write_bytes(
+        (
+            "労働保険番号,事業場名称,所在地\r\n"
+            "13101000011000,㈱緑商事,東京都中央区銀座一丁目1番1号\r\n"
+            "13101000012000,青空建設株式会社,東京都新宿区歌舞伎町2-2-2\r\n"
+        ).encode("cp932")
+    )
+    out = tmp_path / "out.csv"
+    run(corporations, registered, out)
+    result = verdicts(out)
+    assert closed not in result
+    assert result[open_][0] == "未手続候補"
+    assert result[moved] == ("適用済", "13101000012000")
+    assert result[elsewhere][0] == "未手続候補"

@@ -50,8 +50,12 @@ class Command(BaseCommand):
                     registered_rows,
                     identify.read_decisions(decisions.read_bytes()) if decisions else None,
                 )
-        except (nta.NtaFormatError, tables.TableError, ValueError, pl.exceptions.PolarsError) as error:
+        except (nta.NtaFormatError, tables.TableError, ValueError) as error:
             raise CommandError(str(error)) from None
+        except pl.exceptions.PolarsError as error:  # a malformed CSV, found while scanning it
+            raise CommandError(
+                f"CSV として読めません（行の列数や引用符を確認してください）：{error}"
+            ) from None
         # Written beside the target and renamed when complete: a reader never sees half a file.
         partial = out.with_name(out.name + ".partial")
         outcome.rows.write_csv(partial)
