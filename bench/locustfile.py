@@ -146,7 +146,8 @@ class RosterSearch(Person):
     """bench/search.py: a branch's staff searching a roster of 10,000 businesses the way people type
     (width, kana, 異体字, part of a name or an address); the queries come from SEARCH_QUERIES."""
 
-    wait_time = between(0, 0)
+    # A person reads the results before the next search: 8 of them searching at once.
+    wait_time = between(1, 3)
     username = "tokyo_staff"
     queries: list[str] = []
 

@@ -1,9 +1,11 @@
 """Benchmark: searching a branch's roster of 10,000 businesses the way people type (issue 17, point 2:
-p95 < 200 ms), as users meet it — gunicorn with 4 workers on PostgreSQL, 8 users at once.
+p95 < 200 ms), as users meet it — gunicorn with 4 workers on PostgreSQL, 8 users searching at once,
+each reading the results for 1–3 s before the next search.
 
     python bench/search.py [--postgres URL] [--businesses 10000] [--seconds 60] [--port 8766]
 
-The demo's Tokyo branch gets ``--businesses`` more businesses through the import's own path
+The demo's Tokyo branch gets ``--businesses`` more businesses (names and addresses drawn as for the
+identification benchmark) through the import's own path
 (roster.importing, so their search text is what any import stores). The queries are written from
 those businesses as people type them: half-width kana, hiragana for katakana, 髙 for 高, a legal
 form before instead of after, part of a name, a town from the address. Each is counted by the
@@ -27,7 +29,9 @@ from bench import postgres, serving
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--businesses", type=int, default=10_000)
+    # Some rows of the drawn list name one business twice, or doubtfully: 11,500 rows give a branch of
+    # more than 10,000 businesses with the demo's.
+    parser.add_argument("--businesses", type=int, default=11_500)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
@@ -37,7 +41,7 @@ def main() -> None:
         result,
         f"a branch of {result['branch_businesses']:,} businesses on PostgreSQL, gunicorn 4 workers, 8 users: "
         f"roster search p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms, {search['requests_per_second']} "
-        f"req/s ({result['share_of_bare']:.0%} of a bare view), errors {search['failures']}; "
+        f"req/s, errors {search['failures']} (a bare view served {result['bare_rps']} req/s at full speed); "
         f"{result['queries']} queries finding {result['found_median']} businesses at the median "
         f"({result['machine']['cores']} cores)",
     )
@@ -63,26 +67,21 @@ def typed(name: str, address: str, rng: random.Random) -> str:
 
 def fill(count: int) -> list[str]:
     """Tokyo's extra businesses, imported; and the queries people would type for them."""
-    from faker import Faker
+    import numpy as np
 
+    from bench import synthetic
     from org.models import Branch, FiscalYear, User
     from roster import importing
     from roster.models import ImportJob, JobStatus
 
-    fake = Faker("ja_JP")
-    Faker.seed(2024)
     rng = random.Random(2024)
     tokyo = Branch.objects.get(prefecture__code="13")
-    rows = []
-    for _ in range(count):
-        company = fake.company()
-        rows.append(
-            [
-                company,
-                f"東京都{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}",
-                fake.phone_number(),
-            ]
-        )
+    # Names and addresses as the identification benchmark draws them (bench/synthetic.py), in Tokyo.
+    corporations = synthetic.corporations(count, np.random.default_rng(2024))
+    rows = [
+        [name, f"東京都{city}{street}", f"03-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"]
+        for name, city, street in corporations.select("name", "city_name", "street_number").iter_rows()
+    ]
     job = ImportJob.objects.create(
         branch=tokyo,
         fiscal_year=FiscalYear.objects.order_by("-year").first(),
@@ -130,14 +129,13 @@ def run(args) -> dict:
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(),
         "database": "PostgreSQL",
-        "server": "gunicorn, 4 workers; 8 users at once, no pause",
+        "server": "gunicorn, 4 workers; 8 users at once, 1–3 s between searches",
         "branch_businesses": branch.count(),
         "queries": len(queries),
         "found_median": found[len(found) // 2],
         "found_none": sum(1 for n in found if n == 0),
         "search": measured,
         "bare_rps": bare["requests_per_second"],
-        "share_of_bare": measured["requests_per_second"] / bare["requests_per_second"],
         "goal_p95_ms": 200,
     }
 
