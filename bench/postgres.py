@@ -2,6 +2,8 @@
 
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -10,15 +12,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def in_throwaway_database(admin_url: str, run):
-    """Create a database, point Django at it, call ``run()`` and drop the database whatever happens."""
+    """Create a database, point Django at it, call ``run()`` and drop the database whatever happens.
+
+    Its files (evidence the demo attaches, uploads) go to a throw-away directory too, never into the
+    real var/: they belong to a database that is about to be dropped.
+    """
     name = f"issou_bench_{os.getpid()}"
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = admin_url.rsplit("/", 1)[0] + "/" + name
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issou.settings")
+    files = tempfile.mkdtemp(prefix="issou-bench-var-")
+    os.environ["ISSOU_VAR_DIR"] = files
     try:
         return run()
     finally:
+        shutil.rmtree(files, ignore_errors=True)
         from django.db import connections
 
         connections.close_all()

@@ -30,8 +30,9 @@ def gunicorn(port: int, workers: int = 4, extra_env: dict | None = None) -> Iter
         "CSRF_COOKIE_SECURE": "0",
         **(extra_env or {}),
     }
-    # As in production: static files collected (DEBUG off serves them from the manifest).
-    env["ISSOU_VAR_DIR"] = tempfile.mkdtemp(prefix="issou-bench-")
+    # As in production: static files collected (DEBUG off serves them from the manifest), into the
+    # benchmark's own files directory (bench.postgres), which the server shares with the benchmark.
+    env.setdefault("ISSOU_VAR_DIR", tempfile.mkdtemp(prefix="issou-bench-"))
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
     )
