@@ -283,7 +283,26 @@ class JobStatus(models.TextChoices):
     CHECK = "check", "確認待ち"
 
 
-class ImportJob(Workflow, models.Model):
+class BackgroundJob:
+    """What the page of a job run by the task queue asks of it, by its status (JobStatus)."""
+
+    status: Any
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == JobStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == JobStatus.FAILED
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting or running: its page keeps polling."""
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class ImportJob(BackgroundJob, Workflow, models.Model):
     """One upload of a list, processed in the background; its page shows progress and the result."""
 
     # A queued job runs; a run may be delivered again after a worker died (running → running), a
@@ -346,21 +365,8 @@ class ImportJob(Workflow, models.Model):
         return f"{self.filename}（{self.get_status_display()}）"
 
     @property
-    def is_done(self) -> bool:
-        return self.status == JobStatus.DONE
-
-    @property
-    def is_failed(self) -> bool:
-        return self.status == JobStatus.FAILED
-
-    @property
     def awaits_choice(self) -> bool:
         return self.status == JobStatus.CHECK
-
-    @property
-    def is_pending(self) -> bool:
-        """Waiting or running: its page keeps polling."""
-        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
 
     @property
     def can_retry(self) -> bool:
@@ -376,7 +382,7 @@ class ImportJob(Workflow, models.Model):
         return {"branch_id": self.branch_id}
 
 
-class NtaFeed(Workflow, models.Model):
+class NtaFeed(BackgroundJob, Workflow, models.Model):
     """One NTA difference file (差分データ) applied to every branch (roster.ntafeed, issue 17 point 5).
 
     National, like the registered list: HQ uploads it (or a timer runs ``manage.py nta_diff``);
@@ -412,18 +418,6 @@ class NtaFeed(Workflow, models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename}（{self.get_status_display()}）"
-
-    @property
-    def is_done(self) -> bool:
-        return self.status == JobStatus.DONE
-
-    @property
-    def is_failed(self) -> bool:
-        return self.status == JobStatus.FAILED
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
 
     def lines_for(self, user) -> list[dict]:
         """The summary as ``user`` may read it: HQ every branch, a branch its own line."""

@@ -99,6 +99,14 @@ def files(tmp_path):
     return corporations, registered, tmp_path / "out.csv"
 
 
+def nta_file(folder, rows):
+    """The corporations as the NTA publishes them (Unicode CSV, every text field quoted)."""
+    path = folder / "13.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC).writerows(rows)
+    return path
+
+
 def run(corporations, registered, out) -> str:
     stdout = StringIO()
     call_command("identify", corporations=corporations, registered=registered, out=out, stdout=stdout)
@@ -148,16 +156,15 @@ def test_a_workplace_belongs_to_one_corporation_R_ROS_4(tmp_path):
     """A registered workplace explained by one corporation (same name, same address) is no evidence
     for another of the same name; the one left over with a unique name and a moved address is sure."""
     one, two, three, four = (number(f"0000000002{i:02d}") for i in range(4))
-    corporations = tmp_path / "13.csv"
-    with corporations.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC).writerows(
-            [
-                nta_row(1, one, "株式会社青葉商事", "13", "東京都", "104", "中央区", "銀座1-1-1"),
-                nta_row(2, two, "株式会社青葉商事", "13", "東京都", "113", "文京区", "本郷2-2-2"),
-                nta_row(3, three, "株式会社若葉物産", "13", "東京都", "104", "中央区", "銀座5-5-5"),
-                nta_row(4, four, "株式会社若葉物産", "13", "東京都", "113", "文京区", "本郷7-7-7"),
-            ]
-        )
+    corporations = nta_file(
+        tmp_path,
+        [
+            nta_row(1, one, "株式会社青葉商事", "13", "東京都", "104", "中央区", "銀座1-1-1"),
+            nta_row(2, two, "株式会社青葉商事", "13", "東京都", "113", "文京区", "本郷2-2-2"),
+            nta_row(3, three, "株式会社若葉物産", "13", "東京都", "104", "中央区", "銀座5-5-5"),
+            nta_row(4, four, "株式会社若葉物産", "13", "東京都", "113", "文京区", "本郷7-7-7"),
+        ],
+    )
     registered = tmp_path / "registered.csv"
     registered.write_bytes(
         (
@@ -236,27 +243,26 @@ def test_a_closed_corporations_workplace_is_no_namesakes_and_a_move_in_town_is_f
     that corporation, not by an open namesake. Among namesakes of the prefecture, the only one in the
     workplace's municipality is the one that moved there."""
     closed, open_, moved, elsewhere = (number(f"0000000003{i:02d}") for i in range(4))
-    corporations = tmp_path / "13.csv"
-    with corporations.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC).writerows(
-            [
-                nta_row(
-                    1,
-                    closed,
-                    "株式会社緑商事",
-                    "13",
-                    "東京都",
-                    "104",
-                    "中央区",
-                    "銀座1-1-1",
-                    process="21",
-                    close="2025-03-31",
-                ),
-                nta_row(2, open_, "株式会社緑商事", "13", "東京都", "113", "文京区", "本郷2-2-2"),
-                nta_row(3, moved, "株式会社青空建設", "13", "東京都", "104", "新宿区", "西新宿1-1-1"),
-                nta_row(4, elsewhere, "株式会社青空建設", "13", "東京都", "113", "文京区", "本郷3-3-3"),
-            ]
-        )
+    corporations = nta_file(
+        tmp_path,
+        [
+            nta_row(
+                1,
+                closed,
+                "株式会社緑商事",
+                "13",
+                "東京都",
+                "104",
+                "中央区",
+                "銀座1-1-1",
+                process="21",
+                close="2025-03-31",
+            ),
+            nta_row(2, open_, "株式会社緑商事", "13", "東京都", "113", "文京区", "本郷2-2-2"),
+            nta_row(3, moved, "株式会社青空建設", "13", "東京都", "104", "新宿区", "西新宿1-1-1"),
+            nta_row(4, elsewhere, "株式会社青空建設", "13", "東京都", "113", "文京区", "本郷3-3-3"),
+        ],
+    )
     registered = tmp_path / "registered.csv"
     registered.write_bytes(
         (
