@@ -9,6 +9,7 @@ a thousand rows go in one multi-row INSERT. Used by imports and by the national 
 """
 
 import json
+from operator import itemgetter
 from typing import cast
 
 from django.db import connection, models
@@ -28,17 +29,16 @@ def insert_rows(
     names = list(rows[0])
     # Concrete columns only: rows name fields, never reverse relations.
     fields = [cast(models.Field, model._meta.get_field(name)) for name in names]
-    adapted = [
-        (name, None if isinstance(field, PLAIN) else field) for name, field in zip(names, fields, strict=True)
-    ]
-    adapters = [(name, _adapter(field) if field is not None else None) for name, field in adapted]
-    values = [
-        [
-            adapt(row[name]) if adapt is not None and row[name] is not None else row[name]
-            for name, adapt in adapters
-        ]
-        for row in rows
-    ]
+    # The row's values in column order at C speed; only the columns that need it are adapted.
+    take = itemgetter(*names)
+    values = [list(take(row)) for row in rows] if len(names) > 1 else [[row[names[0]]] for row in rows]
+    for position, field in enumerate(fields):
+        if isinstance(field, PLAIN):
+            continue
+        adapt = _adapter(field)
+        for row_values in values:
+            if (value := row_values[position]) is not None:
+                row_values[position] = adapt(value)
     quote = connection.ops.quote_name
     # Table and column names come from the model and are quoted; the values are parameters.
     table = quote(model._meta.db_table)

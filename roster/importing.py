@@ -172,6 +172,20 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
         else:
             records.append({"line": line, **values, "row_hash": _row_hash(values)})
     _progress(job, 20)
+    # A row already a source (the same file again, a resumed import) goes to the business that
+    # holds it now, without being linked again: a re-import is mostly such rows (R-ROS-4).
+    held = dict(
+        BusinessSource.objects.filter(business__branch=job.branch)
+        .order_by("pk")
+        .values_list("row_hash", "business_id")
+    )
+    fresh = []
+    for record in records:
+        if (business_id := held.get(str(record["row_hash"]))) is not None:
+            result.merges.append((business_id, {**record, "held": True}))
+        else:
+            fresh.append(record)
+    records = fresh
     if not records:
         return result
     incoming = pl.DataFrame(records, infer_schema_length=None).with_row_index("i")
@@ -482,7 +496,11 @@ def apply(job: ImportJob, result: Plan) -> None:
     sources = []
     for business_id, record in zip(new_ids, result.new, strict=True):
         sources += [_source(job, business_id, r, now) for r in [record, *record.get("also", [])]]
-    sources += [_source(job, business_id, record, now) for business_id, record in result.merges]
+    sources += [
+        _source(job, business_id, record, now)
+        for business_id, record in result.merges
+        if not record.get("held")
+    ]
     insert_rows(BusinessSource, sources, ignore_conflicts=True)
     put_on_roster(job, [*new_ids, *(b for b, _ in result.merges)], set(new_ids))
     reviews = [*result.reviews, *((new_ids[t], record, score) for t, record, score in result.file_reviews)]
@@ -494,7 +512,8 @@ def apply(job: ImportJob, result: Plan) -> None:
         batch_size=1000,
         ignore_conflicts=True,
     )
-    merged = {b for b, _ in result.merges} | {
+    # A row that was already a source merged nothing new.
+    merged = {b for b, record in result.merges if not record.get("held")} | {
         b for b, record in zip(new_ids, result.new, strict=True) if record.get("also")
     }
     if merged:

@@ -107,14 +107,19 @@ class Business(models.Model):
         BusinessStatus.HANDED_OVER: set(),
     }
 
+    # Indexes are few on purpose: a 100,000-row import writes every one of them for every row.
+    # The branch leads the composite indexes below, and the prefecture (the branch's own) is
+    # never searched alone; linking reads a branch's keys whole, so they need no index either.
     branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, verbose_name="支部", related_name="businesses"
+        Branch, on_delete=models.PROTECT, verbose_name="支部", related_name="businesses", db_index=False
     )
     name = models.CharField("事業所名", max_length=200)
     name_kana = models.CharField("事業所名（カナ）", max_length=200, blank=True)
-    corporate_number = models.CharField("法人番号", max_length=13, blank=True, db_index=True)
+    corporate_number = models.CharField("法人番号", max_length=13, blank=True)
     insurance_number = models.CharField("労働保険番号", max_length=14, blank=True)
-    prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, verbose_name="都道府県")
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, verbose_name="都道府県", db_index=False
+    )
     city_code = models.CharField("市区町村コード", max_length=6, blank=True)
     # Read from the address (lib.cities): how businesses are grouped, divided and covered by area.
     city = models.CharField("市区町村", max_length=40, blank=True)
@@ -126,9 +131,9 @@ class Business(models.Model):
     # D-6: where only one of the two insurances applies, enrolling in it completes the business.
     one_insurance_only = models.BooleanField("一方の保険のみ適用される事業", default=False)
     # Normalised beside the original (lib.normalize): what linking compares.
-    name_core = models.CharField("名称（正規化）", max_length=200, db_index=True)
+    name_core = models.CharField("名称（正規化）", max_length=200)
     legal_form = models.CharField("法人格", max_length=20, blank=True)
-    address_key = models.CharField("所在地（正規化）", max_length=300, db_index=True)
+    address_key = models.CharField("所在地（正規化）", max_length=300)
     # What search compares (lib.normalize.search_text): name, reading and address folded, a line each.
     search_text = models.TextField("検索用", blank=True, default="", editable=False)
     status = models.CharField(
@@ -162,6 +167,8 @@ class Business(models.Model):
             # business; this narrow index lets the database read id → branch without the wide rows
             # (target dashboards: about half the time on three national years).
             models.Index(fields=["id", "branch"], name="business_branch_of_id"),
+            # The NTA feed finds businesses by number (an index of its own: no LIKE variant).
+            models.Index(fields=["corporate_number"], name="business_corporate_number"),
         ]
 
     def __str__(self) -> str:
@@ -254,7 +261,8 @@ class SourceKind(models.TextChoices):
 class BusinessSource(models.Model):
     """A list that named the business, with the row as it came, so nothing is overwritten silently."""
 
-    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="sources")
+    # The unique (business, row_hash) below serves lookups by business: no second index to write.
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="sources", db_index=False)
     kind = models.CharField("出典", max_length=20, choices=SourceKind.choices)
     job = models.ForeignKey("ImportJob", on_delete=models.PROTECT, null=True, related_name="sources")
     original = models.JSONField("元の行")
@@ -499,7 +507,10 @@ class EntryOrigin(models.TextChoices):
 class RosterEntry(models.Model):
     """A business on a branch's roster (未手続事業名簿) for one fiscal year (R-ROS-3)."""
 
-    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="roster_entries")
+    # The unique (business, fiscal_year) below serves lookups by business.
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="roster_entries", db_index=False
+    )
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, verbose_name="年度")
     origin = models.CharField("登載の経緯", max_length=20, choices=EntryOrigin.choices)
     source = models.CharField("出典", max_length=20, choices=SourceKind.choices, blank=True)

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from audit.models import AuditEntry
 from conftest import login, make_business
 from lib import tables
 from lib.corporate_number import check_digit
@@ -92,6 +93,21 @@ def test_importing_the_same_file_again_adds_nothing(staff, tokyo, django_capture
     assert Business.objects.count() == 2
     assert BusinessSource.objects.count() == 3
     assert ImportJob.objects.latest("pk").added == 0
+
+
+def test_a_row_imported_before_goes_to_the_business_that_holds_it_even_after_a_move_R_ROS_4(
+    staff, tokyo, django_capture_on_commit_callbacks
+):
+    upload(staff, ROWS[1], tokyo)
+    run(staff, django_capture_on_commit_callbacks)
+    # The branch learnt that the business moved and corrected it: the old row no longer looks alike.
+    Business.objects.update(address="東京都八王子市元本郷町3-24-1", address_key="八王子市元本郷町3-24-1")
+    upload(staff, ROWS[1], tokyo)
+    again = run(staff, django_capture_on_commit_callbacks)
+    assert (again.added, again.merged, again.to_review) == (0, 1, 0)
+    assert (Business.objects.count(), BusinessSource.objects.count()) == (1, 1)
+    # The row was a source already: nothing merged, so the trail lists no merge.
+    assert not AuditEntry.objects.filter(event="bulk_change", content_type__model="businesssource").exists()
 
 
 def test_the_mapping_is_remembered_for_the_next_file_of_the_same_columns(
