@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("", include("people.urls")),
+    path("", include("associations.urls")),
     path("", include("roster.urls")),
     path("", include("councils.urls")),
     path("", include("assignments.urls")),

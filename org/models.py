@@ -226,15 +226,39 @@ class User(AbstractUser):
         return "本部" if self.branch is None else self.branch.name
 
 
+class AssociationStatus(models.TextChoices):
+    ACTIVE = "active", "活動中"
+    CLOSING = "closing", "解散・廃止の手続中"
+    CLOSED = "closed", "解散・廃止"
+
+
 class Association(models.Model):
-    """A labour-insurance affairs association (労働保険事務組合) in a prefecture (R-ORG-3)."""
+    """A labour-insurance affairs association (労働保険事務組合) in a prefecture (R-ORG-3).
+
+    Whether it is a member today is ``is_member``; since when, and the rate at any past date, are
+    its membership periods (associations.Membership), which the services keep in step with it.
+    """
 
     branch = models.ForeignKey(
         Branch, on_delete=models.PROTECT, verbose_name="支部", related_name="associations"
     )
     name = models.CharField("事務組合名", max_length=100)
     name_kana = models.CharField("事務組合名（カナ）", max_length=100, blank=True)
-    is_member = models.BooleanField("会員", default=True)
+    representative = models.CharField("代表者氏名", max_length=60, blank=True)
+    postal_code = models.CharField("郵便番号", max_length=7, blank=True)
+    address = models.CharField("所在地", max_length=200, blank=True)
+    phone = models.CharField("電話番号", max_length=20, blank=True)
+    # The labour bureau's approval (労働保険事務組合の認可): what makes it an association at all.
+    approval_number = models.CharField("認可番号", max_length=30, blank=True)
+    approved_on = models.DateField("認可年月日", null=True, blank=True)
+    is_member = models.BooleanField("会員", default=False)
+    status = models.CharField(
+        "状況", max_length=20, choices=AssociationStatus.choices, default=AssociationStatus.ACTIVE
+    )
+    status_reason = models.CharField(
+        "解散・廃止の理由", max_length=200, blank=True, help_text="後継者不在 など"
+    )
+    closed_on = models.DateField("解散・廃止日", null=True, blank=True)
     # R-PPL-7: a promoter who represents an association may be appointed only if it has neither.
     had_accounting_accident = models.BooleanField("過去の会計事故等", default=False)
     had_premium_seizure = models.BooleanField("労働保険料等の差押等の滞納処分", default=False)
@@ -265,3 +289,71 @@ class BranchRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch_id}: {self.revision}"
+
+
+class Office(models.Model):
+    """What the labour bureau and its offices have in common: a name and how to reach them."""
+
+    name = models.CharField("名称", max_length=100)
+    postal_code = models.CharField("郵便番号", max_length=7, blank=True)
+    address = models.CharField("所在地", max_length=200, blank=True)
+    phone = models.CharField("電話番号", max_length=20, blank=True)
+    department = models.CharField("担当部署", max_length=100, blank=True)
+    contact = models.CharField("担当者", max_length=60, blank=True)
+    email = models.EmailField("メールアドレス", blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LabourBureau(Office):
+    """The prefecture's labour bureau (都道府県労働局, R-ORG-4): the councils' counterpart."""
+
+    prefecture = models.OneToOneField(
+        Prefecture, on_delete=models.PROTECT, related_name="bureau", verbose_name="都道府県"
+    )
+
+    # A branch reads and keeps its own prefecture's bureau; HQ every one.
+    scope = Scope(branch="prefecture__branch")
+
+    class Meta:
+        ordering = ["prefecture__code"]
+        verbose_name = verbose_name_plural = "都道府県労働局"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.prefecture.branch.pk}
+
+
+class BureauOffice(Office):
+    """An office under a bureau (R-ORG-4): the two kinds differ only in what they do."""
+
+    bureau = models.ForeignKey(LabourBureau, on_delete=models.PROTECT, verbose_name="労働局")
+    area = models.TextField("管轄区域", blank=True, help_text="管轄する市区町村")
+
+    scope = Scope(branch="bureau__prefecture__branch")
+
+    class Meta:
+        abstract = True
+        ordering = ["bureau__prefecture__code", "name"]
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.bureau.prefecture.branch.pk}
+
+
+class InspectionOffice(BureauOffice):
+    """労働基準監督署: labour standards inspection office, where 労災保険 is handled."""
+
+    class Meta(BureauOffice.Meta):
+        verbose_name = verbose_name_plural = "労働基準監督署"
+        default_related_name = "inspection_offices"
+
+
+class EmploymentOffice(BureauOffice):
+    """公共職業安定所 (ハローワーク): public employment security office, where 雇用保険 is handled."""
+
+    class Meta(BureauOffice.Meta):
+        verbose_name = verbose_name_plural = "公共職業安定所"
+        default_related_name = "employment_offices"

@@ -139,6 +139,12 @@ LINKS = [
     Link("人員名簿", "person_list", _office, "推進員・促進員・指導員・講師と振込口座", menu="人員"),
     Link("委嘱", "appointment_list", _office, "申請・誓約書・決定・更新・委嘱状と推進員証", menu="委嘱"),
     Link("促進員の配置と手当", "allocation", _office, "配置人数・代表促進員・稼動日", menu="促進員配置"),
+    Link(
+        "労働保険事務組合",
+        "association_list",
+        _office,
+        "会員・非会員の名簿、組織率、委託事業主、新設・解散の相談記録",
+    ),
     Link("支部一覧", "branch_list", _hq_office, "全国47支部の体制", menu="支部"),
     Link("自支部の情報", "branch_detail", _branch_office, menu="支部", own_branch=True),
     Link("ブロック", "block_list", _office),

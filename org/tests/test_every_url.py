@@ -9,12 +9,13 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from associations.models import Consultation
 from audit.models import AuditEntry
 from conftest import login
 from councils.models import CouncilFile, CouncilMeeting
 from events.models import Briefing, BriefingAttendance, Dispatch, Meeting, MeetingIssue, Question, Training
 from fieldwork.models import Enrolment, Evidence
-from org.models import Block, FiscalYear
+from org.models import Association, Block, FiscalYear
 from payments.models import FeeClaim, FeeRules, PaymentBatch
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person
 from roster.models import Business, BusinessSource, ImportJob, MatchReview, NtaFeed
@@ -69,6 +70,21 @@ ROUTES = {
     "work_days": ("GET", "appointment", 403),
     "work_day_toggle": ("POST", "appointment", 403),
     "work_days_confirm": ("POST", "appointment", 403),
+    "association_list": ("GET", None, 403),
+    "association_create": ("GET", None, 403),
+    "membership_rate": ("GET", None, 403),
+    "association_import": ("GET", None, 403),
+    "association_import_confirm": ("POST", None, 403),
+    "association_export": ("GET", "xlsx", 403),
+    "consultation_list": ("GET", None, 403),
+    "consultation_create": ("GET", None, 403),
+    "association_detail": ("GET", "association", 403),
+    "association_edit": ("GET", "association", 403),
+    "association_join": ("POST", "association", 403),
+    "association_leave": ("POST", "association", 403),
+    "association_close": ("POST", "association", 403),
+    "incident_add": ("POST", "association", 403),
+    "employer_add": ("POST", "association", 403),
     "allocation": ("GET", None, 403),
     "allocation_set": ("POST", "branch", 403),
     "coordinator_pay": ("GET", None, 403),
@@ -206,6 +222,13 @@ OTHER_BRANCH_STATUS = {
     # A promoter's own queue: another branch's administrator has no such queue.
     "work_queue": 404,
     "allocation_set": 403,
+    "association_detail": 404,
+    "association_edit": 404,
+    "association_join": 404,
+    "association_leave": 404,
+    "association_close": 404,
+    "incident_add": 404,
+    "employer_add": 404,
     "roster_business_detail": 404,
     "roster_source_separate": 404,
     # National, like the meetings: another branch opens the feed but reads only its own line.
@@ -304,6 +327,7 @@ def _url(name, people, tokyo):
         "dispatch": lambda: Dispatch.objects.get(branch=tokyo).pk,
         "question": lambda: Question.objects.get().pk,
         "event_meeting": lambda: Meeting.objects.get().pk,
+        "association": lambda: Association.objects.get(branch=tokyo).pk,
     }[target]()
     return reverse(name, args=[pk])
 
@@ -420,6 +444,17 @@ def tokyo_rows(people, tokyo):
         uploaded_by=people["tokyo_staff"],
     )
     _event_rows(people, tokyo, job.fiscal_year, business)
+    association = Association.objects.create(
+        branch=tokyo, name="東京 太郎事務組合", representative="東京 太郎"
+    )
+    Consultation.objects.create(
+        branch=tokyo,
+        association=association,
+        kind="joining",
+        held_on=job.fiscal_year.start,
+        summary="東京 太郎",
+        recorded_by=people["tokyo_staff"],
+    )
     return AuditEntry.objects.filter(branch=tokyo).latest("pk")
 
 
@@ -565,6 +600,7 @@ BRANCH_PAGES = [
     "/field/activity/",
     "/assignments/",
     "/assignments/workload/",
+    "/associations/consultations/",
 ]
 
 
