@@ -46,7 +46,10 @@ class Target(models.Model):
     )
     measure = models.CharField("指標", max_length=20, choices=Measure.choices)
     value = models.PositiveIntegerField("目標")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for the figures of the business plan loaded with the system (FY2024, R-TGT-2).
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
     # Every branch reads its own targets (and HQ's national ones); HQ sets them.

@@ -31,12 +31,13 @@ def test_hq_sets_targets_and_a_branch_reads_only_its_own(client, people, tokyo, 
             "t-0-enrolled": "250",
         },
     )
-    assert dict(Target.objects.values_list("branch", "value")) == {tokyo.pk: 120, osaka.pk: 80, None: 250}
+    set_2026 = Target.objects.filter(fiscal_year__year=2026)
+    assert dict(set_2026.values_list("branch", "value")) == {tokyo.pk: 120, osaka.pk: 80, None: 250}
     page = client.get("/targets/edit/", {"year": 2026}).content.decode()
     assert "支部計 200・差 50" in page  # HQ's national figure against the branches' sum
     bad = client.post("/targets/edit/", {"year": 2026, f"t-{tokyo.pk}-enrolled": "-3"}, follow=True)
     assert "-3 は0以上の整数ではありません。" in bad.content.decode()
-    assert Target.objects.get(branch=tokyo).value == 120
+    assert set_2026.get(branch=tokyo).value == 120
     login(client, people["tokyo_staff"])
     page = client.get("/targets/edit/", {"year": 2026}).content.decode()
     assert "東京支部" in page and "大阪支部" not in page and "全国（本部設定）" not in page
@@ -63,11 +64,11 @@ def test_targets_come_back_from_the_exported_sheet_and_a_bad_cell_changes_nothin
     page = response.content.decode()
     assert "2行目「保険関係成立」：たくさん は0以上の整数ではありません。" in page
     assert "3行目「支部コード」：99 は支部コードではありません。" in page
-    assert not Target.objects.exists()
+    assert not Target.objects.filter(fiscal_year__year=2026).exists()
     client.post(
         "/targets/import/", {"year": 2026, "file": _xlsx([headers, ["13", "東京支部", 500, 1000, 120]])}
     )
-    assert dict(Target.objects.values_list("measure", "value")) == {
+    assert dict(Target.objects.filter(fiscal_year__year=2026).values_list("measure", "value")) == {
         "identified": 500,
         "visited": 1000,
         "enrolled": 120,
@@ -83,7 +84,8 @@ def test_a_national_target_is_split_by_promoters_and_adds_up(client, people, tok
     assert "全国の目標が設定されていません。" in page
     client.post("/targets/edit/", {"year": 2026, "t-0-visited": "100"})
     client.post("/targets/split/", {"year": 2026, "measure": "visited"})
-    assert dict(Target.objects.filter(branch__isnull=False).values_list("branch", "value")) == {
+    split = Target.objects.filter(fiscal_year__year=2026, branch__isnull=False)
+    assert dict(split.values_list("branch", "value")) == {
         tokyo.pk: 67,
         osaka.pk: 33,
     }
@@ -112,3 +114,17 @@ def test_hq_drills_down_from_the_nation_to_a_block_and_a_branch(client, people, 
     ranking = page[page.index('data-testid="ranking"') :]
     assert "東京支部" in ranking and "大阪支部" not in ranking
     assert f"/targets/branch/?branch={tokyo.pk}" in ranking
+
+
+def test_the_fy2024_plan_is_there_on_a_new_site_R_TGT_2(client, people, tokyo):
+    """Loaded by migration: the business plan's national figures and three councils per branch."""
+    fy2024 = Target.objects.filter(fiscal_year__year=2024)
+    assert dict(fy2024.filter(branch=None).values_list("measure", "value")) == {
+        "visited": 97_000,
+        "enrolled": 26_000,
+        "councils": 3 * 47,
+    }
+    assert fy2024.get(branch=tokyo, measure="councils").value == 3
+    login(client, people["hq_staff"])
+    page = client.get("/targets/edit/", {"year": 2024}).content.decode()
+    assert 'value="97000"' in page and 'value="26000"' in page
