@@ -6,7 +6,7 @@ from django import forms
 
 from associations.models import Consultation, EntrustingEmployer, IncidentKind
 from org import access
-from org.forms import StyledForm, StyledModelForm
+from org.forms import ContactForm, StyledForm, StyledModelForm
 from org.models import Association, AssociationStatus, Branch
 
 
@@ -14,7 +14,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class AssociationForm(StyledModelForm):
+class AssociationForm(ContactForm):
     joined_on = forms.DateField(
         label="入会日", required=False, widget=DateInput(), help_text="会員として登録する場合に入力"
     )
@@ -50,9 +50,6 @@ class AssociationForm(StyledModelForm):
             del self.fields["joined_on"]
             if self.instance.status == AssociationStatus.CLOSED:
                 del self.fields["status"]
-
-    def clean_postal_code(self) -> str:
-        return self.cleaned_data["postal_code"].replace("-", "").replace("－", "").strip()
 
 
 class JoinForm(StyledForm):

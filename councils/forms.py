@@ -6,6 +6,7 @@ from councils.division import Rules
 from councils.models import CouncilMeeting, Counterpart, MeetingNumber, Side
 from lib.fiscal import FISCAL_MONTHS
 from org.forms import StyledForm, StyledModelForm
+from org.models import EmploymentOffice, InspectionOffice
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -16,6 +17,8 @@ class MeetingForm(StyledModelForm):
         fields = [
             "number",
             "counterpart",
+            "inspection_office",
+            "employment_office",
             "planned_on",
             "held_on",
             "venue",
@@ -39,10 +42,21 @@ class MeetingForm(StyledModelForm):
     def __init__(self, *args, branch, fiscal_year, **kwargs):
         super().__init__(*args, **kwargs)
         self.branch, self.fiscal_year = branch, fiscal_year
+        # The offices of the branch's own prefecture (R-ORG-4).
+        for name, model in (("inspection_office", InspectionOffice), ("employment_office", EmploymentOffice)):
+            self.fields[name].queryset = model.objects.filter(bureau__prefecture=branch.prefecture_id)
+            self.fields[name].help_text = "地区協議会の相手方（労働局の画面で官署を登録すると選べます）"
 
     def clean(self):
         data = super().clean()
         number, counterpart = data.get("number"), data.get("counterpart")
+        # An office goes with the council of its kind only: a 監督署 with a council of the 監督署.
+        for name, kind in (
+            ("inspection_office", Counterpart.INSPECTION_OFFICE),
+            ("employment_office", Counterpart.EMPLOYMENT_OFFICE),
+        ):
+            if data.get(name) and counterpart != kind:
+                self.add_error(name, f"相手方が「{Counterpart(kind).label}」の協議会のときに選んでください。")
         for day_field in ("planned_on", "held_on"):
             day = data.get(day_field)
             if day and not self.fiscal_year.start <= day <= self.fiscal_year.end:
@@ -105,10 +119,19 @@ class HandoverForm(StyledForm):
     meeting = forms.ModelChoiceField(
         label="協議した協議会", queryset=CouncilMeeting.objects.none(), required=False, empty_label="（なし）"
     )
+    inspection_office = forms.ModelChoiceField(
+        label="担当する労働基準監督署",
+        queryset=InspectionOffice.objects.none(),
+        required=False,
+        empty_label="（労働局が決める）",
+    )
 
-    def __init__(self, *args, meetings, **kwargs):
+    def __init__(self, *args, meetings, prefecture, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
+        self.fields["inspection_office"].queryset = InspectionOffice.objects.filter(
+            bureau__prefecture=prefecture
+        )
 
 
 class PlanForm(StyledForm):

@@ -51,6 +51,23 @@ class CouncilMeeting(models.Model):
     counterpart = models.CharField(
         "相手方", max_length=20, choices=Counterpart.choices, default=Counterpart.BUREAU
     )
+    # A local council (R-CNL-6) is held with one office of the prefecture's bureau.
+    inspection_office = models.ForeignKey(
+        "org.InspectionOffice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="労働基準監督署",
+    )
+    employment_office = models.ForeignKey(
+        "org.EmploymentOffice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="公共職業安定所",
+    )
     planned_on = models.DateField("開催予定日")
     held_on = models.DateField("開催日", null=True, blank=True)
     venue = models.CharField("会場", max_length=100, blank=True)
@@ -204,6 +221,15 @@ class Handover(models.Model):
         blank=True,
         related_name="handovers",
         verbose_name="協議した協議会",
+    )
+    # The bureau's office that takes the case up, when the bureau names one.
+    inspection_office = models.ForeignKey(
+        "org.InspectionOffice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="担当する労働基準監督署",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登録日時", auto_now_add=True)

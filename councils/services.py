@@ -19,7 +19,7 @@ from councils.models import (
     deadline,
 )
 from lib import uploads, wareki
-from org.models import Branch, FiscalYear, User
+from org.models import Branch, FiscalYear, InspectionOffice, User
 from roster.models import OPEN_STATUSES, Business, BusinessStatus, EndReason
 from roster.worklists import leave_worklists
 
@@ -42,6 +42,7 @@ def handover_create(
     reason: str,
     handed_over_on: datetime.date,
     meeting: CouncilMeeting | None = None,
+    inspection_office: InspectionOffice | None = None,
 ) -> Handover:
     """Hand a hard case to the bureau (R-CNL-5): it leaves the branch's worklist and counts as handed over."""
     if not reason.strip():
@@ -52,6 +53,11 @@ def handover_create(
         raise ValidationError(f"状態が「{business.get_status_display()}」の事業所は移管できません。")
     if meeting is not None and meeting.branch_id != business.branch_id:
         raise ValidationError({"meeting": "この支部の協議会を選んでください。"})
+    if (
+        inspection_office is not None
+        and inspection_office.bureau.prefecture_id != business.branch.prefecture_id
+    ):
+        raise ValidationError({"inspection_office": "この支部の都道府県の監督署を選んでください。"})
     business.set_status(
         BusinessStatus.HANDED_OVER, by=actor, reason=f"困難事案の移管：{reason.strip()}"[:200]
     )
@@ -64,6 +70,7 @@ def handover_create(
         handed_over_on=handed_over_on,
         reason=reason.strip(),
         meeting=meeting,
+        inspection_office=inspection_office,
         created_by=actor,
     )
 

@@ -88,7 +88,11 @@ def council_create(request: access.AuthenticatedRequest) -> HttpResponse:
 @access.role_required(*READERS)
 def council_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = access.get_for_user(
-        request.user, CouncilMeeting.objects.select_related("branch", "fiscal_year"), pk
+        request.user,
+        CouncilMeeting.objects.select_related(
+            "branch__prefecture__bureau", "fiscal_year", "inspection_office", "employment_office"
+        ),
+        pk,
     )
     return render(
         request,
@@ -301,7 +305,10 @@ def handover_create(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
     business = access.get_for_user(request.user, Business.objects.select_related("branch"), pk, write=True)
     meetings = CouncilMeeting.objects.filter(branch=business.branch).order_by("-planned_on")
     form = HandoverForm(
-        request.POST or None, meetings=meetings, initial={"handed_over_on": timezone.localdate()}
+        request.POST or None,
+        meetings=meetings,
+        prefecture=business.branch.prefecture_id,
+        initial={"handed_over_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -320,7 +327,7 @@ def handover_list(request: access.AuthenticatedRequest) -> HttpResponse:
     handovers = access.visible(
         request.user,
         Handover.objects.filter(fiscal_year=fiscal_year).select_related(
-            "business__branch", "meeting", "created_by"
+            "business__branch", "meeting", "created_by", "inspection_office"
         ),
     )
     return render(

@@ -1,12 +1,13 @@
 """Forms for accounts and master data; their rules live in org.services."""
 
+import jaconv
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from org.models import Block, Branch, User
+from org.models import Block, Branch, EmploymentOffice, InspectionOffice, LabourBureau, User
 from org.roles import Role
 from org.services import assignable_roles
 
@@ -164,4 +165,35 @@ class TokenForm(StyledForm):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
+    )
+
+
+class ContactForm(StyledModelForm):
+    """A form with an address: the postal code taken as people type it (151-0053), stored as 7 digits."""
+
+    postal_code = forms.CharField(label="郵便番号", max_length=8, required=False, help_text="例：151-0053")
+
+    def clean_postal_code(self):
+        code = jaconv.z2h(self.cleaned_data["postal_code"], digit=True, ascii=True).replace("-", "").strip()
+        if code and not (code.isdigit() and len(code) == 7):
+            raise forms.ValidationError("郵便番号は7桁の数字で入力してください（例：151-0053）。")
+        return code
+
+
+CONTACT_FIELDS = ["name", "postal_code", "address", "phone", "department", "contact", "email"]
+
+
+class BureauForm(ContactForm):
+    class Meta:
+        model = LabourBureau
+        fields = CONTACT_FIELDS
+
+
+def office_form(model: type[InspectionOffice] | type[EmploymentOffice]) -> type[forms.ModelForm]:
+    """The form of an inspection or an employment office: the same columns and their area."""
+    return forms.modelform_factory(
+        model,
+        form=ContactForm,
+        fields=[*CONTACT_FIELDS, "area"],
+        widgets={"area": forms.Textarea(attrs={"rows": 2})},
     )

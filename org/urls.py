@@ -1,6 +1,6 @@
 from django.urls import path
 
-from org import signin, views
+from org import bureau_views, signin, views
 
 urlpatterns = [
     path("otp/", signin.otp_verify, name="otp_verify"),
@@ -17,4 +17,9 @@ urlpatterns = [
     path("org/blocks/", views.block_list, name="block_list"),
     path("org/blocks/<int:pk>/edit/", views.block_edit, name="block_edit"),
     path("org/fiscal-years/", views.fiscal_year_list, name="fiscal_year_list"),
+    path("org/bureaus/", bureau_views.bureau_list, name="bureau_list"),
+    path("org/bureaus/<int:pk>/", bureau_views.bureau_detail, name="bureau_detail"),
+    path("org/bureaus/<int:pk>/edit/", bureau_views.bureau_edit, name="bureau_edit"),
+    path("org/bureaus/<int:pk>/<str:kind>/new/", bureau_views.office_create, name="office_create"),
+    path("org/offices/<str:kind>/<int:pk>/edit/", bureau_views.office_edit, name="office_edit"),
 ]

@@ -255,3 +255,22 @@ def test_closing_ends_the_membership_and_keeps_the_reason(staff, tokyo):
         False,
     )
     assert "後継者不在" in staff.get(f"/associations/{association.pk}/").content.decode()
+
+
+def test_a_new_association_is_registered_as_a_member_from_its_joining_date(staff, tokyo):
+    response = staff.post(
+        "/associations/new/",
+        {
+            "name": "四谷労働保険事務組合",
+            "postal_code": "160-0004",
+            "status": "active",
+            "approved_on": "2015-04-01",
+            "joined_on": "2015-06-01",
+        },
+    )
+    association = Association.objects.get()
+    assert response.url == f"/associations/{association.pk}/"
+    assert (association.branch, association.postal_code, association.is_member) == (tokyo, "1600004", True)
+    assert association.memberships.get().joined_on == datetime.date(2015, 6, 1)
+    bad = staff.post("/associations/new/", {"name": "x", "postal_code": "160-00", "status": "active"})
+    assert "郵便番号は7桁の数字で入力してください" in bad.content.decode()

@@ -15,7 +15,7 @@ from conftest import login
 from councils.models import CouncilFile, CouncilMeeting
 from events.models import Briefing, BriefingAttendance, Dispatch, Meeting, MeetingIssue, Question, Training
 from fieldwork.models import Enrolment, Evidence
-from org.models import Association, Block, FiscalYear
+from org.models import Association, Block, FiscalYear, InspectionOffice, LabourBureau
 from payments.models import FeeClaim, FeeRules, PaymentBatch
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person
 from roster.models import Business, BusinessSource, ImportJob, MatchReview, NtaFeed
@@ -43,6 +43,11 @@ ROUTES = {
     "block_list": ("GET", None, 200),
     "block_edit": ("GET", "block", 403),
     "fiscal_year_list": ("GET", None, 200),
+    "bureau_list": ("GET", None, 403),
+    "bureau_detail": ("GET", "bureau", 403),
+    "bureau_edit": ("GET", "bureau", 403),
+    "office_create": ("GET", "bureau_office_new", 403),
+    "office_edit": ("GET", "office", 403),
     "audit_list": ("GET", None, 403),
     "audit_detail": ("GET", "audit", 403),
     "person_list": ("GET", None, 403),
@@ -222,6 +227,10 @@ OTHER_BRANCH_STATUS = {
     # A promoter's own queue: another branch's administrator has no such queue.
     "work_queue": 404,
     "allocation_set": 403,
+    "bureau_detail": 404,
+    "bureau_edit": 404,
+    "office_create": 404,
+    "office_edit": 404,
     "association_detail": 404,
     "association_edit": 404,
     "association_join": 404,
@@ -294,6 +303,10 @@ def _url(name, people, tokyo):
     if target == "source":
         source = BusinessSource.objects.get(business__name="東京 太郎商事")
         return reverse(name, args=[source.business_id, source.pk])
+    if target == "bureau_office_new":
+        return reverse(name, args=[LabourBureau.objects.get(prefecture=tokyo.prefecture).pk, "inspection"])
+    if target == "office":
+        return reverse(name, args=["inspection", InspectionOffice.objects.get(name="東京 太郎監督署").pk])
     if target == "year":
         return reverse(name, args=[2011])
     if target == "queue":
@@ -328,6 +341,7 @@ def _url(name, people, tokyo):
         "question": lambda: Question.objects.get().pk,
         "event_meeting": lambda: Meeting.objects.get().pk,
         "association": lambda: Association.objects.get(branch=tokyo).pk,
+        "bureau": lambda: LabourBureau.objects.get(prefecture=tokyo.prefecture).pk,
     }[target]()
     return reverse(name, args=[pk])
 
@@ -455,6 +469,10 @@ def tokyo_rows(people, tokyo):
         summary="東京 太郎",
         recorded_by=people["tokyo_staff"],
     )
+    bureau = LabourBureau.objects.get(prefecture=tokyo.prefecture)
+    bureau.contact = "東京 太郎"
+    bureau.save()
+    InspectionOffice.objects.create(bureau=bureau, name="東京 太郎監督署")
     return AuditEntry.objects.filter(branch=tokyo).latest("pk")
 
 
