@@ -105,6 +105,8 @@ class ConsultationKind(models.TextChoices):
     NEW = "new", "新規設立の相談"
     JOINING = "joining", "入会の勧誘"
     CLOSING = "closing", "解散・廃止の相談"
+    # R-INS-1: recruiting member associations to register as agents of the federation's insurance.
+    AGENT = "agent", "代理店登録の勧誘"
     OTHER = "other", "その他"
 
 

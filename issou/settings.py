@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "fieldwork",
     "payments",
     "events",
+    "insurance",
     "targets",
     "home",
     "django_ratelimit",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("fieldwork.urls")),
     path("", include("payments.urls")),
     path("", include("events.urls")),
+    path("", include("insurance.urls")),
     path("", include("targets.urls")),
     path("", include("org.urls")),
     path("", include("home.urls")),

@@ -3,7 +3,7 @@
 
 from typing import Any
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
 from lib import fiscal
@@ -22,6 +22,20 @@ def per_month(
         .annotate(m=ExtractMonth(day))
         .values_list(branch, "m")
         .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def sum_per_month(
+    rows: QuerySet[Any], *, branch: str, day: str, amount: str, branches: list[int] | None
+) -> dict[int, list[int]]:
+    """{branch id: [April … March]}: the rows' ``amount`` added up in the month of their ``day``
+    (money: premium income in yen)."""
+    return fiscal.by_month(
+        _only(rows, branch, branches)
+        .annotate(m=ExtractMonth(day))
+        .values_list(branch, "m")
+        .annotate(n=Sum(amount))
         .order_by()
     )
 

@@ -81,3 +81,22 @@ def parse_date(text: str) -> datetime.date:
     if match.re is _ERA_DATE and era_year(result)[0] != era:
         raise ValueError(f"{era}の期間外の日付です：「{text}」")
     return result
+
+
+_MONTH_TAIL = re.compile(r"^(.*?)\s*[年./-]\s*(\d{1,2})\s*月?$")
+
+
+def parse_month(text: str) -> datetime.date:
+    """The first day of a month written as offices write it: 令和6年4月, R6.4, 2024/4, 2024-04,
+    2024年4月 (or a full date, whose month is taken). Raises ValueError with a Japanese message."""
+    value = unicodedata.normalize("NFKC", str(text)).strip()
+    try:
+        return parse_date(value).replace(day=1)
+    except ValueError:
+        pass
+    if match := _MONTH_TAIL.match(value):
+        try:
+            return parse_date(f"{match[1]}年{match[2]}月1日")
+        except ValueError:
+            pass
+    raise ValueError(f"年月として読めません：「{text}」（例：令和6年4月、2024/4）")

@@ -146,6 +146,12 @@ LINKS = [
         "会員・非会員の名簿、組織率、委託事業主、新設・解散の相談記録",
     ),
     Link("労働局・監督署・安定所", "bureau_list", _office, "協議会・移管の相手方の連絡先と管轄"),
+    Link(
+        "労保連労働災害保険",
+        "insurance_home",
+        _office,
+        "代理店（取扱事務組合）と保険料収入、月次明細の取込、代理店監査（書面点検）",
+    ),
     Link("支部一覧", "branch_list", _hq_office, "全国47支部の体制", menu="支部"),
     Link("自支部の情報", "branch_detail", _branch_office, menu="支部", own_branch=True),
     Link("ブロック", "block_list", _office),

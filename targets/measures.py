@@ -6,12 +6,14 @@ mid-year to the year's roster (R-ROS-2); direct visits only, each business once 
 first visit (R-VIS-2); enrolments credited to outreach (D-8: no bureau guidance, ex officio or
 employment-insurance-only ones, R-VIS-5); briefing attendance at briefings held (R-EVT-1);
 promoters trained once, in the month of their first session (R-EVT-2); councils held with the
-bureau (R-CNL-1).
+bureau (R-CNL-1); premium income of the agents in yen, in the month of the insurer's statement
+(R-INS-1).
 """
 
 from councils.measures import councils_by_month
 from events.measures import briefing_by_month, trained_by_month
 from fieldwork.measures import enrolled_by_month, visited_by_month
+from insurance.measures import premium_by_month
 from org.models import FiscalYear
 from roster.measures import identified_by_month
 from targets.models import Measure
@@ -23,6 +25,7 @@ COUNTED_BY = {
     Measure.BRIEFING: briefing_by_month,
     Measure.TRAINED: trained_by_month,
     Measure.COUNCILS: councils_by_month,
+    Measure.PREMIUM: premium_by_month,
 }
 
 

@@ -15,6 +15,7 @@ class Measure(models.TextChoices):
     BRIEFING = "briefing", "事業主説明会の参加事業所"
     TRAINED = "trained", "研修を受講した推進員"
     COUNCILS = "councils", "協議会の開催"
+    PREMIUM = "premium", "労保連労働災害保険の保険料収入"
 
 
 # What each measure counts, shown beside it wherever it appears, so that no label misleads.
@@ -25,6 +26,7 @@ DEFINITIONS = {
     Measure.BRIEFING: "開催済みの事業主説明会に参加した事業所（延べ）",
     Measure.TRAINED: "研修を1回以上受講した委嘱中の推進員（初回受講の月に1人）",
     Measure.COUNCILS: "労働局と開催した協議会の回数（随時開催を含む）",
+    Measure.PREMIUM: "取扱事務組合（代理店）の保険料収入（保険会社の月次明細の対象月に計上、円）",
 }
 
 UNITS = {
@@ -34,6 +36,7 @@ UNITS = {
     Measure.BRIEFING: "件",
     Measure.TRAINED: "人",
     Measure.COUNCILS: "回",
+    Measure.PREMIUM: "円",
 }
 
 

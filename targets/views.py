@@ -29,6 +29,7 @@ RECORDS = {
     Measure.BRIEFING: "briefing_list",
     Measure.TRAINED: "training_list",
     Measure.COUNCILS: "council_list",
+    Measure.PREMIUM: "premium_list",
 }
 
 

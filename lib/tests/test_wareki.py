@@ -71,3 +71,26 @@ def test_dates_are_read_as_offices_write_them(text, day):
 def test_impossible_dates_are_refused_in_japanese(text, message):
     with pytest.raises(ValueError, match=message):
         wareki.parse_date(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "令和6年4月",
+        "R6.4",
+        "2024/4",
+        "2024-04",
+        "2024年4月",
+        "２０２４年４月",
+        "2024-04-15",
+        "令和6年4月30日",
+    ],
+)
+def test_a_month_as_offices_write_it(text):
+    assert wareki.parse_month(text) == datetime.date(2024, 4, 1)
+
+
+@pytest.mark.parametrize("text", ["2024", "令和6年13月", "四月", ""])
+def test_what_is_no_month_is_refused_in_japanese(text):
+    with pytest.raises(ValueError, match="年月として読めません"):
+        wareki.parse_month(text)

@@ -15,6 +15,7 @@ from conftest import login
 from councils.models import CouncilFile, CouncilMeeting
 from events.models import Briefing, BriefingAttendance, Dispatch, Meeting, MeetingIssue, Question, Training
 from fieldwork.models import Enrolment, Evidence
+from insurance.models import Agent, AgentAudit, AuditDocument, ChecklistItem, Finding
 from org.models import Association, Block, FiscalYear, InspectionOffice, LabourBureau
 from payments.models import FeeClaim, FeeRules, PaymentBatch
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person
@@ -90,6 +91,23 @@ ROUTES = {
     "association_close": ("POST", "association", 403),
     "incident_add": ("POST", "association", 403),
     "employer_add": ("POST", "association", 403),
+    "insurance_home": ("GET", None, 403),
+    "agent_create": ("GET", None, 403),
+    "agent_detail": ("GET", "agent", 403),
+    "staff_add": ("POST", "agent", 403),
+    "premium_enter": ("POST", "agent", 403),
+    "premium_list": ("GET", None, 403),
+    "statement_import": ("POST", None, 403),
+    "agent_audit_checklist": ("GET", None, 403),
+    "agent_audit_list": ("GET", None, 403),
+    "agent_audit_create": ("GET", None, 403),
+    "agent_audit_detail": ("GET", "agent_audit", 403),
+    "agent_audit_answer": ("POST", "agent_audit", 403),
+    "agent_audit_document_upload": ("POST", "agent_audit", 403),
+    "agent_finding_add": ("POST", "agent_audit", 403),
+    "agent_audit_close": ("POST", "agent_audit", 403),
+    "agent_audit_document": ("GET", "audit_document", 403),
+    "agent_finding_close": ("POST", "finding", 403),
     "allocation": ("GET", None, 403),
     "allocation_set": ("POST", "branch", 403),
     "coordinator_pay": ("GET", None, 403),
@@ -227,6 +245,16 @@ OTHER_BRANCH_STATUS = {
     # A promoter's own queue: another branch's administrator has no such queue.
     "work_queue": 404,
     "allocation_set": 403,
+    "agent_detail": 404,
+    "staff_add": 403,
+    "premium_enter": 403,
+    "agent_audit_detail": 404,
+    "agent_audit_answer": 403,
+    "agent_audit_document_upload": 403,
+    "agent_finding_add": 403,
+    "agent_audit_close": 403,
+    "agent_audit_document": 404,
+    "agent_finding_close": 403,
     "bureau_detail": 404,
     "bureau_edit": 404,
     "office_create": 404,
@@ -342,6 +370,10 @@ def _url(name, people, tokyo):
         "event_meeting": lambda: Meeting.objects.get().pk,
         "association": lambda: Association.objects.get(branch=tokyo).pk,
         "bureau": lambda: LabourBureau.objects.get(prefecture=tokyo.prefecture).pk,
+        "agent": lambda: Agent.objects.get(association__branch=tokyo).pk,
+        "agent_audit": lambda: AgentAudit.objects.get(agent__association__branch=tokyo).pk,
+        "audit_document": lambda: AuditDocument.objects.get().pk,
+        "finding": lambda: Finding.objects.get().pk,
     }[target]()
     return reverse(name, args=[pk])
 
@@ -473,6 +505,24 @@ def tokyo_rows(people, tokyo):
     bureau.contact = "東京 太郎"
     bureau.save()
     InspectionOffice.objects.create(bureau=bureau, name="東京 太郎監督署")
+    agent = Agent.objects.create(association=association, code="T1", registered_on=job.fiscal_year.start)
+    ChecklistItem.objects.create(fiscal_year=job.fiscal_year, number=1, text="東京 太郎の項目")
+    audit = AgentAudit.objects.create(
+        agent=agent,
+        fiscal_year=job.fiscal_year,
+        sent_on=job.fiscal_year.start,
+        answer_due=job.fiscal_year.start,
+        created_by=people["hq_admin"],
+    )
+    Finding.objects.create(audit=audit, description="東京 太郎", action="是正", due_on=job.fiscal_year.start)
+    AuditDocument.objects.create(
+        audit=audit,
+        filename="東京 太郎.pdf",
+        stored_name="no-such-audit-document",
+        size=1,
+        content_type="application/pdf",
+        uploaded_by=people["hq_admin"],
+    )
     return AuditEntry.objects.filter(branch=tokyo).latest("pk")
 
 
