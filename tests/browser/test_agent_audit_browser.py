@@ -21,8 +21,12 @@ def test_hq_takes_an_agent_audit_from_checklist_to_closure(browser_page, live_se
     tokyo = Branch.objects.get(prefecture__code="13")
     hq = make_user("hq_audit", Role.HQ_STAFF)
     association = Association.objects.create(branch=tokyo, name="新宿労働保険事務組合")
-    association_services.membership_join(actor=hq, association=association, joined_on=datetime.date(2010, 4, 1))
-    services.agent_register(actor=hq, association=association, code="A1301", registered_on=datetime.date(2015, 4, 1))
+    association_services.membership_join(
+        actor=hq, association=association, joined_on=datetime.date(2010, 4, 1)
+    )
+    services.agent_register(
+        actor=hq, association=association, code="A1301", registered_on=datetime.date(2015, 4, 1)
+    )
     page = browser_page
     log_in(page, live_server.url, "hq_audit")
     page.get_by_role("link", name="労保連労働災害保険").first.click()
