@@ -95,6 +95,10 @@ def association_detail(request: access.AuthenticatedRequest, pk: int) -> HttpRes
             "employers": association.employers.all(),
             "consultations": association.consultations.all(),
             "representatives": association.representatives.all(),
+            # R-VIS-4: businesses that enrolled through this association after a promoter's visit.
+            "introduced": association.introduced_enrolments.select_related("business").order_by(
+                "-enrolled_on"
+            )[:50],
             "may_write": may_write,
             "join_form": JoinForm(),
             "leave_form": LeaveForm(),

@@ -182,7 +182,9 @@ def briefing_edit(request: access.AuthenticatedRequest, pk: int | None = None) -
 
 @access.role_required(*READERS)
 def briefing_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
-    briefing = access.get_for_user(request.user, Briefing.objects.select_related("branch", "fiscal_year"), pk)
+    briefing = access.get_for_user(
+        request.user, Briefing.objects.select_related("branch__prefecture__bureau", "fiscal_year"), pk
+    )
     return render(
         request,
         "events/briefing_detail.html",

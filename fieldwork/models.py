@@ -148,7 +148,7 @@ class Enrolment(models.Model):
         null=True,
         blank=True,
         verbose_name="手続した労働保険事務組合",
-        related_name="+",
+        related_name="introduced_enrolments",
     )
     filed_electronically = models.BooleanField("電子申請で届け出た", default=False)
     bureau_guidance = models.BooleanField("労働局の手続指導による", default=False)

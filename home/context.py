@@ -15,7 +15,7 @@ from org.models import Branch, FiscalYear, User
 from org.roles import ADMIN_ROLES, ASSIGNEE_ROLES, FIELD_ROLES, Role
 from roster.models import OPEN_STATUSES, Business
 from targets import services as target_services
-from targets.models import Measure
+from targets.models import OUTREACH, Measure
 
 ROLE_INTROS = {
     Role.HQ_ADMIN: "全国の支部・ユーザー・マスタを管理します。",
@@ -92,7 +92,7 @@ def _progress(user: User, today: datetime.date) -> dict:
         return {}
     share = target_services.elapsed_share(fiscal_year, today)
     if user.branch is not None:
-        progress = target_services.progress(fiscal_year, [user.branch], today)
+        progress = target_services.progress(fiscal_year, [user.branch], today, only=OUTREACH)
         rows = [
             {
                 "table": table,

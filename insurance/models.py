@@ -230,3 +230,41 @@ class AuditDocument(StoredFile):
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.audit.agent.association.branch_id}
+
+
+class Program(models.TextChoices):
+    """The federation's other programs whose progress is tracked (R-INS-2)."""
+
+    RETIREMENT_ASSOCIATIONS = "retirement_associations", "中退共の復託契約会員事務組合"
+    RETIREMENT_ENROLMENTS = "retirement_enrolments", "中退共の新規加入者"
+    PENSION_MEMBERS = "pension_members", "労保連年金共済の新規積立者"
+    PUBLICATION_COPIES = "publication_copies", "情報誌・手引の頒布部数"
+    AWARDS = "awards", "優良会員事務組合等の表彰"
+
+
+class ProgramRecord(models.Model):
+    """A branch's figure of one program for one month, as the branch reports it (R-INS-2)."""
+
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="+", verbose_name="支部")
+    program = models.CharField("事業", max_length=30, choices=Program.choices)
+    month = models.DateField("対象年月", help_text="月の1日")
+    value = models.PositiveIntegerField("実績")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    scope = Scope(branch="branch")
+
+    class Meta:
+        ordering = ["branch", "program", "month"]
+        verbose_name = verbose_name_plural = "その他の事業の実績"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "program", "month"], name="one_program_figure_per_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.get_program_display()} {self.month:%Y-%m} {self.value}"
+
+    def get_additional_data(self) -> dict:
+        return {"branch_id": self.branch_id}

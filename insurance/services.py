@@ -20,9 +20,10 @@ from insurance.models import (
     Finding,
     PremiumIncome,
     PremiumStatement,
+    ProgramRecord,
 )
 from lib import tables, uploads, wareki
-from org.models import Association, AssociationStatus, FiscalYear, User
+from org.models import Association, AssociationStatus, Branch, FiscalYear, User
 
 STATEMENT_COLUMNS = ["代理店コード", "対象年月", "保険料"]
 
@@ -228,3 +229,25 @@ def audit_close(*, actor: User, audit: AgentAudit, closed_on: datetime.date) -> 
     audit.status, audit.closed_on = AuditStatus.CLOSED, closed_on
     audit.save(update_fields=["status", "closed_on"])
     return audit
+
+
+@transaction.atomic
+def program_records_save(
+    *, actor: User, branch: Branch, fiscal_year: FiscalYear, figures: dict[tuple[str, int], int | None]
+) -> int:
+    """Save a branch's monthly figures of the other programs ({(program, calendar month): value};
+    None removes a figure). Returns how many figures changed."""
+    changed = 0
+    for (program, month), value in figures.items():
+        day = datetime.date(fiscal_year.year + (month < 4), month, 1)
+        current = ProgramRecord.objects.filter(branch=branch, program=program, month=day).first()
+        if value is None:
+            if current is not None:
+                current.delete()
+                changed += 1
+        elif current is None or current.value != value:
+            ProgramRecord.objects.update_or_create(
+                branch=branch, program=program, month=day, defaults={"value": value, "entered_by": actor}
+            )
+            changed += 1
+    return changed

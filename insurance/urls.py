@@ -9,6 +9,7 @@ urlpatterns = [
     path("insurance/agents/<int:pk>/staff/", views.staff_add, name="staff_add"),
     path("insurance/agents/<int:pk>/premiums/", views.premium_enter, name="premium_enter"),
     path("insurance/premiums/", views.premium_list, name="premium_list"),
+    path("insurance/programs/", views.program_records, name="program_records"),
     path("insurance/statements/", views.statement_import, name="statement_import"),
     path("insurance/checklist/", views.checklist, name="agent_audit_checklist"),
     path("insurance/audits/", views.audit_list, name="agent_audit_list"),

@@ -2,7 +2,7 @@
 target, statements, recruitment of new agents, and audits by document review."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, Q, Sum
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,11 +33,13 @@ from insurance.models import (
     LicensedStaff,
     PremiumIncome,
     PremiumStatement,
+    Program,
+    ProgramRecord,
 )
 from lib import fiscal, tables, uploads, wareki
 from org import access, feedback
 from org.forms import form_errors
-from org.models import Association, AssociationStatus, FiscalYear
+from org.models import Association, AssociationStatus, Branch, FiscalYear
 from org.roles import HQ_ROLES, STAFF_ROLES, Role
 from org.where import where
 
@@ -411,3 +413,57 @@ def audit_close(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
         if outcome:
             messages.success(request, "監査を完了しました。")
     return redirect("agent_audit_detail", pk=audit.pk)
+
+
+@access.role_required(*READERS)
+def program_records(request: access.AuthenticatedRequest) -> HttpResponse:
+    """A branch's monthly figures of the other programs (R-INS-2), entered as a grid; blank is
+    "not reported". A bad cell is named by program and month and nothing is saved."""
+    place = where(request)
+    branch, fiscal_year = place["branch"], place["fiscal_year"]
+    may_write = access.may_change(request.user, Branch, branch.pk) and access.may_write(
+        request.user, ProgramRecord
+    )
+    errors: list[str] = []
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied("実績を入力する権限がありません。")
+        figures: dict[tuple[str, int], int | None] = {}
+        for program in Program:
+            for month in fiscal.FISCAL_MONTHS:
+                raw = request.POST.get(f"{program.value}-{month}", "").replace(",", "").strip()
+                if not raw:
+                    figures[(program.value, month)] = None
+                elif raw.isdigit():
+                    figures[(program.value, month)] = int(raw)
+                else:
+                    errors.append(f"「{program.label}」{month}月：0以上の整数で入力してください（{raw}）。")
+        if not errors:
+            changed = services.program_records_save(
+                actor=request.user, branch=branch, fiscal_year=fiscal_year, figures=figures
+            )
+            messages.success(request, f"{changed}件の実績を保存しました。")
+            return redirect(f"{reverse('program_records')}?branch={branch.pk}&year={fiscal_year.year}")
+        for error in errors:
+            messages.error(request, error)
+    records = {
+        (r.program, r.month.month): r.value
+        for r in ProgramRecord.objects.filter(
+            branch=branch, month__range=(fiscal_year.start, fiscal_year.end)
+        )
+    }
+    grid = [
+        (
+            program,
+            [
+                (month, request.POST.get(f"{program.value}-{month}", records.get((program.value, month), "")))
+                for month in fiscal.FISCAL_MONTHS
+            ],
+        )
+        for program in Program
+    ]
+    return render(
+        request,
+        "insurance/program_records.html",
+        {**place, "grid": grid, "labels": _month_labels(), "may_write": may_write},
+    )

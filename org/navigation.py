@@ -152,6 +152,12 @@ LINKS = [
         _office,
         "代理店（取扱事務組合）と保険料収入、月次明細の取込、代理店監査（書面点検）",
     ),
+    Link(
+        "その他の事業の実績",
+        "program_records",
+        _office,
+        "中退共の復託・加入、年金共済、情報誌等の頒布、表彰の月次実績",
+    ),
     Link("支部一覧", "branch_list", _hq_office, "全国47支部の体制", menu="支部"),
     Link("自支部の情報", "branch_detail", _branch_office, menu="支部", own_branch=True),
     Link("ブロック", "block_list", _office),

@@ -16,7 +16,7 @@ from events.models import Briefing, BriefingAttendance, Training, TrainingAttend
 from fieldwork import activity
 from fieldwork.measures import excluded_by_branch, no_exclusions, sum_exclusions
 from fieldwork.models import Enrolment, Visit
-from insurance.models import Agent, PremiumIncome
+from insurance.models import Agent, PremiumIncome, ProgramRecord
 from org import revisions
 from org.models import Branch, FiscalYear
 from people.models import Appointment
@@ -97,6 +97,7 @@ BRANCH_OF = {
     ],
     CouncilMeeting: lambda m: [m.branch_id],
     Appointment: lambda a: [a.branch_id],
+    ProgramRecord: lambda r: [r.branch_id],
     PremiumIncome: lambda p: [
         Agent.objects.filter(pk=p.agent_id).values_list("association__branch", flat=True).first()
     ],

@@ -13,7 +13,8 @@ bureau (R-CNL-1); premium income of the agents in yen, in the month of the insur
 from councils.measures import councils_by_month
 from events.measures import briefing_by_month, trained_by_month
 from fieldwork.measures import enrolled_by_month, visited_by_month
-from insurance.measures import premium_by_month
+from insurance.measures import premium_by_month, program_by_month
+from insurance.models import Program
 from org.models import FiscalYear
 from roster.measures import identified_by_month
 from targets.models import Measure
@@ -26,6 +27,7 @@ COUNTED_BY = {
     Measure.TRAINED: trained_by_month,
     Measure.COUNCILS: councils_by_month,
     Measure.PREMIUM: premium_by_month,
+    **{Measure(program.value): program_by_month(program) for program in Program},
 }
 
 

@@ -16,7 +16,24 @@ class Measure(models.TextChoices):
     TRAINED = "trained", "研修を受講した推進員"
     COUNCILS = "councils", "協議会の開催"
     PREMIUM = "premium", "労保連労働災害保険の保険料収入"
+    # R-INS-2: the other programs, as each branch reports them month by month (insurance.ProgramRecord).
+    RETIREMENT_ASSOCIATIONS = "retirement_associations", "中退共の復託契約会員事務組合"
+    RETIREMENT_ENROLMENTS = "retirement_enrolments", "中退共の新規加入"
+    PENSION_MEMBERS = "pension_members", "労保連年金共済の新規積立者"
+    PUBLICATION_COPIES = "publication_copies", "情報誌・手引の頒布部数"
+    AWARDS = "awards", "優良会員事務組合等の表彰"
 
+
+# The core program's measures (未手続事業一掃): what a branch's home shows; the insurance business and
+# the other programs have their own pages and appear in the dashboards.
+OUTREACH: list[str] = [
+    Measure.IDENTIFIED,
+    Measure.VISITED,
+    Measure.ENROLLED,
+    Measure.BRIEFING,
+    Measure.TRAINED,
+    Measure.COUNCILS,
+]
 
 # What each measure counts, shown beside it wherever it appears, so that no label misleads.
 DEFINITIONS = {
@@ -27,6 +44,11 @@ DEFINITIONS = {
     Measure.TRAINED: "研修を1回以上受講した委嘱中の推進員（初回受講の月に1人）",
     Measure.COUNCILS: "労働局と開催した協議会の回数（随時開催を含む）",
     Measure.PREMIUM: "取扱事務組合（代理店）の保険料収入（保険会社の月次明細の対象月に計上、円）",
+    Measure.RETIREMENT_ASSOCIATIONS: "中小企業退職金共済の復託契約を新たに結んだ会員事務組合（支部の月次報告）",
+    Measure.RETIREMENT_ENROLMENTS: "復託契約会員事務組合を通じた中小企業退職金共済の新規加入事業所（支部の月次報告）",
+    Measure.PENSION_MEMBERS: "労保連年金共済の新規積立者（支部の月次報告）",
+    Measure.PUBLICATION_COPIES: "情報誌「全国労保連」・事務担当者必携・やさしい年度更新の頒布部数（支部の月次報告）",
+    Measure.AWARDS: "優良会員事務組合・事務担当者等の表彰件数（支部の月次報告）",
 }
 
 UNITS = {
@@ -37,6 +59,11 @@ UNITS = {
     Measure.TRAINED: "人",
     Measure.COUNCILS: "回",
     Measure.PREMIUM: "円",
+    Measure.RETIREMENT_ASSOCIATIONS: "組合",
+    Measure.RETIREMENT_ENROLMENTS: "件",
+    Measure.PENSION_MEMBERS: "人",
+    Measure.PUBLICATION_COPIES: "部",
+    Measure.AWARDS: "件",
 }
 
 
@@ -47,7 +74,7 @@ class Target(models.Model):
     branch = models.ForeignKey(
         Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="支部"
     )
-    measure = models.CharField("指標", max_length=20, choices=Measure.choices)
+    measure = models.CharField("指標", max_length=30, choices=Measure.choices)
     value = models.PositiveIntegerField("目標")
     # Empty for the figures of the business plan loaded with the system (FY2024, R-TGT-2).
     updated_by = models.ForeignKey(

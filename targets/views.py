@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from insurance.models import Program
 from kit import downloads
 from lib import fiscal, tables
 from org import access, feedback
@@ -30,6 +31,7 @@ RECORDS = {
     Measure.TRAINED: "training_list",
     Measure.COUNCILS: "council_list",
     Measure.PREMIUM: "premium_list",
+    **{Measure(program.value): "program_records" for program in Program},
 }
 
 

@@ -274,3 +274,20 @@ def test_a_new_association_is_registered_as_a_member_from_its_joining_date(staff
     assert association.memberships.get().joined_on == datetime.date(2015, 6, 1)
     bad = staff.post("/associations/new/", {"name": "x", "postal_code": "160-00", "status": "active"})
     assert "郵便番号は7桁の数字で入力してください" in bad.content.decode()
+
+
+def test_a_business_enrolled_through_the_association_is_listed_on_it_R_VIS_4(staff, tokyo, people):
+    from conftest import make_business
+    from fieldwork.models import Enrolment
+
+    association = Association.objects.create(branch=tokyo, name="新宿労働保険事務組合")
+    Enrolment.objects.create(
+        business=make_business(tokyo, "紹介商事"),
+        kind="unified_both",
+        insurance_number="13101123456000",
+        enrolled_on=datetime.date(2026, 6, 1),
+        association=association,
+        recorded_by=people["tokyo_staff"],
+    )
+    page = staff.get(f"/associations/{association.pk}/").content.decode()
+    assert "紹介商事" in page and "13101123456000" in page

@@ -11,7 +11,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from associations import services as association_services
 from conftest import login
 from insurance import services
-from insurance.models import Agent, AgentAudit, AuditStatus, ChecklistItem, Finding, PremiumIncome
+from insurance.models import (
+    Agent,
+    AgentAudit,
+    AuditStatus,
+    ChecklistItem,
+    Finding,
+    PremiumIncome,
+    ProgramRecord,
+)
 from org.models import Association, FiscalYear
 from targets.models import Target
 
@@ -182,3 +190,29 @@ def test_the_demo_has_agents_premiums_and_a_checklist(db):
     counts = Agent.objects.count(), PremiumIncome.objects.count()
     call_command("seed_demo", size="small", seed=3, stdout=open("/dev/null", "w"))
     assert (Agent.objects.count(), PremiumIncome.objects.count()) == counts
+
+
+def test_a_branch_reports_its_other_programs_by_month_and_they_count_as_measures_R_INS_2(
+    client, people, tokyo
+):
+    login(client, people["tokyo_staff"])
+    url = f"/insurance/programs/?branch={tokyo.pk}&year=2026"
+    bad = client.post(
+        url, {"branch": tokyo.pk, "year": 2026, "pension_members-5": "3", "awards-6": "二"}, follow=True
+    )
+    assert "「優良会員事務組合等の表彰」6月：0以上の整数で入力してください（二）。" in bad.content.decode()
+    assert not ProgramRecord.objects.exists()
+    client.post(
+        url, {"branch": tokyo.pk, "year": 2026, "pension_members-5": "3", "publication_copies-1": "1,200"}
+    )
+    assert dict(ProgramRecord.objects.values_list("program", "month")) == {
+        "pension_members": datetime.date(2026, 5, 1),
+        "publication_copies": datetime.date(2027, 1, 1),
+    }
+    # Blank is "not reported": the figure goes.
+    client.post(url, {"branch": tokyo.pk, "year": 2026, "pension_members-5": "3"})
+    assert ProgramRecord.objects.count() == 1
+    page = client.get("/targets/branch/", {"year": 2026}).content.decode()
+    assert "労保連年金共済の新規積立者" in page
+    login(client, people["tokyo_viewer"])
+    assert client.post(url, {"branch": tokyo.pk, "year": 2026, "pension_members-5": "9"}).status_code == 403

@@ -1,6 +1,8 @@
 """The labour bureaus and their offices as master data, and the councils and handovers that name
 them (issue 18, point 3; R-ORG-4, R-CNL-5, R-CNL-6)."""
 
+import datetime
+
 import pytest
 
 from conftest import login, make_business
@@ -98,3 +100,25 @@ def test_a_handover_names_the_office_that_takes_it_up_R_CNL_5(client, people, to
     client.post(f"/councils/handovers/new/{business.pk}/", {**form, "inspection_office": office.pk})
     assert Handover.objects.get().inspection_office == office
     assert "新宿労働基準監督署" in client.get("/councils/handovers/", {"year": 2026}).content.decode()
+
+
+def test_a_briefing_held_with_the_bureau_shows_its_contact(client, people, tokyo, tokyo_bureau):
+    from events.models import Briefing
+    from org.models import FiscalYear
+
+    tokyo_bureau.phone, tokyo_bureau.department = "03-3512-1611", "労働保険徴収課"
+    tokyo_bureau.save()
+    briefing = Briefing.objects.create(
+        branch=tokyo,
+        fiscal_year=FiscalYear.objects.get(year=2026),
+        title="労働保険の説明会",
+        planned_on=datetime.date(2026, 10, 1),
+        partner="bureau",
+        partner_name="新宿労働基準監督署",
+        venue="会館",
+        presenter="支部",
+        created_by=people["tokyo_staff"],
+    )
+    login(client, people["tokyo_staff"])
+    page = client.get(f"/events/briefings/{briefing.pk}/").content.decode()
+    assert "東京労働局</a> 03-3512-1611 労働保険徴収課" in page

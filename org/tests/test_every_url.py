@@ -97,6 +97,7 @@ ROUTES = {
     "staff_add": ("POST", "agent", 403),
     "premium_enter": ("POST", "agent", 403),
     "premium_list": ("GET", None, 403),
+    "program_records": ("GET", None, 403),
     "statement_import": ("POST", None, 403),
     "agent_audit_checklist": ("GET", None, 403),
     "agent_audit_list": ("GET", None, 403),
@@ -669,6 +670,8 @@ BRANCH_PAGES = [
     "/assignments/",
     "/assignments/workload/",
     "/associations/consultations/",
+    "/insurance/premiums/",
+    "/insurance/programs/",
 ]
 
 
