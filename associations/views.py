@@ -143,23 +143,10 @@ def association_edit(request: access.AuthenticatedRequest, pk: int) -> HttpRespo
 
 
 def _step(request: access.AuthenticatedRequest, pk: int, form_class, act, done: str) -> HttpResponse:
-    """A step on an association's page (join, leave, close, an incident, an employer): the form,
-    then the service; an error comes back as a message naming the field."""
+    """A step on an association's page (join, leave, close, an incident, an employer)."""
     association = access.get_for_user(request.user, Association.objects.all(), pk, write=True)
     form = form_class(request.POST)
-    if form.is_valid():
-        with feedback.errors_as_message(request) as outcome:
-            act(association, form)
-        if outcome:
-            messages.success(request, done)
-    else:
-        messages.error(
-            request,
-            " ".join(
-                f"「{form.fields[name].label if name in form.fields else ''}」{' '.join(errors)}"
-                for name, errors in form.errors.items()
-            ),
-        )
+    feedback.form_step(request, form, lambda data: act(association, form), done)
     return redirect("association_detail", pk=association.pk)
 
 

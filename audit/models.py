@@ -17,6 +17,7 @@ EVENTS = [
     # Bulk changes (division, assignment, review, rollover) write one row listing the objects changed.
     ("bulk_change", "一括変更"),
     ("file_download", "振込ファイルのダウンロード"),
+    ("api_use", "APIの利用"),
 ]
 
 

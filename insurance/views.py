@@ -144,12 +144,12 @@ def _month_labels() -> list[str]:
 @access.role_required(*HQ_ROLES)
 def staff_add(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     agent = access.get_for_user(request.user, Agent.objects.all(), pk, write=True)
-    form = StaffForm(request.POST)
-    if form.is_valid():
-        LicensedStaff.objects.create(agent=agent, **form.cleaned_data)
-        messages.success(request, "保険募集人を登録しました。")
-    else:
-        messages.error(request, "保険募集人の氏名と登録日を入力してください。")
+    feedback.form_step(
+        request,
+        StaffForm(request.POST),
+        lambda data: LicensedStaff.objects.create(agent=agent, **data),
+        "保険募集人を登録しました。",
+    )
     return redirect("agent_detail", pk=agent.pk)
 
 
@@ -330,18 +330,14 @@ def audit_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
 def audit_answer(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     audit = _audit(request, pk, write=True)
     form = _answer_form(audit, request.POST)
-    if form.is_valid():
-        with feedback.errors_as_message(request) as outcome:
-            services.audit_answer(
-                actor=request.user,
-                audit=audit,
-                answered_on=form.cleaned_data["answered_on"],
-                answers=form.answers(),
-            )
-        if outcome:
-            messages.success(request, "回答を記録しました。")
-    else:
-        messages.error(request, "回答受領日を入力してください。")
+    feedback.form_step(
+        request,
+        form,
+        lambda data: services.audit_answer(
+            actor=request.user, audit=audit, answered_on=data["answered_on"], answers=form.answers()
+        ),
+        "回答を記録しました。",
+    )
     return redirect("agent_audit_detail", pk=audit.pk)
 
 
@@ -376,14 +372,12 @@ def audit_document(request: access.AuthenticatedRequest, pk: int) -> FileRespons
 @access.role_required(*HQ_ROLES)
 def finding_add(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     audit = _audit(request, pk, write=True)
-    form = FindingForm(request.POST)
-    if form.is_valid():
-        with feedback.errors_as_message(request) as outcome:
-            services.finding_add(actor=request.user, audit=audit, **form.cleaned_data)
-        if outcome:
-            messages.success(request, "指摘事項を登録しました。")
-    else:
-        messages.error(request, "指摘事項・是正措置・是正期限を入力してください。")
+    feedback.form_step(
+        request,
+        FindingForm(request.POST),
+        lambda data: services.finding_add(actor=request.user, audit=audit, **data),
+        "指摘事項を登録しました。",
+    )
     return redirect("agent_audit_detail", pk=audit.pk)
 
 
@@ -391,14 +385,12 @@ def finding_add(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
 @access.role_required(*HQ_ROLES)
 def finding_close(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     finding = access.get_for_user(request.user, Finding.objects.select_related("audit"), pk, write=True)
-    form = FindingCloseForm(request.POST)
-    if form.is_valid():
-        with feedback.errors_as_message(request) as outcome:
-            services.finding_close(actor=request.user, finding=finding, **form.cleaned_data)
-        if outcome:
-            messages.success(request, "是正を確認しました。")
-    else:
-        messages.error(request, "是正の内容と確認日を入力してください。")
+    feedback.form_step(
+        request,
+        FindingCloseForm(request.POST),
+        lambda data: services.finding_close(actor=request.user, finding=finding, **data),
+        "是正を確認しました。",
+    )
     return redirect("agent_audit_detail", pk=finding.audit_id)
 
 
@@ -406,12 +398,12 @@ def finding_close(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
 @access.role_required(*HQ_ROLES)
 def audit_close(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     audit = _audit(request, pk, write=True)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        with feedback.errors_as_message(request) as outcome:
-            services.audit_close(actor=request.user, audit=audit, closed_on=form.cleaned_data["closed_on"])
-        if outcome:
-            messages.success(request, "監査を完了しました。")
+    feedback.form_step(
+        request,
+        CloseForm(request.POST),
+        lambda data: services.audit_close(actor=request.user, audit=audit, **data),
+        "監査を完了しました。",
+    )
     return redirect("agent_audit_detail", pk=audit.pk)
 
 

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "insurance",
     "targets",
     "home",
+    "api",
+    "ninja",
     "django_ratelimit",
 ]
 
@@ -72,6 +74,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and If-None-Match for every GET (the API's pages are fetched again and again, issue 19).
+    "django.middleware.http.ConditionalGetMiddleware",
     "org.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

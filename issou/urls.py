@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.v1 import api
 from org.admin_site import configure_admin_site
 
 configure_admin_site(admin.site)
@@ -11,6 +12,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("api.urls")),
     path("", include("people.urls")),
     path("", include("associations.urls")),
     path("", include("roster.urls")),

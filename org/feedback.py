@@ -2,11 +2,13 @@
 message at the top of the next page, in the service's own Japanese words, and nothing was saved
 (the service refused before changing anything, or its transaction was rolled back)."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest
 
 
@@ -39,3 +41,23 @@ def errors_as_message(
         outcome.ok = False
         said = next(text for kind, text in others.items() if isinstance(error, kind))
         messages.error(request, said or str(error))
+
+
+def form_step(request: HttpRequest, form: Form, act: Callable[[dict[str, Any]], object], done: str) -> bool:
+    """A small form posted from a detail page (a finding, a membership step): checked, then ``act``
+    with its cleaned data; a bad field or a refusal comes back as a message naming the field, a
+    success as ``done``. True when the action went through."""
+    if not form.is_valid():
+        messages.error(
+            request,
+            " ".join(
+                f"「{form.fields[name].label if name in form.fields else ''}」{' '.join(str(e) for e in errors)}"
+                for name, errors in form.errors.items()
+            ),
+        )
+        return False
+    with errors_as_message(request) as outcome:
+        act(form.cleaned_data)
+    if outcome:
+        messages.success(request, done)
+    return bool(outcome)

@@ -29,7 +29,10 @@ def security_headers(get_response):
         # Pages show personal data: no shared cache may keep them.
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            response.headers.setdefault("Cache-Control", "no-store")
+            # The API's clients fetch the same pages again and again: they may keep their own copy
+            # and ask whether it changed (ETag, If-None-Match), but no shared cache may keep it.
+            api = request.path.startswith("/api/")
+            response.headers.setdefault("Cache-Control", "private, no-cache" if api else "no-store")
         return response
 
     return middleware

@@ -164,6 +164,7 @@ LINKS = [
     Link("年度", "fiscal_year_list", _office),
     Link("管理サイト", "admin:index", lambda user: user.role == Role.HQ_ADMIN),
     Link("パスワード変更", "password_change", _everyone),
+    Link("APIトークン", "token_list", _everyone, "Excelや他のシステムから使う個人用のトークン"),
 ]
 
 

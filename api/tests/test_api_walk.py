@@ -1,0 +1,81 @@
+"""Every API operation, walked with each kind of token (issue 19, must hold): no token → 401; a
+promoter's token → only what is theirs; another branch's token → 404 for Tokyo's ids. The list of
+operations is read from the live OpenAPI schema, so a new endpoint cannot escape the walk."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from api.models import ApiToken
+from conftest import make_appointment, make_business, make_person
+from org.models import Association
+
+# What a promoter's token gets from each operation (the others are for office staff).
+PROMOTER = {
+    "/api/v1/me": 200,
+    "/api/v1/businesses": 200,
+    "/api/v1/assignments": 200,
+    "/api/v1/visits/bulk": 200,
+}
+# Operations only the field's tokens use: office staff get 403.
+FIELD_ONLY = {"/api/v1/visits/bulk"}
+
+
+def _operations() -> list[str]:
+    from api.v1 import api
+
+    return sorted(path for path in api.get_openapi_schema()["paths"])
+
+
+def _method(path: str) -> str:
+    from api.v1 import api
+
+    return next(iter(api.get_openapi_schema()["paths"][path])).upper()
+
+
+@pytest.fixture
+def tokyo_ids(tokyo, people):
+    make_appointment(make_person(tokyo, "推進 一郎", user=people["tokyo_promoter"]), status="active")
+    return {
+        "business_id": make_business(tokyo, "東京 太郎商事").pk,
+        "association_id": Association.objects.create(branch=tokyo, name="東京 太郎事務組合").pk,
+        "person_id": make_person(tokyo, "東京 太郎").pk,
+    }
+
+
+def _get(client: Client, path: str, ids: dict, user=None):
+    url = path.format(**ids)
+    headers = {}
+    if user is not None:
+        _, secret = ApiToken.issue(user=user, name="walk", expires_on=datetime.date.today())
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    if _method(path) == "POST":
+        return client.post(url, {"visits": []}, content_type="application/json", **headers)
+    return client.get(url, **headers)
+
+
+@pytest.mark.parametrize("path", _operations())
+def test_no_token_is_401(client, people, tokyo_ids, path):
+    assert _get(client, path, tokyo_ids).status_code == 401
+
+
+@pytest.mark.parametrize("path", _operations())
+def test_a_promoters_token_reaches_only_its_own_operations(client, people, tokyo_ids, path):
+    response = _get(client, path, tokyo_ids, people["tokyo_promoter"])
+    expected = PROMOTER.get(path, 404 if "{" in path and path.startswith("/api/v1/businesses") else 403)
+    assert response.status_code == expected
+    assert "東京 太郎" not in response.content.decode()
+
+
+@pytest.mark.parametrize("path", [p for p in _operations() if "{" in p])
+def test_another_branchs_token_gets_404_for_tokyos_ids(client, people, tokyo_ids, path):
+    response = _get(client, path, tokyo_ids, people["osaka_admin"])
+    assert response.status_code == 404
+    assert "東京 太郎" not in response.content.decode()
+
+
+@pytest.mark.parametrize("path", _operations())
+def test_a_colleagues_token_gets_200(client, people, tokyo_ids, path):
+    expected = 403 if path in FIELD_ONLY else 200
+    assert _get(client, path, tokyo_ids, people["tokyo_staff"]).status_code == expected
