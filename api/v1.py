@@ -4,13 +4,13 @@ from this site, for signed-in office staff."""
 
 import datetime
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -27,6 +27,8 @@ from people.models import Person
 from roster.models import Business
 
 READERS: frozenset[str] = frozenset({*STAFF_ROLES, Role.VIEWER})
+# An id in a URL: a positive 32-bit integer, or the request is refused before it reaches the database.
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 FIELD: frozenset[str] = frozenset({Role.PROMOTER, Role.INSTRUCTOR})
 
 
@@ -131,7 +133,7 @@ class BusinessOut(Schema):
 
 class BusinessPage(Schema):
     items: list[BusinessOut]
-    next_cursor: str | None
+    next_cursor: int | None
 
 
 class AssociationOut(Schema):
@@ -150,7 +152,7 @@ class AssociationOut(Schema):
 
 class AssociationPage(Schema):
     items: list[AssociationOut]
-    next_cursor: str | None
+    next_cursor: int | None
 
 
 class PersonOut(Schema):
@@ -165,7 +167,7 @@ class PersonOut(Schema):
 
 class PersonPage(Schema):
     items: list[PersonOut]
-    next_cursor: str | None
+    next_cursor: int | None
 
 
 class AssignmentOut(Schema):
@@ -179,12 +181,13 @@ class AssignmentOut(Schema):
 
 class AssignmentPage(Schema):
     items: list[AssignmentOut]
-    next_cursor: str | None
+    next_cursor: int | None
 
 
 class PageQuery(Schema):
-    cursor: str | None = None
-    limit: int = 100
+    # The next_cursor of the page before: the last id seen.
+    cursor: int | None = Field(None, ge=0, le=pagination.LARGEST_ID)
+    limit: int = Field(100, ge=1, le=pagination.MAX_LIMIT)
 
 
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
@@ -220,7 +223,7 @@ def businesses(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
 
 
 @api.get("/businesses/{business_id}", response={200: BusinessOut, **ERRORS}, summary="事業所1件")
-def business(request: HttpRequest, business_id: int) -> dict[str, Any]:
+def business(request: HttpRequest, business_id: Id) -> dict[str, Any]:
     user = _require(request, READERS | FIELD)
     return _business(access.get_for_user(user, Business.objects.all(), business_id))
 
@@ -235,7 +238,7 @@ def associations(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any
 
 
 @api.get("/associations/{association_id}", response={200: AssociationOut, **ERRORS}, summary="事務組合1件")
-def association(request: HttpRequest, association_id: int) -> Association:
+def association(request: HttpRequest, association_id: Id) -> Association:
     user = _require(request, READERS)
     return access.get_for_user(user, Association.objects.all(), association_id)
 
@@ -248,7 +251,7 @@ def people(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
 
 
 @api.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="人員1件")
-def person(request: HttpRequest, person_id: int) -> Person:
+def person(request: HttpRequest, person_id: Id) -> Person:
     user = _require(request, READERS)
     return access.get_for_user(user, Person.objects.all(), person_id)
 
