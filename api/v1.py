@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Path, Query, Schema
+from django.utils import timezone
+from ninja import Field, ModelSchema, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -18,17 +19,22 @@ from api import pagination
 from api.auth import TokenAuth
 from assignments.models import Assignment
 from assignments.services import active_field_appointments
+from councils.models import CouncilMeeting
 from fieldwork.forms import VisitForm
+from fieldwork.models import Enrolment, Visit
 from fieldwork.services import field_appointment, visit_record
 from org import access
-from org.models import Association, User
-from org.roles import STAFF_ROLES, Role
+from org.models import Association, Branch, FiscalYear, User
+from org.roles import HQ_ROLES, STAFF_ROLES, Role
+from payments.models import FeeClaim, PaymentBatch
 from people.models import Person
 from roster.models import Business
+from targets import services as target_services
 
 READERS: frozenset[str] = frozenset({*STAFF_ROLES, Role.VIEWER})
 # An id in a URL: a positive 32-bit integer, or the request is refused before it reaches the database.
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+HQ: frozenset[str] = frozenset(HQ_ROLES)
 FIELD: frozenset[str] = frozenset({Role.PROMOTER, Role.INSTRUCTOR})
 
 
@@ -228,13 +234,16 @@ def business(request: HttpRequest, business_id: Id) -> dict[str, Any]:
     return _business(access.get_for_user(user, Business.objects.all(), business_id))
 
 
+def _listing(request: HttpRequest, roles: frozenset[str], queryset: Any, query: PageQuery) -> dict[str, Any]:
+    """One cursor page of what the token's owner may see of ``queryset``."""
+    user = _require(request, roles)
+    rows, next_cursor = pagination.page(access.visible(user, queryset), query.cursor, query.limit)
+    return pagination.envelope(rows, next_cursor)
+
+
 @api.get("/associations", response={200: AssociationPage, **ERRORS}, summary="労働保険事務組合の一覧")
 def associations(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    user = _require(request, READERS)
-    rows, next_cursor = pagination.page(
-        access.visible(user, Association.objects.all()), query.cursor, query.limit
-    )
-    return pagination.envelope(rows, next_cursor)
+    return _listing(request, READERS, Association.objects.all(), query)
 
 
 @api.get("/associations/{association_id}", response={200: AssociationOut, **ERRORS}, summary="事務組合1件")
@@ -245,9 +254,7 @@ def association(request: HttpRequest, association_id: Id) -> Association:
 
 @api.get("/people", response={200: PersonPage, **ERRORS}, summary="人員名簿")
 def people(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    user = _require(request, READERS)
-    rows, next_cursor = pagination.page(access.visible(user, Person.objects.all()), query.cursor, query.limit)
-    return pagination.envelope(rows, next_cursor)
+    return _listing(request, READERS, Person.objects.all(), query)
 
 
 @api.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="人員1件")
@@ -361,3 +368,178 @@ def visits_bulk(request: HttpRequest, batch: VisitBatch) -> dict[str, Any]:
                 result.update(status="created" if new else "duplicate", visit_id=visit.pk)
         results.append(result)
     return {"results": results}
+
+
+class VisitOut(ModelSchema):
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "business",
+            "appointment",
+            "companion",
+            "visited_on",
+            "visited_at",
+            "method",
+            "met",
+            "topics",
+            "outcome",
+            "next_action",
+            "next_on",
+            "notes",
+            "client_key",
+            "recorded_at",
+        ]
+
+
+class VisitPage(Schema):
+    items: list[VisitOut]
+    next_cursor: int | None
+
+
+@api.get("/visits", response={200: VisitPage, **ERRORS}, summary="訪問記録（加入勧奨）")
+def visits(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    """A promoter's or instructor's token lists their own visits only."""
+    return _listing(request, READERS | FIELD, Visit.objects.all(), query)
+
+
+class EnrolmentOut(ModelSchema):
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "business",
+            "appointment",
+            "kind",
+            "insurance_number",
+            "enrolled_on",
+            "association",
+            "bureau_guidance",
+            "ex_officio",
+        ]
+
+
+class EnrolmentPage(Schema):
+    items: list[EnrolmentOut]
+    next_cursor: int | None
+
+
+@api.get("/enrolments", response={200: EnrolmentPage, **ERRORS}, summary="保険関係成立")
+def enrolments(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    return _listing(request, READERS | FIELD, Enrolment.objects.all(), query)
+
+
+class ClaimOut(ModelSchema):
+    class Meta:
+        model = FeeClaim
+        fields = ["id", "appointment", "month", "status", "submitted_at", "sent_at"]
+
+
+class ClaimPage(Schema):
+    items: list[ClaimOut]
+    next_cursor: int | None
+
+
+@api.get("/claims", response={200: ClaimPage, **ERRORS}, summary="加入勧奨推進費の支給申請")
+def claims(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    """A promoter's token lists their own claims; branch staff their branch's."""
+    return _listing(request, READERS | FIELD, FeeClaim.objects.all(), query)
+
+
+class CouncilOut(ModelSchema):
+    class Meta:
+        model = CouncilMeeting
+        fields = [
+            "id",
+            "branch",
+            "fiscal_year",
+            "number",
+            "counterpart",
+            "inspection_office",
+            "employment_office",
+            "planned_on",
+            "held_on",
+            "venue",
+            "agenda",
+            "decisions",
+        ]
+
+
+class CouncilPage(Schema):
+    items: list[CouncilOut]
+    next_cursor: int | None
+
+
+@api.get("/councils", response={200: CouncilPage, **ERRORS}, summary="労働局との協議会")
+def councils(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    return _listing(request, READERS, CouncilMeeting.objects.all(), query)
+
+
+class BatchOut(ModelSchema):
+    class Meta:
+        model = PaymentBatch
+        fields = ["id", "fiscal_year", "quarter", "transfer_date", "status", "approved_at", "confirmed_at"]
+
+
+class BatchPage(Schema):
+    items: list[BatchOut]
+    next_cursor: int | None
+
+
+@api.get("/payment-batches", response={200: BatchPage, **ERRORS}, summary="支払バッチ（本部）")
+def payment_batches(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    return _listing(request, HQ, PaymentBatch.objects.all(), query)
+
+
+class MeasureProgress(Schema):
+    measure: str
+    label: str
+    unit: str
+    target: int
+    actual: int
+    rate: float | None
+    projection: int
+    months: list[int]
+
+
+class Progress(Schema):
+    fiscal_year: int
+    branch_id: int | None
+    measures: list[MeasureProgress]
+
+
+class ProgressQuery(Schema):
+    year: int | None = Field(None, ge=2011, le=2100)
+    branch: int | None = Field(None, ge=1, le=2_147_483_647)
+
+
+@api.get(
+    "/targets/progress", response={200: Progress, **ERRORS}, summary="目標と実績（年度・支部または全国）"
+)
+def targets_progress(request: HttpRequest, query: Query[ProgressQuery]) -> dict[str, Any]:
+    """Every measure's target, actual (April to March) and year-end projection: the nation's for HQ
+    without ``branch``, else one branch's (another branch's id: 404), as on the target dashboards."""
+    user = _require(request, READERS)
+    fiscal_year = FiscalYear.chosen(str(query.year) if query.year else None)
+    if user.is_hq and query.branch is None:
+        branches = list(Branch.objects.select_related("prefecture", "block"))
+    else:
+        branches = [access.chosen_branch(user, query.branch)]
+    tables = target_services.progress(fiscal_year, branches, timezone.localdate())
+    return {
+        "fiscal_year": fiscal_year.year,
+        "branch_id": branches[0].pk if len(branches) == 1 else None,
+        "measures": [
+            {
+                "measure": str(measure),
+                "label": table["measure"].label,
+                "unit": table["unit"],
+                "target": table["target"],
+                "actual": table["actual"],
+                "rate": table["rate"],
+                "projection": table["projection"],
+                "months": table["months"],
+            }
+            for measure, table in tables.items()
+        ],
+    }

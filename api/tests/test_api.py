@@ -185,3 +185,37 @@ def test_the_phone_sends_its_offline_visits_in_a_batch_recorded_once(client, peo
         client.post("/api/v1/visits/bulk", batch, content_type="application/json", **viewer).status_code
         == 403
     )
+
+
+def test_a_promoters_token_lists_only_their_own_visits_and_claims(client, people, tokyo):
+    import uuid
+
+    from fieldwork.models import Visit
+
+    business = make_business(tokyo, "担当商事")
+    mine = make_appointment(make_person(tokyo, user=people["tokyo_promoter"]), status="active")
+    other = make_appointment(make_person(tokyo, "推進 次郎"), status="active")
+    for appointment in (mine, other):
+        Visit.objects.create(
+            business=business,
+            appointment=appointment,
+            visited_on=datetime.date.today(),
+            outcome="explained",
+            client_key=uuid.uuid4(),
+            recorded_by=people["tokyo_staff"],
+        )
+    own = client.get("/api/v1/visits", **bearer(people["tokyo_promoter"])).json()["items"]
+    assert [v["appointment"] for v in own] == [mine.pk]
+    staff = client.get("/api/v1/visits", **bearer(people["tokyo_staff"])).json()["items"]
+    assert len(staff) == 2
+    assert client.get("/api/v1/payment-batches", **bearer(people["tokyo_staff"])).status_code == 403
+
+
+def test_progress_is_the_dashboards_for_the_nation_or_one_branch(client, people, tokyo, osaka):
+    national = client.get("/api/v1/targets/progress", {"year": 2024}, **bearer(people["hq_staff"])).json()
+    visited = next(m for m in national["measures"] if m["measure"] == "visited")
+    assert (national["branch_id"], visited["target"], visited["unit"]) == (None, 97_000, "件")
+    own = client.get("/api/v1/targets/progress", **bearer(people["tokyo_staff"])).json()
+    assert own["branch_id"] == tokyo.pk and len(own["measures"][0]["months"]) == 12
+    other = client.get("/api/v1/targets/progress", {"branch": osaka.pk}, **bearer(people["tokyo_staff"]))
+    assert other.status_code == 404

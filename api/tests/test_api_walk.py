@@ -13,13 +13,20 @@ from org.models import Association
 
 # What a promoter's token gets from each operation (the others are for office staff).
 PROMOTER = {
-    "/api/v1/me": 200,
-    "/api/v1/businesses": 200,
-    "/api/v1/assignments": 200,
-    "/api/v1/visits/bulk": 200,
+    path: 200
+    for path in [
+        "/api/v1/me",
+        "/api/v1/businesses",
+        "/api/v1/assignments",
+        "/api/v1/visits",
+        "/api/v1/visits/bulk",
+        "/api/v1/enrolments",
+        "/api/v1/claims",
+    ]
 }
-# Operations only the field's tokens use: office staff get 403.
+# Operations a branch's staff do not get: the field's own, and HQ's.
 FIELD_ONLY = {"/api/v1/visits/bulk"}
+HQ_ONLY = {"/api/v1/payment-batches"}
 
 
 def _operations() -> list[str]:
@@ -77,5 +84,10 @@ def test_another_branchs_token_gets_404_for_tokyos_ids(client, people, tokyo_ids
 
 @pytest.mark.parametrize("path", _operations())
 def test_a_colleagues_token_gets_200(client, people, tokyo_ids, path):
-    expected = 403 if path in FIELD_ONLY else 200
+    expected = 403 if path in FIELD_ONLY | HQ_ONLY else 200
     assert _get(client, path, tokyo_ids, people["tokyo_staff"]).status_code == expected
+
+
+@pytest.mark.parametrize("path", sorted(HQ_ONLY))
+def test_hqs_operations_answer_hq(client, people, tokyo_ids, path):
+    assert _get(client, path, tokyo_ids, people["hq_staff"]).status_code == 200
