@@ -219,3 +219,12 @@ def test_progress_is_the_dashboards_for_the_nation_or_one_branch(client, people,
     assert own["branch_id"] == tokyo.pk and len(own["measures"][0]["months"]) == 12
     other = client.get("/api/v1/targets/progress", {"branch": osaka.pk}, **bearer(people["tokyo_staff"]))
     assert other.status_code == 404
+
+
+def test_an_administrator_sees_a_users_tokens_on_the_users_page_but_not_their_secret(client, people):
+    _, secret = ApiToken.issue(
+        user=people["tokyo_staff"], name="集計用Excel", expires_on=datetime.date.today()
+    )
+    login(client, people["tokyo_admin"])
+    page = client.get(f"/users/{people['tokyo_staff'].pk}/").content.decode()
+    assert "集計用Excel" in page and secret[:10] in page and secret not in page
