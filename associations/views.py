@@ -54,7 +54,8 @@ def association_list(request: access.AuthenticatedRequest) -> HttpResponse:
         _associations(request)
         .order_by("branch__prefecture__code", "name_kana", "name", "pk")
         .annotate(
-            employers_now=Count("employers", filter=Q(employers__ended_on__isnull=True)),
+            # distinct: the join to the consultations below would otherwise count each employer again
+            employers_now=Count("employers", filter=Q(employers__ended_on__isnull=True), distinct=True),
             last_consulted=Max("consultations__held_on"),
         )
     )

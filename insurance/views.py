@@ -198,14 +198,16 @@ def premium_list(request: access.AuthenticatedRequest) -> HttpResponse:
     """One branch's agents by month of the year: where the dashboards' premium figure comes from."""
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
-    agents = _agents(request).filter(association__branch=branch)
+    agents = list(_agents(request).filter(association__branch=branch))
+    # One query for every agent's months, not one per agent.
+    amounts: dict[int, dict[int, int]] = {}
+    for agent_id, month, amount in PremiumIncome.objects.filter(
+        agent__in=agents, month__range=(fiscal_year.start, fiscal_year.end)
+    ).values_list("agent", "month__month", "amount"):
+        amounts.setdefault(agent_id, {})[month] = amount
     table = []
     for agent in agents:
-        months = dict(
-            agent.premiums.filter(month__range=(fiscal_year.start, fiscal_year.end)).values_list(
-                "month__month", "amount"
-            )
-        )
+        months = amounts.get(agent.pk, {})
         table.append((agent, [months.get(m, 0) for m in fiscal.FISCAL_MONTHS], sum(months.values())))
     return render(
         request,

@@ -291,3 +291,22 @@ def test_a_business_enrolled_through_the_association_is_listed_on_it_R_VIS_4(sta
     )
     page = staff.get(f"/associations/{association.pk}/").content.decode()
     assert "紹介商事" in page and "13101123456000" in page
+
+
+def test_the_list_counts_each_employer_once_however_many_consultations(staff, tokyo, people):
+    from associations.models import EntrustingEmployer
+
+    association = Association.objects.create(branch=tokyo, name="新宿労働保険事務組合")
+    for name in ("甲商事", "乙工業"):
+        EntrustingEmployer.objects.create(association=association, name=name)
+    for day in (1, 2, 3):
+        Consultation.objects.create(
+            branch=tokyo,
+            association=association,
+            kind="joining",
+            held_on=datetime.date(2026, 9, day),
+            summary="案内",
+            recorded_by=people["tokyo_staff"],
+        )
+    page = staff.get("/associations/").content.decode()
+    assert '<td class="text-end">2</td>' in page and '<td class="text-end">6</td>' not in page
