@@ -14,24 +14,33 @@ from django.utils import timezone
 from ninja import Field, ModelSchema, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import field_validator
 
 from api import pagination
 from api.auth import TokenAuth
 from assignments.models import Assignment
 from assignments.services import active_field_appointments
+from associations import registry as association_registry
 from councils.models import CouncilMeeting
+from events import services as event_services
+from events.models import Briefing, Dispatch, Response, Training
 from fieldwork.forms import VisitForm
 from fieldwork.models import Enrolment, Visit
 from fieldwork.services import field_appointment, visit_record
 from org import access
 from org.models import Association, Branch, FiscalYear, User
 from org.roles import HQ_ROLES, STAFF_ROLES, Role
+from payments import services as payment_services
 from payments.models import FeeClaim, PaymentBatch
+from people import registry as people_registry
 from people.models import Person
+from roster import listing as roster_listing
 from roster.models import Business
 from targets import services as target_services
 
 READERS: frozenset[str] = frozenset({*STAFF_ROLES, Role.VIEWER})
+EARLIEST, LATEST = datetime.datetime(2000, 1, 1), datetime.datetime(2100, 12, 31)
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"  # a search typed by a person: no control characters
 # An id in a URL: a positive 32-bit integer, or the request is refused before it reaches the database.
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 HQ: frozenset[str] = frozenset(HQ_ROLES)
@@ -84,10 +93,31 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
 
 
+def _field_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return [
+        {"field": field, "message": message} for field, messages in fields.items() for message in messages
+    ]
+
+
+@api.exception_handler(DjangoValidationError)
+def _refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A service's refusal, with its Japanese reason: by field where it names one."""
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    errors = [
+        {"field": field, "message": message} for field, messages in fields.items() for message in messages
+    ]
+    return _error(request, 422, errors[0]["message"] if errors else "受け付けられません。", errors)
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {"field": ".".join(str(part) for part in error.get("loc", [])[1:]), "message": error.get("msg", "")}
+        {
+            "field": ".".join(str(part) for part in error.get("loc", [])[1:]),
+            # A validator's own Japanese message, without pydantic's English lead-in.
+            "message": error.get("msg", "").removeprefix("Value error, "),
+        }
         for error in exc.errors
     ]
     return _error(request, 422, "入力内容に誤りがあります。", errors)
@@ -135,11 +165,15 @@ class BusinessOut(Schema):
     status_label: str
     identified_on: datetime.date
     assigned_to_id: int | None
+    updated_at: datetime.datetime
 
 
-class BusinessPage(Schema):
-    items: list[BusinessOut]
+class PageOut(Schema):
     next_cursor: int | None
+
+
+class BusinessPage(PageOut):
+    items: list[BusinessOut]
 
 
 class AssociationOut(Schema):
@@ -154,11 +188,11 @@ class AssociationOut(Schema):
     approved_on: datetime.date | None
     is_member: bool
     status: str
+    updated_at: datetime.datetime
 
 
-class AssociationPage(Schema):
+class AssociationPage(PageOut):
     items: list[AssociationOut]
-    next_cursor: int | None
 
 
 class PersonOut(Schema):
@@ -169,11 +203,11 @@ class PersonOut(Schema):
     phone: str
     email: str
     association_id: int | None
+    updated_at: datetime.datetime
 
 
-class PersonPage(Schema):
+class PersonPage(PageOut):
     items: list[PersonOut]
-    next_cursor: int | None
 
 
 class AssignmentOut(Schema):
@@ -183,17 +217,30 @@ class AssignmentOut(Schema):
     business_address: str
     appointment_id: int
     assigned_at: datetime.datetime
+    ended_at: datetime.datetime | None
+    updated_at: datetime.datetime
 
 
-class AssignmentPage(Schema):
+class AssignmentPage(PageOut):
     items: list[AssignmentOut]
-    next_cursor: int | None
 
 
 class PageQuery(Schema):
     # The next_cursor of the page before: the last id seen.
     cursor: int | None = Field(None, ge=0, le=pagination.LARGEST_ID)
     limit: int = Field(100, ge=1, le=pagination.MAX_LIMIT)
+    # Incremental sync: only what changed at or after this time (ISO 8601; without an offset, JST);
+    # send the largest updated_at received, less a few minutes (see api.pagination).
+    updated_since: datetime.datetime | None = None
+
+    @field_validator("updated_since")
+    @classmethod
+    def _in_our_years(cls, value: datetime.datetime | None) -> datetime.datetime | None:
+        # Far-off times overflow when turned into UTC: read as the earliest or latest time that
+        # can matter (nothing here is older than 2000), which selects the same rows.
+        if value is None or EARLIEST <= value.replace(tzinfo=None) <= LATEST:
+            return value
+        return EARLIEST if value.replace(tzinfo=None) < EARLIEST else LATEST
 
 
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
@@ -222,10 +269,7 @@ def _business(b: Business) -> dict[str, Any]:
 def businesses(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     """A promoter's or instructor's token lists the businesses assigned to them only."""
     user = _require(request, READERS | FIELD)
-    rows, next_cursor = pagination.page(
-        access.visible(user, Business.objects.all()), query.cursor, query.limit
-    )
-    return pagination.envelope([_business(b) for b in rows], next_cursor)
+    return pagination.page(access.visible(user, Business.objects.all()), query).envelope(_business)
 
 
 @api.get("/businesses/{business_id}", response={200: BusinessOut, **ERRORS}, summary="事業所1件")
@@ -237,8 +281,7 @@ def business(request: HttpRequest, business_id: Id) -> dict[str, Any]:
 def _listing(request: HttpRequest, roles: frozenset[str], queryset: Any, query: PageQuery) -> dict[str, Any]:
     """One cursor page of what the token's owner may see of ``queryset``."""
     user = _require(request, roles)
-    rows, next_cursor = pagination.page(access.visible(user, queryset), query.cursor, query.limit)
-    return pagination.envelope(rows, next_cursor)
+    return pagination.page(access.visible(user, queryset), query).envelope()
 
 
 @api.get("/associations", response={200: AssociationPage, **ERRORS}, summary="労働保険事務組合の一覧")
@@ -271,16 +314,21 @@ def _assignment(a: Assignment) -> dict[str, Any]:
         "business_address": a.business.address,
         "appointment_id": a.appointment_id,
         "assigned_at": a.assigned_at,
+        "ended_at": a.ended_at,
+        "updated_at": a.updated_at,
     }
 
 
-@api.get("/assignments", response={200: AssignmentPage, **ERRORS}, summary="担当割当（現在のもの）")
+@api.get("/assignments", response={200: AssignmentPage, **ERRORS}, summary="担当割当")
 def assignments(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    """The current assignments: a promoter's or instructor's token sees its own only."""
+    """The current assignments; with ``updated_since``, every assignment changed since, ended ones
+    too (``ended_at`` set), so that a synced phone drops a business moved to someone else. A
+    promoter's or instructor's token sees its own only."""
     user = _require(request, READERS | FIELD)
-    current = Assignment.objects.filter(ended_at__isnull=True).select_related("business")
-    rows, next_cursor = pagination.page(access.visible(user, current), query.cursor, query.limit)
-    return pagination.envelope([_assignment(a) for a in rows], next_cursor)
+    listed = Assignment.objects.select_related("business")
+    if query.updated_since is None:
+        listed = listed.filter(ended_at__isnull=True)
+    return pagination.page(access.visible(user, listed), query).envelope(_assignment)
 
 
 class VisitDraft(Schema):
@@ -362,8 +410,7 @@ def visits_bulk(request: HttpRequest, batch: VisitBatch) -> dict[str, Any]:
                     actor=user, appointment=appointment, business=business, **form.cleaned_data
                 )
             except DjangoValidationError as error:
-                fields = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-                result["errors"] += [{"field": f, "message": m} for f, ms in fields.items() for m in ms]
+                result["errors"] += _field_errors(error)
             else:
                 result.update(status="created" if new else "duplicate", visit_id=visit.pk)
         results.append(result)
@@ -389,12 +436,12 @@ class VisitOut(ModelSchema):
             "notes",
             "client_key",
             "recorded_at",
+            "updated_at",
         ]
 
 
-class VisitPage(Schema):
+class VisitPage(PageOut):
     items: list[VisitOut]
-    next_cursor: int | None
 
 
 @api.get("/visits", response={200: VisitPage, **ERRORS}, summary="訪問記録（加入勧奨）")
@@ -416,12 +463,12 @@ class EnrolmentOut(ModelSchema):
             "association",
             "bureau_guidance",
             "ex_officio",
+            "updated_at",
         ]
 
 
-class EnrolmentPage(Schema):
+class EnrolmentPage(PageOut):
     items: list[EnrolmentOut]
-    next_cursor: int | None
 
 
 @api.get("/enrolments", response={200: EnrolmentPage, **ERRORS}, summary="保険関係成立")
@@ -432,18 +479,92 @@ def enrolments(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
 class ClaimOut(ModelSchema):
     class Meta:
         model = FeeClaim
-        fields = ["id", "appointment", "month", "status", "submitted_at", "sent_at"]
+        fields = ["id", "appointment", "month", "status", "submitted_at", "sent_at", "updated_at"]
 
 
-class ClaimPage(Schema):
+class ClaimPage(PageOut):
     items: list[ClaimOut]
-    next_cursor: int | None
 
 
 @api.get("/claims", response={200: ClaimPage, **ERRORS}, summary="加入勧奨推進費の支給申請")
 def claims(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     """A promoter's token lists their own claims; branch staff their branch's."""
     return _listing(request, READERS | FIELD, FeeClaim.objects.all(), query)
+
+
+class ClaimLineOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    business_id: int
+    business_name: str
+    day: datetime.date
+    description: str
+    amount: int  # 税込・円
+    tax: int  # うち消費税・円
+    reasons: list[str]  # 対象外の理由
+    branch_decision: str
+    branch_reason: str
+    hq_decision: str
+    hq_reason: str
+
+
+class ClaimDetail(Schema):
+    id: int
+    appointment: int
+    month: datetime.date
+    status: str
+    status_label: str
+    submitted_at: datetime.datetime | None
+    sent_at: datetime.datetime | None
+    updated_at: datetime.datetime
+    total: int
+    tax: int
+    lines: list[ClaimLineOut]
+
+
+def _claim(user: User, claim_id: int) -> dict[str, Any]:
+    claim = access.get_for_user(user, FeeClaim.objects.select_related("appointment__person"), claim_id)
+    lines = list(claim.lines.select_related("business").order_by("day", "pk"))
+    return {
+        "id": claim.pk,
+        "appointment": claim.appointment_id,
+        "month": claim.month,
+        "status": claim.status,
+        "status_label": claim.get_status_display(),
+        "submitted_at": claim.submitted_at,
+        "sent_at": claim.sent_at,
+        "updated_at": claim.updated_at,
+        "total": sum(line.amount for line in lines),
+        "tax": sum(line.tax for line in lines),
+        "lines": [
+            {
+                **{name: getattr(line, name) for name in ClaimLineOut.model_fields if hasattr(line, name)},
+                "kind_label": line.get_kind_display(),
+                "business_name": line.business.name,
+            }
+            for line in lines
+        ],
+    }
+
+
+@api.get("/claims/{claim_id}", response={200: ClaimDetail, **ERRORS}, summary="支給申請1件（明細つき）")
+def claim(request: HttpRequest, claim_id: Id) -> dict[str, Any]:
+    """The claim with its lines, amounts in whole yen with the tax part, and each line's review."""
+    return _claim(_require(request, READERS | FIELD), claim_id)
+
+
+@api.post(
+    "/claims/{claim_id}/submit", response={200: ClaimDetail, **ERRORS}, summary="支給申請の提出（本人）"
+)
+def claim_submit(request: HttpRequest, claim_id: Id) -> dict[str, Any]:
+    """The promoter submits their own month's claim to the branch, as the claim page does: the draft
+    is rebuilt from the latest records first, and if that changed it, the claim is not submitted
+    (422) so that the promoter sees the new amounts before submitting again (D-2)."""
+    user = _require(request, FIELD)
+    found = access.get_for_user(user, FeeClaim.objects.select_related("appointment__person"), claim_id)
+    payment_services.claim_submit(actor=user, claim=found)
+    return _claim(user, claim_id)
 
 
 class CouncilOut(ModelSchema):
@@ -462,12 +583,12 @@ class CouncilOut(ModelSchema):
             "venue",
             "agenda",
             "decisions",
+            "updated_at",
         ]
 
 
-class CouncilPage(Schema):
+class CouncilPage(PageOut):
     items: list[CouncilOut]
-    next_cursor: int | None
 
 
 @api.get("/councils", response={200: CouncilPage, **ERRORS}, summary="労働局との協議会")
@@ -478,12 +599,20 @@ def councils(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
 class BatchOut(ModelSchema):
     class Meta:
         model = PaymentBatch
-        fields = ["id", "fiscal_year", "quarter", "transfer_date", "status", "approved_at", "confirmed_at"]
+        fields = [
+            "id",
+            "fiscal_year",
+            "quarter",
+            "transfer_date",
+            "status",
+            "approved_at",
+            "confirmed_at",
+            "updated_at",
+        ]
 
 
-class BatchPage(Schema):
+class BatchPage(PageOut):
     items: list[BatchOut]
-    next_cursor: int | None
 
 
 @api.get("/payment-batches", response={200: BatchPage, **ERRORS}, summary="支払バッチ（本部）")
@@ -508,8 +637,11 @@ class Progress(Schema):
     measures: list[MeasureProgress]
 
 
-class ProgressQuery(Schema):
+class YearQuery(Schema):
     year: int | None = Field(None, ge=2011, le=2100)
+
+
+class ProgressQuery(YearQuery):
     branch: int | None = Field(None, ge=1, le=2_147_483_647)
 
 
@@ -542,4 +674,209 @@ def targets_progress(request: HttpRequest, query: Query[ProgressQuery]) -> dict[
             }
             for measure, table in tables.items()
         ],
+    }
+
+
+class BriefingOut(ModelSchema):
+    class Meta:
+        model = Briefing
+        fields = [
+            "id",
+            "branch",
+            "fiscal_year",
+            "title",
+            "planned_on",
+            "held_on",
+            "partner",
+            "partner_name",
+            "venue",
+            "presenter",
+            "notes",
+            "updated_at",
+        ]
+
+
+class BriefingPage(PageOut):
+    items: list[BriefingOut]
+
+
+@api.get("/briefings", response={200: BriefingPage, **ERRORS}, summary="事業主説明会")
+def briefings(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    return _listing(request, READERS, Briefing.objects.all(), query)
+
+
+class TrainingOut(ModelSchema):
+    class Meta:
+        model = Training
+        fields = [
+            "id",
+            "branch",
+            "fiscal_year",
+            "held_on",
+            "venue",
+            "formats",
+            "level",
+            "lecturers",
+            "topics",
+            "notes",
+            "updated_at",
+        ]
+
+
+class TrainingPage(PageOut):
+    items: list[TrainingOut]
+
+
+@api.get("/trainings", response={200: TrainingPage, **ERRORS}, summary="推進員研修")
+def trainings(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    return _listing(request, READERS, Training.objects.all(), query)
+
+
+class SeminarOut(ModelSchema):
+    class Meta:
+        # Not the questionnaire's secret link: whoever holds it can answer.
+        model = Dispatch
+        fields = [
+            "id",
+            "branch",
+            "fiscal_year",
+            "kind",
+            "title",
+            "organiser",
+            "held_on",
+            "place",
+            "lecturer",
+            "participants",
+            "questionnaire_open",
+            "updated_at",
+        ]
+
+
+class SeminarPage(PageOut):
+    items: list[SeminarOut]
+
+
+SEMINAR_READERS = READERS | {Role.LECTURER}
+
+
+@api.get("/seminars", response={200: SeminarPage, **ERRORS}, summary="講師派遣（創業セミナー等）")
+def seminars(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    """A branch's dispatches (HQ's own have no branch and are HQ's); a lecturer's token, their own."""
+    return _listing(request, SEMINAR_READERS, Dispatch.objects.all(), query)
+
+
+class ChoiceCount(Schema):
+    choice: str
+    count: int
+    percent: int
+
+
+class QuestionResult(Schema):
+    question_id: int
+    question: str
+    kind: str
+    answered: int
+    choices: list[ChoiceCount]
+    texts: list[str]  # free answers, for a question answered in words
+
+
+class QuestionnaireResults(Schema):
+    fiscal_year: int
+    answers: int
+    questions: list[QuestionResult]
+
+
+def _results(dispatches: Any, fiscal_year: FiscalYear) -> dict[str, Any]:
+    table = event_services.results(dispatches, event_services.questions(fiscal_year))
+    return {
+        "fiscal_year": fiscal_year.year,
+        "answers": Response.objects.filter(dispatch__in=dispatches).count(),
+        "questions": [
+            {
+                "question_id": row["question"].pk,
+                "question": row["question"].text,
+                "kind": row["question"].kind,
+                "answered": row["answered"],
+                "choices": [{"choice": c, "count": n, "percent": p} for c, n, p in row.get("choices", [])],
+                "texts": row.get("texts", []),
+            }
+            for row in table
+        ],
+    }
+
+
+@api.get(
+    "/seminars/{dispatch_id}/results",
+    response={200: QuestionnaireResults, **ERRORS},
+    summary="セミナー1回のアンケート結果",
+)
+def seminar_results(request: HttpRequest, dispatch_id: Id) -> dict[str, Any]:
+    user = _require(request, SEMINAR_READERS)
+    dispatch = access.get_for_user(user, Dispatch.objects.select_related("fiscal_year"), dispatch_id)
+    return _results(Dispatch.objects.filter(pk=dispatch.pk), dispatch.fiscal_year)
+
+
+@api.get(
+    "/questionnaire/results",
+    response={200: QuestionnaireResults, **ERRORS},
+    summary="年度のセミナーアンケート結果（集計）",
+)
+def questionnaire_results(request: HttpRequest, query: Query[YearQuery]) -> dict[str, Any]:
+    """The year's answers to every seminar the token's owner may see, counted as on the results page."""
+    user = _require(request, READERS)
+    fiscal_year = FiscalYear.chosen(str(query.year) if query.year else None)
+    return _results(access.visible(user, Dispatch.objects.filter(fiscal_year=fiscal_year)), fiscal_year)
+
+
+Cell = str | int | float | datetime.date | None
+
+
+class ExportOut(Schema):
+    """A table as the Excel export has it: the same columns and the same rows in the same order.
+    Values are as stored (a text starting with = is not given Excel's leading quote here)."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]]
+
+
+class BusinessFilter(Schema):
+    # The roster list's filters, as on its page.
+    q: str = Field("", max_length=200, pattern=PRINTABLE)
+    status: str = Field("", max_length=20)
+    year: int | None = Field(None, ge=2011, le=2100)
+
+
+@api.get(
+    "/exports/businesses", response={200: ExportOut, **ERRORS}, summary="未手続事業名簿（Excel出力と同じ表）"
+)
+def export_businesses(request: HttpRequest, query: Query[BusinessFilter]) -> dict[str, Any]:
+    user = _require(request, READERS)
+    businesses = roster_listing.filtered(user, q=query.q, status=query.status, year=str(query.year or ""))
+    return {
+        "title": "未手続事業名簿",
+        "columns": roster_listing.EXPORT_HEADERS,
+        "rows": list(roster_listing.export_rows(businesses)),
+    }
+
+
+@api.get("/exports/people", response={200: ExportOut, **ERRORS}, summary="人員名簿（Excel出力と同じ表）")
+def export_people(request: HttpRequest) -> dict[str, Any]:
+    user = _require(request, READERS)
+    return {
+        "title": "人員名簿",
+        "columns": people_registry.EXPORT_HEADERS,
+        "rows": list(people_registry.export_rows(access.visible(user, Person.objects.all()))),
+    }
+
+
+@api.get(
+    "/exports/associations", response={200: ExportOut, **ERRORS}, summary="事務組合名簿（Excel出力と同じ表）"
+)
+def export_associations(request: HttpRequest) -> dict[str, Any]:
+    user = _require(request, READERS)
+    return {
+        "title": "事務組合名簿",
+        "columns": association_registry.EXPORT_HEADERS,
+        "rows": association_registry.export_rows(access.visible(user, Association.objects.all())),
     }

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kit import tracked
 from org.scope import Scope
 from people.models import Appointment
 from roster.models import Business, EndReason
 
 
-class Assignment(models.Model):
+class Assignment(tracked.Tracked):
     """A business given to a promoter or instructor; ended, never deleted, when it moves on."""
 
     business = models.ForeignKey(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kit import tracked
 from kit.files import StoredFile
 from lib import wareki
 from org.models import Branch, FiscalYear
@@ -42,7 +43,7 @@ def deadline(number: str, fiscal_year: FiscalYear) -> datetime.date:
     return datetime.date(fiscal_year.year + offset, month, day)
 
 
-class CouncilMeeting(models.Model):
+class CouncilMeeting(tracked.Tracked):
     """One council meeting (労働保険の未手続事業一掃対策に係る協議会) of a branch with the bureau (R-CNL-1, R-CNL-2)."""
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name="支部", related_name="councils")
@@ -83,8 +84,6 @@ class CouncilMeeting(models.Model):
     minutes = models.TextField("議事録", blank=True)
     decisions = models.TextField("決定事項", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
-
     scope = Scope(branch="branch")
 
     class Meta:

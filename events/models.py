@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from kit import tracked
 from org.models import Block, Branch, FiscalYear
 from org.roles import HQ_ROLES
 from org.scope import Scope
@@ -46,7 +47,7 @@ class Partner(models.TextChoices):
     OTHER = "other", "その他の団体"
 
 
-class Briefing(models.Model):
+class Briefing(tracked.Tracked):
     """An employer briefing (事業主説明会), planned then held (R-EVT-1)."""
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", verbose_name="支部")
@@ -123,7 +124,7 @@ class TrainingLevel(models.TextChoices):
     EXPERIENCED = "experienced", "経験者"
 
 
-class Training(models.Model):
+class Training(tracked.Tracked):
     """A promoter training session (研修), held between April and September (R-EVT-2)."""
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", verbose_name="支部")
@@ -186,7 +187,7 @@ def _token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Dispatch(models.Model):
+class Dispatch(tracked.Tracked):
     """A lecturer sent to a founders' seminar or a consultation session (講師派遣, R-EVT-4), by HQ
     (no branch) or a branch; its questionnaire is answered through a secret link."""
 

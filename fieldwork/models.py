@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from kit import tracked
 from kit.files import StoredFile
 from org.scope import Scope
 from people.models import Appointment
@@ -38,7 +39,7 @@ TOPICS = {
 }
 
 
-class Visit(models.Model):
+class Visit(tracked.Tracked):
     """One contact with a business; only a direct visit counts as outreach (R-VIS-2)."""
 
     business = models.ForeignKey(
@@ -130,7 +131,7 @@ def required_evidence(covers_koyou: bool, filed_electronically: bool) -> list[st
     return kinds
 
 
-class Enrolment(models.Model):
+class Enrolment(tracked.Tracked):
     """An enrolment (保険関係成立) of a business in one or both insurances (R-ENR-1 … R-ENR-4)."""
 
     business = models.ForeignKey(

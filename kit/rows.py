@@ -14,10 +14,12 @@ from typing import cast
 
 from django.db import connection, models
 from django.db.models import Model
+from django.utils import timezone
 
 # Fields whose Python value is already what the database takes.
 PLAIN = (models.IntegerField, models.CharField, models.TextField, models.BooleanField, models.ForeignKey)
-ROWS_PER_STATEMENT = 1000  # at most 1000 × the columns parameters: under SQLite's limit of 32,766
+ROWS_PER_STATEMENT = 1000
+SQLITE_MAX_PARAMETERS = 32_766
 
 
 def insert_rows(
@@ -32,6 +34,18 @@ def insert_rows(
     # The row's values in column order at C speed; only the columns that need it are adapted.
     take = itemgetter(*names)
     values = [list(take(row)) for row in rows] if len(names) > 1 else [[row[names[0]]] for row in rows]
+    # Stamped as save() would (kit.tracked's updated_at): the database's own default has whole
+    # seconds on SQLite, which an incremental sync asking "since 12:00:00.5" would miss.
+    stamped = [
+        f
+        for f in model._meta.concrete_fields
+        if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)) and f.name not in names
+    ]
+    if stamped:
+        now = timezone.now()
+        fields += stamped
+        for row_values in values:
+            row_values += [now] * len(stamped)
     for position, field in enumerate(fields):
         if isinstance(field, PLAIN):
             continue
@@ -49,8 +63,9 @@ def insert_rows(
     tail = (" ON CONFLICT DO NOTHING" if ignore_conflicts else "") + (" RETURNING id" if return_ids else "")
     ids = []
     with connection.cursor() as cursor:
-        for start in range(0, len(values), ROWS_PER_STATEMENT):
-            batch = values[start : start + ROWS_PER_STATEMENT]
+        per_statement = min(ROWS_PER_STATEMENT, SQLITE_MAX_PARAMETERS // len(fields))
+        for start in range(0, len(values), per_statement):
+            batch = values[start : start + per_statement]
             placeholders = ", ".join([row_placeholder] * len(batch))
             params = [value for row in batch for value in row]
             cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {placeholders}{tail}", params)

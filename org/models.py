@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from kit import tracked
 from lib import wareki
 from org.roles import ADMIN_ROLES, BRANCH_ROLES, HQ_ROLES, Role
 from org.scope import MASTER_DATA, Scope
@@ -232,7 +233,7 @@ class AssociationStatus(models.TextChoices):
     CLOSED = "closed", "解散・廃止"
 
 
-class Association(models.Model):
+class Association(tracked.Tracked):
     """A labour-insurance affairs association (労働保険事務組合) in a prefecture (R-ORG-3).
 
     Whether it is a member today is ``is_member``; since when, and the rate at any past date, are

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from fieldwork.models import EnrolmentKind, Method
+from kit import tracked
 from lib import fiscal
 from org.models import FiscalYear
 from org.roles import Role
@@ -105,7 +106,7 @@ class ClaimStatus(models.TextChoices):
     DECIDED = "decided", "本部審査済"
 
 
-class FeeClaim(Workflow, models.Model):
+class FeeClaim(Workflow, tracked.Tracked):
     """A promoter's monthly claim (労働保険調査説明費・成功報酬費支給申請書, R-FEE-4)."""
 
     # Built and rebuilt as a draft, submitted by the promoter, sent on by the branch, decided by HQ.
@@ -347,7 +348,7 @@ class BatchStatus(models.TextChoices):
     CONFIRMED = "confirmed", "支払確定"
 
 
-class PaymentBatch(Workflow, models.Model):
+class PaymentBatch(Workflow, tracked.Tracked):
     """A quarter's payment (R-FEE-6): approved unpaid lines and coordinators' pay, approved by a second
     person, then confirmed with its Zengin transfer file. A confirmed batch's lines are paid for good."""
 

@@ -314,7 +314,9 @@ def claim_submit(*, actor: User, claim: FeeClaim) -> None:
 
 
 def _record(actor: User, what: str, lines: list[ClaimLine]) -> None:
-    """One audit row per branch for a bulk decision, listing its lines; each line keeps who and when."""
+    """One audit row per branch for a bulk decision, listing its lines; each line keeps who and when.
+    Their claims are stamped as changed: a promoter's phone syncing claims learns of a returned line."""
+    FeeClaim.objects.filter(pk__in={line.claim_id for line in lines}).update()
     by_branch = defaultdict(list)
     for line in lines:
         by_branch[line.claim.appointment.branch_id].append(line.pk)

@@ -391,7 +391,12 @@ def _scored(incoming: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
 
 @cache
 def _column_defaults() -> dict[str, Any]:
-    return {f.name: f.get_default() for f in Business._meta.concrete_fields if not f.primary_key}
+    # Not the time of the change: insert_rows stamps it as save() would.
+    return {
+        f.name: f.get_default()
+        for f in Business._meta.concrete_fields
+        if not f.primary_key and f.name != "updated_at"
+    }
 
 
 def _business_fields(job: ImportJob, record: dict, today: datetime.date) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from kit import tracked
 from lib import normalize
 from org.models import Branch, FiscalYear, Prefecture
 from org.roles import Role
@@ -58,7 +59,7 @@ class EndReason(models.TextChoices):
     CLOSED = "closed", "法人の閉鎖"
 
 
-class Business(models.Model):
+class Business(tracked.Tracked):
     """A business that may be unregistered (未手続事業, R-ROS-1), kept once however many lists name it."""
 
     # The allowed status changes; Business.set_status enforces them and keeps the history.

@@ -18,7 +18,7 @@ from lib import tables
 from org import access
 from org.models import Branch, FiscalYear
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
-from roster import importing, reviews, search
+from roster import importing, listing, reviews
 from roster.forms import MappingForm, NtaFeedForm, UploadForm
 from roster.models import (
     OPEN_STATUSES,
@@ -155,20 +155,8 @@ def import_rejected(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
 
 def _businesses(request: access.AuthenticatedRequest):
     """The user's businesses, narrowed by the list's filters (search, status, year's roster)."""
-    businesses = access.visible(request.user, Business.objects.select_related("branch"))
-    if request.user.branch_id:
-        # One branch's list: by name alone, which its (branch, name) index serves a page at a time.
-        businesses = businesses.order_by("name", "pk")
-    q = request.GET.get("q", "").strip()
-    if q:
-        businesses = search.ranked(businesses, q)
-    status = request.GET.get("status", "")
-    if status in BusinessStatus.values:
-        businesses = businesses.filter(status=status)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        businesses = businesses.filter(roster_entries__fiscal_year__year=int(year))
-    return businesses, q, status, year
+    q, status, year = (request.GET.get(name, "").strip() for name in ("q", "status", "year"))
+    return listing.filtered(request.user, q=q, status=status, year=year), q, status, year
 
 
 @access.role_required(*READERS)
@@ -290,44 +278,16 @@ def rollover(request: access.AuthenticatedRequest) -> HttpResponse:
     return redirect(f"/roster/?year={fiscal_year.year}")
 
 
-EXPORT_HEADERS = [
-    "事業所名",
-    "法人番号",
-    "労働保険番号",
-    "所在地",
-    "郵便番号",
-    "電話番号",
-    "業種",
-    "労働者数",
-    "支部",
-    "状態",
-]
-
-
 @access.role_required(*READERS)
 def business_export(request: access.AuthenticatedRequest, fmt: str) -> HttpResponse:
     """The list as filtered, for Excel; cells that Excel would run as formulas are neutralised."""
     businesses, *_ = _businesses(request)
-    rows = (
-        [
-            b.name,
-            b.corporate_number,
-            b.insurance_number,
-            b.address,
-            b.postal_code,
-            b.phone,
-            b.industry,
-            b.workers,
-            b.branch.name,
-            b.get_status_display(),
-        ]
-        for b in businesses.iterator(chunk_size=2000)
-    )
+    rows = listing.export_rows(businesses)
     if fmt == "xlsx":
-        body = tables.write_xlsx(EXPORT_HEADERS, rows, title="未手続事業名簿")
+        body = tables.write_xlsx(listing.EXPORT_HEADERS, rows, title="未手続事業名簿")
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body = tables.write_csv(EXPORT_HEADERS, rows)
+        body = tables.write_csv(listing.EXPORT_HEADERS, rows)
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="roster-{timezone.localdate():%Y%m%d}.{fmt}"'

@@ -9,7 +9,9 @@ from django.test import Client
 
 from api.models import ApiToken
 from conftest import make_appointment, make_business, make_person
-from org.models import Association
+from events.models import Dispatch
+from org.models import Association, FiscalYear
+from payments.models import FeeClaim, FeeRules
 
 # What a promoter's token gets from each operation (the others are for office staff).
 PROMOTER = {
@@ -24,8 +26,10 @@ PROMOTER = {
         "/api/v1/claims",
     ]
 }
+# Their ids are the branch's, but not the walk's promoter's own: 404.
+NOT_THEIRS = ("/api/v1/businesses/{", "/api/v1/claims/{")
 # Operations a branch's staff do not get: the field's own, and HQ's.
-FIELD_ONLY = {"/api/v1/visits/bulk"}
+FIELD_ONLY = {"/api/v1/visits/bulk", "/api/v1/claims/{claim_id}/submit"}
 HQ_ONLY = {"/api/v1/payment-batches"}
 
 
@@ -44,10 +48,26 @@ def _method(path: str) -> str:
 @pytest.fixture
 def tokyo_ids(tokyo, people):
     make_appointment(make_person(tokyo, "推進 一郎", user=people["tokyo_promoter"]), status="active")
+    # Another promoter's claim and another lecturer's seminar: the walk's promoter owns neither.
+    colleague = make_appointment(make_person(tokyo, "東京 太郎"), status="active")
+    lecturer = make_appointment(make_person(tokyo, "東京 太郎講師"), role="lecturer", status="active")
     return {
         "business_id": make_business(tokyo, "東京 太郎商事").pk,
         "association_id": Association.objects.create(branch=tokyo, name="東京 太郎事務組合").pk,
-        "person_id": make_person(tokyo, "東京 太郎").pk,
+        "person_id": colleague.person_id,
+        "claim_id": FeeClaim.objects.create(
+            appointment=colleague, month=datetime.date(2026, 6, 1), rules=FeeRules.objects.first()
+        ).pk,
+        "dispatch_id": Dispatch.objects.create(
+            branch=tokyo,
+            fiscal_year=FiscalYear.objects.get(year=2026),
+            title="東京 太郎セミナー",
+            organiser="商工会議所",
+            held_on=datetime.date(2026, 9, 1),
+            place="会館",
+            lecturer=lecturer,
+            created_by=people["tokyo_staff"],
+        ).pk,
     }
 
 
@@ -70,14 +90,19 @@ def test_no_token_is_401(client, people, tokyo_ids, path):
 @pytest.mark.parametrize("path", _operations())
 def test_a_promoters_token_reaches_only_its_own_operations(client, people, tokyo_ids, path):
     response = _get(client, path, tokyo_ids, people["tokyo_promoter"])
-    expected = PROMOTER.get(path, 404 if "{" in path and path.startswith("/api/v1/businesses") else 403)
+    expected = PROMOTER.get(path, 404 if path.startswith(NOT_THEIRS) else 403)
     assert response.status_code == expected
     assert "東京 太郎" not in response.content.decode()
 
 
 @pytest.mark.parametrize("path", [p for p in _operations() if "{" in p])
-def test_another_branchs_token_gets_404_for_tokyos_ids(client, people, tokyo_ids, path):
-    response = _get(client, path, tokyo_ids, people["osaka_admin"])
+def test_another_branchs_token_gets_404_for_tokyos_ids(client, people, tokyo_ids, osaka, path):
+    # The field's own operations are walked with Osaka's promoter, the others with its administrator.
+    if path in FIELD_ONLY:
+        make_appointment(make_person(osaka, "大阪 推進", user=people["osaka_promoter"]), status="active")
+    response = _get(
+        client, path, tokyo_ids, people["osaka_promoter" if path in FIELD_ONLY else "osaka_admin"]
+    )
     assert response.status_code == 404
     assert "東京 太郎" not in response.content.decode()
 
