@@ -3,7 +3,7 @@ scoped by org.access exactly as the pages are; each use is audited."""
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from api.models import ApiToken, digest_of
 from audit.models import AuditEntry
@@ -26,3 +26,15 @@ class TokenAuth(HttpBearer):
             branch_id=found.user.branch_id,
         )
         return found.user
+
+
+class PageSession(SessionAuth):
+    """The site's own pages calling the API with their session (the phone's offline drafts): the
+    middleware has applied the session limits and the second factor by then, and ninja checks the
+    CSRF token on every write made with the cookie. A request that names a token is judged by the
+    token alone: a revoked token is refused even in a signed-in browser."""
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        if "Authorization" in request.headers:
+            return None
+        return super().authenticate(request, key)

@@ -17,23 +17,23 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import field_validator
 
 from api import pagination
-from api.auth import TokenAuth
+from api.auth import PageSession, TokenAuth
 from assignments.models import Assignment
 from assignments.services import active_field_appointments
 from associations import registry as association_registry
 from councils.models import CouncilMeeting
 from events import services as event_services
 from events.models import Briefing, Dispatch, Response, Training
-from fieldwork.forms import VisitForm
+from fieldwork.forms import EnrolmentForm, VisitForm
 from fieldwork.models import Enrolment, Visit
-from fieldwork.services import field_appointment, visit_record
+from fieldwork.services import enrolment_draft_record, field_appointment, visit_record
 from org import access
 from org.models import Association, Branch, FiscalYear, User
 from org.roles import HQ_ROLES, STAFF_ROLES, Role
 from payments import services as payment_services
 from payments.models import FeeClaim, PaymentBatch
 from people import registry as people_registry
-from people.models import Person
+from people.models import Appointment, Person
 from roster import listing as roster_listing
 from roster.models import Business
 from targets import services as target_services
@@ -62,8 +62,11 @@ def _docs_for_staff(view):
 api = NinjaAPI(
     title="issou API",
     version="1",
-    description="全国労保連 業務システムのAPI。個人用アクセストークン（Authorization: Bearer …）で利用します。",
-    auth=TokenAuth(),
+    description=(
+        "全国労保連 業務システムのAPI。個人用アクセストークン（Authorization: Bearer …）で利用します。"
+        "このシステムの画面からは、ログイン中のセッション（書込みにはCSRFトークン）でも利用できます。"
+    ),
+    auth=[TokenAuth(), PageSession()],
     urls_namespace="api-v1",
     docs_decorator=_docs_for_staff,
 )
@@ -336,13 +339,14 @@ class VisitDraft(Schema):
 
     client_key: uuid.UUID
     business_id: int
-    visited_on: datetime.date
+    # Left empty on the phone, it is the form that says so, for this draft alone.
+    visited_on: datetime.date | None = None
     visited_at: datetime.time | None = None
     method: str = "direct"
     companion_id: int | None = None
     met: str = ""
     topics: list[str] = []
-    outcome: str
+    outcome: str = ""
     next_action: str = ""
     next_on: datetime.date | None = None
     notes: str = ""
@@ -352,69 +356,135 @@ class VisitBatch(Schema):
     visits: list[VisitDraft] = Field(..., max_length=200)
 
 
-class VisitResult(Schema):
+class DraftResult(Schema):
     client_key: uuid.UUID
     status: str  # created / duplicate / error
-    visit_id: int | None
+    id: int | None  # the record made (or found again)
     errors: list[dict[str, str]]
 
 
-class VisitResults(Schema):
-    results: list[VisitResult]
+class DraftResults(Schema):
+    results: list[DraftResult]
 
 
-def _form_data(draft: VisitDraft) -> dict[str, Any]:
+def _visit_form_data(draft: VisitDraft) -> dict[str, Any]:
     data = draft.dict(exclude={"business_id", "companion_id", "topics"})
     data = {k: ("" if v is None else v) for k, v in data.items()}
     return {**data, "companion": draft.companion_id or "", "topics": draft.topics}
 
 
+def _record_drafts(
+    user: User, drafts: list[Any], form_for: Any, record: Any
+) -> dict[str, list[dict[str, Any]]]:
+    """Each draft checked by the page's own form, then recorded by the page's own service, on a
+    business the user is assigned: one refused draft answers its errors by field, the others go."""
+    results = []
+    for draft in drafts:
+        result: dict[str, Any] = {"client_key": draft.client_key, "status": "error", "id": None, "errors": []}
+        business = access.visible(user, Business.objects.all()).filter(pk=draft.business_id).first()
+        form = form_for(draft)
+        if business is None:
+            result["errors"].append({"field": "business_id", "message": "担当している事業所ではありません。"})
+        elif not form.is_valid():
+            # Labelled as on the form, so that the phone can show the message as it is.
+            result["errors"] += [
+                {
+                    "field": field,
+                    "message": f"{form.fields[field].label}：{message}" if field in form.fields else message,
+                }
+                for field, messages in form.errors.items()
+                for message in messages
+            ]
+        else:
+            try:
+                made, new = record(draft, business, form.cleaned_data)
+            except DjangoValidationError as error:
+                result["errors"] += _field_errors(error)
+            else:
+                result.update(status="created" if new else "duplicate", id=made.pk)
+        results.append(result)
+    return {"results": results}
+
+
+def _appointment(user: User, what: str) -> Appointment:
+    appointment = field_appointment(user)
+    if appointment is None:
+        raise PermissionDenied(
+            f"今年度の委嘱が確認できないため、{what}を記録できません。支部にお問い合わせください。"
+        )
+    return appointment
+
+
 @api.post(
     "/visits/bulk",
-    response={200: VisitResults, **ERRORS},
+    response={200: DraftResults, **ERRORS},
     summary="訪問記録の一括送信（端末に保存した下書き）",
 )
 def visits_bulk(request: HttpRequest, batch: VisitBatch) -> dict[str, Any]:
     """Each draft is recorded once per client_key, by the same rules as the visit form: sent again,
     it answers "duplicate"; a refused draft answers its errors by field and the others still go."""
     user = _require(request, FIELD)
-    appointment = field_appointment(user)
-    if appointment is None:
-        raise PermissionDenied(
-            "今年度の委嘱が確認できないため、訪問を記録できません。支部にお問い合わせください。"
-        )
+    appointment = _appointment(user, "訪問")
     companions = active_field_appointments(appointment.branch, appointment.fiscal_year).exclude(
         pk=appointment.pk
     )
-    results = []
-    for draft in batch.visits:
-        result: dict[str, Any] = {
-            "client_key": draft.client_key,
-            "status": "error",
-            "visit_id": None,
-            "errors": [],
-        }
-        business = access.visible(user, Business.objects.all()).filter(pk=draft.business_id).first()
-        form = VisitForm(data=_form_data(draft), companions=companions)
-        if business is None:
-            result["errors"].append({"field": "business_id", "message": "担当している事業所ではありません。"})
-        elif not form.is_valid():
-            result["errors"] += [
-                {"field": field, "message": message}
-                for field, messages in form.errors.items()
-                for message in messages
-            ]
-        else:
-            try:
-                visit, new = visit_record(
-                    actor=user, appointment=appointment, business=business, **form.cleaned_data
-                )
-            except DjangoValidationError as error:
-                result["errors"] += _field_errors(error)
-            else:
-                result.update(status="created" if new else "duplicate", visit_id=visit.pk)
-        results.append(result)
-    return {"results": results}
+    return _record_drafts(
+        user,
+        batch.visits,
+        lambda draft: VisitForm(data=_visit_form_data(draft), companions=companions),
+        lambda draft, business, fields: visit_record(
+            actor=user, appointment=appointment, business=business, **fields
+        ),
+    )
+
+
+class EnrolmentDraft(Schema):
+    """An enrolment as the phone keeps it offline (the enrolment form's fields, without evidence:
+    that is attached afterwards on the enrolment's page)."""
+
+    client_key: uuid.UUID
+    business_id: int
+    kind: str = ""
+    insurance_number: str = Field("", max_length=20)
+    enrolled_on: datetime.date | None = None
+    association_id: int | None = None
+    filed_electronically: bool = False
+    bureau_guidance: bool = False
+    ex_officio: bool = False
+    one_insurance_only: bool = False
+
+
+class EnrolmentBatch(Schema):
+    enrolments: list[EnrolmentDraft] = Field(..., max_length=200)
+
+
+@api.post(
+    "/enrolments/bulk",
+    response={200: DraftResults, **ERRORS},
+    summary="保険関係成立の一括送信（端末に保存した下書き）",
+)
+def enrolments_bulk(request: HttpRequest, batch: EnrolmentBatch) -> dict[str, Any]:
+    """Each draft is recorded once per client_key, by the same rules as the enrolment form (R-ENR-1,
+    R-ENR-5); sent again it answers "duplicate"."""
+    user = _require(request, FIELD)
+    appointment = _appointment(user, "保険関係成立")
+    associations = Association.objects.filter(branch=appointment.branch)
+
+    def form_for(draft: EnrolmentDraft) -> EnrolmentForm:
+        data = draft.dict(exclude={"business_id", "association_id", "client_key"})
+        flags = ("filed_electronically", "bureau_guidance", "ex_officio", "one_insurance_only")
+        # A checkbox left off is absent from a form's data; an empty field is empty text.
+        data = {k: "" if v is None else v for k, v in data.items() if k not in flags or v}
+        return EnrolmentForm(
+            data={**data, "association": draft.association_id or ""}, associations=associations
+        )
+
+    def record(draft: EnrolmentDraft, business: Business, fields: dict[str, Any]) -> tuple[Enrolment, bool]:
+        return enrolment_draft_record(
+            actor=user, business=business, appointment=appointment, client_key=draft.client_key, **fields
+        )
+
+    return _record_drafts(user, batch.enrolments, form_for, record)
 
 
 class VisitOut(ModelSchema):

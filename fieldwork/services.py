@@ -200,6 +200,19 @@ def enrolment_record(
     return enrolment
 
 
+def enrolment_draft_record(
+    *, actor: User, business: Business, appointment: Appointment | None, **fields: Any
+) -> tuple[Enrolment, bool]:
+    """A phone's enrolment draft, recorded once per ``client_key``: (enrolment, True) when new, (the
+    earlier one, False) when sent again. Its evidence is attached afterwards from its page."""
+    earlier = Enrolment.objects.filter(client_key=fields["client_key"]).first()
+    if earlier is not None:
+        if earlier.recorded_by_id != actor.pk:
+            raise ValidationError("この送信キーは使用済みです。画面を開き直してください。")
+        return earlier, False
+    return enrolment_record(actor=actor, business=business, appointment=appointment, **fields), True
+
+
 @transaction.atomic
 def evidence_add(*, actor: User, enrolment: Enrolment, files: Iterable[tuple[str, str, bytes]]) -> int:
     checked = _checked_files(files)

@@ -23,13 +23,16 @@ PROMOTER = {
         "/api/v1/visits",
         "/api/v1/visits/bulk",
         "/api/v1/enrolments",
+        "/api/v1/enrolments/bulk",
         "/api/v1/claims",
     ]
 }
 # Their ids are the branch's, but not the walk's promoter's own: 404.
 NOT_THEIRS = ("/api/v1/businesses/{", "/api/v1/claims/{")
 # Operations a branch's staff do not get: the field's own, and HQ's.
-FIELD_ONLY = {"/api/v1/visits/bulk", "/api/v1/claims/{claim_id}/submit"}
+FIELD_ONLY = {"/api/v1/visits/bulk", "/api/v1/enrolments/bulk", "/api/v1/claims/{claim_id}/submit"}
+# An empty batch for each bulk operation.
+BODIES = {"/api/v1/visits/bulk": {"visits": []}, "/api/v1/enrolments/bulk": {"enrolments": []}}
 HQ_ONLY = {"/api/v1/payment-batches"}
 
 
@@ -78,7 +81,7 @@ def _get(client: Client, path: str, ids: dict, user=None):
         _, secret = ApiToken.issue(user=user, name="walk", expires_on=datetime.date.today())
         headers["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     if _method(path) == "POST":
-        return client.post(url, {"visits": []}, content_type="application/json", **headers)
+        return client.post(url, BODIES.get(path, {}), content_type="application/json", **headers)
     return client.get(url, **headers)
 
 

@@ -67,32 +67,109 @@ async function sendDraft(draft) {
   }
 }
 
+// The drafts kept on the device go to the API in one batch per kind (issue 19): each answers
+// created, duplicate (it had arrived before) or its errors; the session and CSRF token sign it.
+const BATCHES = {
+  visit: { url: "/api/v1/visits/bulk", key: "visits", body: visitDraft },
+  enrolment: { url: "/api/v1/enrolments/bulk", key: "enrolments", body: enrolmentDraft },
+};
+
+function answers(draft) {
+  const data = {};
+  for (const [name, value] of draft.fields) {
+    if (name === "csrfmiddlewaretoken") continue;
+    data[name] = name in data ? [].concat(data[name], value) : value;
+  }
+  return data;
+}
+
+// Drafts saved before they named their business carry it in their address.
+function businessOf(draft) {
+  return Number(draft.business || (draft.url.match(/businesses\/(\d+)\//) || [])[1]);
+}
+
+function visitDraft(draft) {
+  const a = answers(draft);
+  return {
+    client_key: draft.key,
+    business_id: businessOf(draft),
+    visited_on: a.visited_on || null,
+    visited_at: a.visited_at || null,
+    method: a.method || "direct",
+    companion_id: a.companion ? Number(a.companion) : null,
+    met: a.met || "",
+    topics: [].concat(a.topics || []),
+    outcome: a.outcome || "",
+    next_action: a.next_action || "",
+    next_on: a.next_on || null,
+    notes: a.notes || "",
+  };
+}
+
+function enrolmentDraft(draft) {
+  const a = answers(draft);
+  return {
+    client_key: draft.key,
+    business_id: businessOf(draft),
+    kind: a.kind || "",
+    insurance_number: a.insurance_number || "",
+    enrolled_on: a.enrolled_on || null,
+    association_id: a.association ? Number(a.association) : null,
+    filed_electronically: "filed_electronically" in a,
+    bureau_guidance: "bureau_guidance" in a,
+    ex_officio: "ex_officio" in a,
+    one_insurance_only: "one_insurance_only" in a,
+  };
+}
+
+// The results of one kind's drafts by client key; {} when the batch could not be sent (offline,
+// signed out, server down): they all wait for the next try.
+async function sendBatch(kind, drafts) {
+  const batch = BATCHES[kind];
+  try {
+    const response = await fetch(batch.url, {
+      method: "POST",
+      body: JSON.stringify({ [batch.key]: drafts.map(batch.body) }),
+      headers: { "Content-Type": "application/json", "X-CSRFToken": currentCsrfToken() },
+      credentials: "same-origin",
+    });
+    if (response.status !== 200) return {};
+    const data = await response.json();
+    return Object.fromEntries(data.results.map((r) => [r.client_key, r]));
+  } catch {
+    return {};
+  }
+}
+
 async function flushDrafts() {
   const list = readDrafts();
   if (!list.length) return;
   if (!navigator.onLine) {
-    draftStatus(`未送信の訪問記録が${list.length}件あります。接続が戻ると自動で送信します。`);
+    draftStatus(`未送信の記録が${list.length}件あります。接続が戻ると自動で送信します。`);
     return;
+  }
+  const results = {};
+  for (const kind of Object.keys(BATCHES)) {
+    const drafts = list.filter((d) => (d.kind || "visit") === kind);
+    if (drafts.length) Object.assign(results, await sendBatch(kind, drafts));
   }
   const remaining = [];
   const problems = [];
   let sent = 0;
   for (const draft of list) {
-    const [result, data] = await sendDraft(draft);
-    if (result === "sent") {
+    const result = results[draft.key];
+    if (result && result.status !== "error") {
       sent += 1;
     } else {
       remaining.push(draft);
-      if (result === "invalid") {
-        problems.push(`${draft.label}：${Object.values(data.errors || {}).flat().join(" ")}`);
-      }
+      if (result) problems.push(`${draft.label}：${result.errors.map((e) => e.message).join(" ")}`);
     }
   }
   writeDrafts(remaining);
   const parts = [];
-  if (sent) parts.push(`保存していた訪問記録${sent}件を送信しました。`);
-  if (problems.length) parts.push(`送信できない記録があります（${problems.join("／")}）。訪問の記録画面で直してください。`);
-  else if (remaining.length) parts.push(`未送信の訪問記録が${remaining.length}件あります。あとで自動で送信します。`);
+  if (sent) parts.push(`保存していた記録${sent}件を送信しました。`);
+  if (problems.length) parts.push(`送信できない記録があります（${problems.join("／")}）。記録の画面を開いて直してください。`);
+  else if (remaining.length) parts.push(`未送信の記録が${remaining.length}件あります。あとで自動で送信します。`);
   draftStatus(parts.join(" "), problems.length ? "danger" : sent && !remaining.length ? "success" : "warning");
 }
 
@@ -104,6 +181,8 @@ document.addEventListener("submit", async (event) => {
   const draft = {
     url: form.getAttribute("action") || window.location.pathname,
     key,
+    kind: form.dataset.draft,
+    business: form.dataset.business,
     label: form.dataset.draftLabel || "",
     fields: [...new FormData(form).entries()],
   };

@@ -63,7 +63,10 @@ def test_a_visit_typed_offline_is_sent_once_when_the_connection_returns(browser_
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "visit_offline.png", full_page=True)
     assert not Visit.objects.exists()
-    page.context.set_offline(False)
+    # Back online, the kept drafts go to the API in one batch, signed by the session (issue 19).
+    with page.expect_request(lambda r: r.url.endswith("/api/v1/visits/bulk") and r.method == "POST") as sent:
+        page.context.set_offline(False)
+    assert sent.value.post_data_json["visits"][0]["business_id"] == business.pk
     page.get_by_test_id("draft-status").get_by_text("送信しました").wait_for()
     assert _wait_for(lambda: Visit.objects.count() == 1)
     # Going online again, or reopening a page, sends nothing twice.
