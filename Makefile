@@ -54,6 +54,7 @@ bench: install $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python bench/identify.py --splink $(BENCH_ARGS)
 	$(BENCH_VENV)/bin/python bench/roster_import.py
 	$(BENCH_VENV)/bin/python bench/search.py
+	$(BENCH_VENV)/bin/python bench/api_paging.py
 	$(BENCH_VENV)/bin/python bench/division.py
 	$(BENCH_VENV)/bin/python bench/payments.py
 	$(BENCH_VENV)/bin/python bench/targets.py

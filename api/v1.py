@@ -471,7 +471,7 @@ def enrolments_bulk(request: HttpRequest, batch: EnrolmentBatch) -> dict[str, An
     associations = Association.objects.filter(branch=appointment.branch)
 
     def form_for(draft: EnrolmentDraft) -> EnrolmentForm:
-        data = draft.dict(exclude={"business_id", "association_id", "client_key"})
+        data = draft.dict(exclude={"business_id", "association_id"})
         flags = ("filed_electronically", "bureau_guidance", "ex_officio", "one_insurance_only")
         # A checkbox left off is absent from a form's data; an empty field is empty text.
         data = {k: "" if v is None else v for k, v in data.items() if k not in flags or v}
@@ -479,12 +479,14 @@ def enrolments_bulk(request: HttpRequest, batch: EnrolmentBatch) -> dict[str, An
             data={**data, "association": draft.association_id or ""}, associations=associations
         )
 
-    def record(draft: EnrolmentDraft, business: Business, fields: dict[str, Any]) -> tuple[Enrolment, bool]:
-        return enrolment_draft_record(
-            actor=user, business=business, appointment=appointment, client_key=draft.client_key, **fields
-        )
-
-    return _record_drafts(user, batch.enrolments, form_for, record)
+    return _record_drafts(
+        user,
+        batch.enrolments,
+        form_for,
+        lambda draft, business, fields: enrolment_draft_record(
+            actor=user, business=business, appointment=appointment, **fields
+        ),
+    )
 
 
 class VisitOut(ModelSchema):

@@ -62,6 +62,9 @@ class VisitForm(StyledForm):
 
 
 class EnrolmentForm(StyledForm):
+    # Made when the form is shown: sent twice (a double tap, a draft sent again), it is recorded once.
+    # A post without one (an older page still open) is recorded as before.
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label="成立の区分", choices=EnrolmentKind.choices, widget=forms.RadioSelect)
     insurance_number = forms.CharField(
         label="労働保険番号",
@@ -89,6 +92,8 @@ class EnrolmentForm(StyledForm):
     )
 
     def __init__(self, *args, associations, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("client_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.fields["association"].queryset = associations
         for name in ("kind",):

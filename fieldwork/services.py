@@ -203,9 +203,10 @@ def enrolment_record(
 def enrolment_draft_record(
     *, actor: User, business: Business, appointment: Appointment | None, **fields: Any
 ) -> tuple[Enrolment, bool]:
-    """A phone's enrolment draft, recorded once per ``client_key``: (enrolment, True) when new, (the
-    earlier one, False) when sent again. Its evidence is attached afterwards from its page."""
-    earlier = Enrolment.objects.filter(client_key=fields["client_key"]).first()
+    """An enrolment recorded once per ``client_key`` (the form's, or a phone's draft): (enrolment,
+    True) when new, (the earlier one, False) when sent again."""
+    key = fields.get("client_key")
+    earlier = Enrolment.objects.filter(client_key=key).first() if key else None
     if earlier is not None:
         if earlier.recorded_by_id != actor.pk:
             raise ValidationError("この送信キーは使用済みです。画面を開き直してください。")

@@ -67,6 +67,14 @@ def worklist(request: access.AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def _labelled_errors(form) -> dict[str, list[str]]:
+    """A form's errors for a draft sent from the phone, each named by its field's label."""
+    return {
+        field: [f"{form.fields[field].label}：{e}" if field in form.fields else str(e) for e in errs]
+        for field, errs in form.errors.items()
+    }
+
+
 def _draft_response(request: HttpRequest, status: int, **data) -> HttpResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
@@ -112,11 +120,7 @@ def visit_new(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
                 return _draft_response(request, 201 if new else 200, message=text, url=resolve_url(follow))
             return redirect(follow)
     if is_draft:
-        errors = {
-            field: [f"{form.fields[field].label}：{e}" if field in form.fields else str(e) for e in errs]
-            for field, errs in form.errors.items()
-        }
-        return _draft_response(request, 400, errors=errors)
+        return _draft_response(request, 400, errors=_labelled_errors(form))
     return render(
         request,
         "fieldwork/visit_form.html",
@@ -145,9 +149,10 @@ def enrolment_new(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
     form = EnrolmentForm(
         request.POST or None, associations=associations, initial={"enrolled_on": timezone.localdate()}
     )
+    is_draft = request.headers.get(DRAFT_HEADER) == "1"
     if request.method == "POST" and form.is_valid():
         try:
-            enrolment = services.enrolment_record(
+            enrolment, new = services.enrolment_draft_record(
                 actor=request.user,
                 business=business,
                 appointment=appointment,
@@ -159,15 +164,16 @@ def enrolment_new(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
         else:
             business.refresh_from_db(fields=["status"])
             missing = business.missing_insurance
-            if missing:
-                messages.success(
-                    request,
-                    f"「{business.name}」の保険関係成立を記録しました。{missing}は未手続のため「一部成立」として"
-                    "名簿に残り、引き続き加入勧奨の対象です。",
-                )
-            else:
-                messages.success(request, f"「{business.name}」の保険関係成立を記録しました。")
+            text = f"「{business.name}」の保険関係成立を記録しました。" if new else "この成立は記録済みです。"
+            if new and missing:
+                text += f"{missing}は未手続のため「一部成立」として名簿に残り、引き続き加入勧奨の対象です。"
+            messages.success(request, text)
+            if is_draft:
+                url = reverse("enrolment_detail", args=[enrolment.pk])
+                return _draft_response(request, 201 if new else 200, message=text, url=url)
             return redirect("enrolment_detail", pk=enrolment.pk)
+    if is_draft:
+        return _draft_response(request, 400, errors=_labelled_errors(form))
     return render(
         request,
         "fieldwork/enrolment_form.html",
@@ -180,6 +186,8 @@ def enrolment_new(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
             ],
             "evidence_kinds": EvidenceKind.choices,
             "accept": ACCEPT,
+            # A promoter's form is kept on the phone where the network drops; the office's is not.
+            "offline": request.user.role in FIELD_ROLES,
         },
     )
 
@@ -198,6 +206,8 @@ def enrolment_detail(request: access.AuthenticatedRequest, pk: int) -> HttpRespo
             "checklist": enrolment.evidence_checklist(),
             "evidence_kinds": EvidenceKind.choices,
             "accept": ACCEPT,
+            # A promoter's form is kept on the phone where the network drops; the office's is not.
+            "offline": request.user.role in FIELD_ROLES,
             "may_upload": request.user.role in (*FIELD_ROLES, *STAFF_ROLES) and not request.user.is_read_only,
             "may_confirm": request.user.role in STAFF_ROLES
             and access.may_change(request.user, Enrolment, enrolment.pk),

@@ -1,6 +1,7 @@
 """Recording enrolments with their evidence (R-ENR-1 … R-ENR-5), from the promoter's and the branch's pages."""
 
 import datetime
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -113,6 +114,19 @@ def test_a_second_enrolment_for_the_same_insurance_is_refused(client, people, bu
     response = _post(client, business, kind="split_koyou", insurance_number="13-3-01-123456-000")
     assert "保険関係成立を記録しました" in response.content.decode()
     assert Enrolment.objects.count() == 2
+
+
+def test_the_same_form_sent_twice_is_recorded_once(client, people, business):
+    """A double tap, or a draft the phone sends again: the form's client key finds the first."""
+    login(client, people["tokyo_promoter"])
+    key = str(uuid.uuid4())
+    first = _post(client, business, client_key=key).content.decode()
+    again = _post(client, business, client_key=key).content.decode()
+    assert "保険関係成立を記録しました" in first and "この成立は記録済みです。" in again
+    assert Enrolment.objects.get().client_key == uuid.UUID(key)
+    # The form itself carries a new key each time it is shown.
+    form = client.get(f"/field/businesses/{business.pk}/enrolment/").context["form"]
+    assert form["client_key"].value() and str(form["client_key"].value()) != key
 
 
 @pytest.mark.parametrize(

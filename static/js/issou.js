@@ -40,13 +40,18 @@ function currentCsrfToken() {
   }
 }
 
-// Sends one draft. "sent" when the server has it, "invalid" when it refused the content,
-// "later" when it could not be reached (offline, logged out, server down).
-async function sendDraft(draft) {
+// Sends one draft to its form's address (with the form's files, when it has some). "sent" when
+// the server has it, "invalid" when it refused the content, "later" when it could not be reached
+// (offline, logged out, server down).
+async function sendDraft(draft, withFiles = null) {
   const token = currentCsrfToken();
-  const body = new URLSearchParams(
+  let body = new URLSearchParams(
     draft.fields.map(([name, value]) => [name, name === "csrfmiddlewaretoken" ? token : value]),
   );
+  if (withFiles) {
+    body = withFiles;
+    body.set("csrfmiddlewaretoken", token);
+  }
   try {
     const response = await fetch(draft.url, {
       method: "POST",
@@ -178,18 +183,21 @@ document.addEventListener("submit", async (event) => {
   if (!form) return;
   event.preventDefault();
   const key = form.querySelector("[name=client_key]").value;
+  const entries = new FormData(form);
+  // Files cannot be kept on the device: a draft keeps the answers, the evidence is added later.
+  const files = [...entries.values()].some((value) => value instanceof File && value.name);
   const draft = {
     url: form.getAttribute("action") || window.location.pathname,
     key,
     kind: form.dataset.draft,
     business: form.dataset.business,
     label: form.dataset.draftLabel || "",
-    fields: [...new FormData(form).entries()],
+    fields: [...entries.entries()].filter(([, value]) => !(value instanceof File)),
   };
   writeDrafts([...readDrafts().filter((d) => d.key !== key), draft]);
   const button = form.querySelector("[type=submit]");
   button.disabled = true;
-  const [result, data] = navigator.onLine ? await sendDraft(draft) : ["later", {}];
+  const [result, data] = navigator.onLine ? await sendDraft(draft, files ? entries : null) : ["later", {}];
   if (result === "sent") {
     writeDrafts(readDrafts().filter((d) => d.key !== key));
     window.location.assign(data.url);
@@ -199,7 +207,10 @@ document.addEventListener("submit", async (event) => {
     HTMLFormElement.prototype.submit.call(form);
   } else {
     button.disabled = false;
-    draftStatus("電波が届かないため、この訪問記録を端末に保存しました。接続が戻ると自動で送信します。");
+    draftStatus(
+      "電波が届かないため、この記録を端末に保存しました。接続が戻ると自動で送信します。" +
+        (files ? "証拠書類は端末に保存できないため、送信後に成立の記録画面から添付してください。" : ""),
+    );
   }
 });
 

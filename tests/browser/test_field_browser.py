@@ -116,3 +116,53 @@ def test_a_promoter_records_an_enrolment_with_a_photo_of_the_notice(browser_page
     )
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "enrolment.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_enrolment_typed_offline_goes_through_the_api_once_back_online(
+    browser_page, live_server, tmp_path
+):
+    tokyo = Branch.objects.get(prefecture__code="13")
+    year = wareki.fiscal_year_of(datetime.date.today())
+    make_user("hq_for_offline_enrolment", Role.HQ_ADMIN)
+    staff = make_user("tokyo_offline_staff", Role.BRANCH_STAFF, tokyo)
+    promoter = make_user("tokyo_offline_enrolment", Role.PROMOTER, tokyo)
+    appointment = make_appointment(make_person(tokyo, "圏外 三郎", user=promoter), status="active", year=year)
+    business = make_business(tokyo, "山奥商店", year=year, status=BusinessStatus.VISITED)
+    assignments_assign(
+        actor=staff,
+        branch=tokyo,
+        fiscal_year=FiscalYear.objects.get(year=year),
+        business_ids=[business.pk],
+        appointment=appointment,
+    )
+    photo = tmp_path / "成立届.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 2048)
+    page = browser_page
+    log_in(page, live_server.url, "tokyo_offline_enrolment")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/field/businesses/{business.pk}/enrolment/")
+    page.get_by_label("一元適用事業（労災保険のみ）").check()
+    page.get_by_label("労働保険番号").fill("13-1-01-654321-000")
+    page.get_by_label("保険関係成立届（写）").set_input_files(str(photo))
+    page.context.set_offline(True)
+    page.get_by_role("button", name="成立を記録する").click()
+    status = page.get_by_test_id("draft-status")
+    status.get_by_text("端末に保存しました").wait_for()
+    assert "証拠書類は端末に保存できない" in status.inner_text()
+    assert not Enrolment.objects.exists()
+    with page.expect_request(
+        lambda r: r.url.endswith("/api/v1/enrolments/bulk") and r.method == "POST"
+    ) as sent:
+        page.context.set_offline(False)
+    assert sent.value.post_data_json["enrolments"][0]["insurance_number"] == "13-1-01-654321-000"
+    status.get_by_text("送信しました").wait_for()
+    assert _wait_for(lambda: Enrolment.objects.count() == 1)
+    page.reload()
+    assert Enrolment.objects.count() == 1
+    enrolment = Enrolment.objects.get()
+    assert (enrolment.kind, enrolment.evidence.count(), enrolment.appointment) == (
+        "unified_rousai",
+        0,
+        appointment,
+    )
