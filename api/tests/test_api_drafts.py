@@ -96,3 +96,15 @@ def test_the_site_posts_drafts_with_its_session_and_csrf_token(people, tokyo):
     assert Client().get("/api/v1/assignments").status_code == 401
     # A request naming a token is judged by the token alone, even with a session.
     assert browser.get("/api/v1/assignments", HTTP_AUTHORIZATION="Bearer issou_revoked").status_code == 401
+
+
+def test_a_session_without_the_second_factor_reaches_no_api(client, people, tokyo):
+    """An administrator signed in with the password alone is sent to the second factor, as on pages."""
+    make_business(tokyo, "東京商事")
+    client.post(
+        "/login/", {"username": people["tokyo_admin"].username, "password": "correct-horse-battery-staple"}
+    )
+    response = client.get("/api/v1/businesses")
+    assert response.status_code == 302 and response["Location"] == "/otp/"
+    login(client, people["tokyo_admin"])
+    assert [b["name"] for b in client.get("/api/v1/businesses").json()["items"]] == ["東京商事"]
