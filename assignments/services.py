@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 
 from assignments.models import Assignment, PromoterArea
 from audit.models import AuditEntry
 from councils.models import Allocation, Side
+from notices.services import notify
 from org.models import Branch, FiscalYear, User
 from people.models import Appointment, AppointmentRole, AppointmentStatus
 from roster.models import OPEN_STATUSES, Business, BusinessStatus, EndReason
@@ -127,6 +129,15 @@ def _assign(
     for appointment, ids in moving.items():
         Business.objects.filter(pk__in=ids).update(assigned_to=appointment)
         result.assigned[appointment] = len(ids)
+        if appointment.person.user is not None:
+            # Issue 20: one notice a day however many times the branch assigns.
+            notify(
+                appointment.person.user,
+                key="assigned",
+                title="担当事業所が新しく割り当てられました",
+                body="担当事業所の一覧で確認してください。",
+                url=reverse("worklist"),
+            )
     if result.total:
         people = "、".join(f"{a.person.full_name} {n:,}件" for a, n in result.assigned.items())
         AuditEntry.record_event(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from assignments.models import Assignment
@@ -23,6 +24,7 @@ from fieldwork.models import (
     Visit,
 )
 from lib import insurance_number, uploads
+from notices.services import notify
 from org.models import FiscalYear, User
 from people.models import Appointment, AppointmentStatus
 from roster.models import OPEN_STATUSES, Business, BusinessStatus
@@ -228,3 +230,12 @@ def koyou_confirm(*, actor: User, enrolment: Enrolment) -> None:
     if enrolment.koyou_confirmed_at is None:
         enrolment.koyou_confirmed_by, enrolment.koyou_confirmed_at = actor, timezone.now()
         enrolment.save(update_fields=["koyou_confirmed_by", "koyou_confirmed_at"])
+        promoter = enrolment.appointment.person.user if enrolment.appointment else None
+        if promoter is not None and not (enrolment.bureau_guidance or enrolment.ex_officio):
+            # Issue 20 (D-5): the success fee held back for the confirmation can now be claimed.
+            notify(
+                promoter,
+                key=f"payable:{enrolment.pk}",
+                title=f"「{enrolment.business.name}」の雇用保険の手続が確認され、成功報酬費を申請できるようになりました",
+                url=reverse("claim_list"),
+            )

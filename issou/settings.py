@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "auditlog",
     "org",
     "audit",
+    "notices",
     "django_tasks",
     "django_tasks_db",
     "people",
@@ -198,6 +199,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "org.branchrevision",  # a cache's counter, changed with every visit
     "django_tasks_db",  # the queue's own bookkeeping
     "events.response",  # anonymous questionnaire answers: no one to name, and no personal data
+    "notices.notice",  # reminders the system gives; what they are about is audited where it changes
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login")
 # Account numbers are masked in the trail as on screen; who unmasked one is audited separately.
@@ -206,6 +208,23 @@ AUDITLOG_MASK_CALLABLE = "people.models.mask_account_number"
 AUDITLOG_STORE_JSON_CHANGES = True
 
 OTP_TOTP_ISSUER = "issou 全国労保連"
+
+# Notices by e-mail (issue 20): printed to the console in development; in production an SMTP server
+# named by EMAIL_HOST (with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "issou <noreply@localhost>")
+# The address people open the site at, for the links in e-mails.
+ISSOU_SITE_URL = os.environ.get("ISSOU_SITE_URL", "http://127.0.0.1:8000")
 
 LANGUAGE_CODE = "ja"
 TIME_ZONE = "Asia/Tokyo"

@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("insurance.urls")),
     path("", include("targets.urls")),
     path("", include("org.urls")),
+    path("", include("notices.urls")),
     path("", include("home.urls")),
 ]

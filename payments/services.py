@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from assignments.services import FIELD_APPOINTMENTS
@@ -14,6 +15,7 @@ from audit.models import AuditEntry
 from fieldwork.models import Enrolment, Outcome, Visit
 from kit.rows import delete_rows, insert_rows
 from lib.fiscal import month_range
+from notices.services import notify
 from org.models import FiscalYear, User
 from payments import claims
 from payments.models import CapScope, ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules
@@ -377,7 +379,24 @@ def lines_review(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reas
         line.branch_by, line.branch_at = actor, now
     ClaimLine.objects.bulk_update(chosen, ["branch_decision", "branch_reason", "branch_by", "branch_at"])
     _record(actor, f"支部審査（{Decision(decision).label}）", chosen)
+    if decision == Decision.REJECTED:
+        _tell_returned(chosen, "支部", reason.strip())
     return len(chosen)
+
+
+def _tell_returned(lines: list[ClaimLine], by: str, reason: str) -> None:
+    """Issue 20: the promoter learns that lines of their claim came back, and why."""
+    for claim in {line.claim_id: line.claim for line in lines}.values():
+        user = claim.appointment.person.user
+        if user is None:
+            continue
+        notify(
+            user,
+            key=f"returned:{claim.pk}",
+            title=f"{claim.month:%Y年%-m月}分の支給申請の明細が{by}から差し戻されました",
+            body=f"理由：{reason}" if reason else "",
+            url=reverse("claim_detail", args=[claim.pk]),
+        )
 
 
 @transaction.atomic
@@ -428,6 +447,8 @@ def lines_decide(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reas
         line.hq_decision, line.hq_reason, line.hq_by, line.hq_at = decision, reason.strip(), actor, now
     ClaimLine.objects.bulk_update(chosen, ["hq_decision", "hq_reason", "hq_by", "hq_at"])
     _record(actor, f"本部審査（{Decision(decision).label}）", chosen)
+    if decision == Decision.REJECTED:
+        _tell_returned(chosen, "本部", reason.strip())
     claim_ids = {line.claim_id for line in chosen}
     undecided = set(
         ClaimLine.objects.filter(

@@ -11,6 +11,7 @@ from assignments.services import assignments_assign
 from conftest import login, make_appointment, make_business, make_person
 from fieldwork import services
 from fieldwork.models import Enrolment, Evidence
+from notices.models import Notice
 from org.models import FiscalYear
 from roster.models import BusinessStatus, RosterEntry
 from roster.rollover import roster_rollover
@@ -97,6 +98,13 @@ def test_branch_staff_confirm_the_employment_insurance_procedure_R_ENR_3(client,
     enrolment.refresh_from_db()
     assert not enrolment.needs_koyou_confirmation
     assert enrolment.koyou_confirmed_by == people["tokyo_staff"]
+    # Issue 20: the promoter is told of the assignment, then that the success fee can be claimed.
+    assert list(
+        Notice.objects.filter(user=people["tokyo_promoter"]).order_by("pk").values_list("title", flat=True)
+    ) == [
+        "担当事業所が新しく割り当てられました",
+        "「成立商事」の雇用保険の手続が確認され、成功報酬費を申請できるようになりました",
+    ]
 
 
 def test_bureau_guidance_is_recorded_and_marked_as_earning_no_success_fee_R_ENR_4(client, people, business):

@@ -17,6 +17,7 @@ from councils.models import CouncilFile, CouncilMeeting
 from events.models import Briefing, BriefingAttendance, Dispatch, Meeting, MeetingIssue, Question, Training
 from fieldwork.models import Enrolment, Evidence
 from insurance.models import Agent, AgentAudit, AuditDocument, ChecklistItem, Finding
+from notices.models import Notice
 from org.models import Association, Block, FiscalYear, InspectionOffice, LabourBureau
 from payments.models import FeeClaim, FeeRules, PaymentBatch
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person
@@ -36,6 +37,11 @@ ROUTES = {
     "password_change": ("GET", None, 200),
     "token_list": ("GET", None, 200),
     "token_revoke": ("POST", "api_token", 404),
+    "notice_list": ("GET", None, 200),
+    "notice_badge": ("GET", None, 200),
+    "notice_read_all": ("POST", None, 302),
+    "notice_preference": ("POST", None, 302),
+    "notice_open": ("POST", "notice", 404),
     "user_list": ("GET", None, 403),
     "user_create": ("GET", None, 403),
     "user_detail": ("GET", "user", 403),
@@ -250,6 +256,8 @@ OTHER_BRANCH_STATUS = {
     "work_queue": 404,
     "allocation_set": 403,
     "token_revoke": 404,
+    # A notice is its person's alone.
+    "notice_open": 404,
     "agent_detail": 404,
     "staff_add": 403,
     "premium_enter": 403,
@@ -377,6 +385,7 @@ def _url(name, people, tokyo):
         "association": lambda: Association.objects.get(branch=tokyo).pk,
         "bureau": lambda: LabourBureau.objects.get(prefecture=tokyo.prefecture).pk,
         "api_token": lambda: ApiToken.objects.get(user=people["tokyo_staff"]).pk,
+        "notice": lambda: Notice.objects.get(user=people["tokyo_staff"]).pk,
         "agent": lambda: Agent.objects.get(association__branch=tokyo).pk,
         "agent_audit": lambda: AgentAudit.objects.get(agent__association__branch=tokyo).pk,
         "audit_document": lambda: AuditDocument.objects.get().pk,
@@ -513,6 +522,9 @@ def tokyo_rows(people, tokyo):
     bureau.save()
     InspectionOffice.objects.create(bureau=bureau, name="東京 太郎監督署")
     ApiToken.issue(user=people["tokyo_staff"], name="東京 太郎", expires_on=job.fiscal_year.end)
+    Notice.objects.create(
+        user=people["tokyo_staff"], key="walk", on=datetime.date.today(), title="東京 太郎への通知", url="/"
+    )
     agent = Agent.objects.create(association=association, code="T1", registered_on=job.fiscal_year.start)
     ChecklistItem.objects.create(fiscal_year=job.fiscal_year, number=1, text="東京 太郎の項目")
     audit = AgentAudit.objects.create(

@@ -8,6 +8,7 @@ import pytest
 from audit.models import AuditEntry
 from conftest import login, make_appointment, make_business, make_person, make_user
 from fieldwork.models import Visit
+from notices.models import Notice
 from org.roles import Role
 from payments.models import ClaimStatus, Decision, FeeClaim
 
@@ -52,6 +53,11 @@ def test_the_branch_accepts_one_line_and_rejects_another_with_a_reason(client, p
     assert (first.branch_decision, first.branch_by) == (Decision.ACCEPTED, people["tokyo_staff"])
     assert (second.branch_decision, second.branch_reason) == (Decision.REJECTED, "訪問日の誤り")
     # The promoter sees the reason; the rejected visit may be claimed again once fixed.
+    notice = Notice.objects.get(user=people["tokyo_promoter"])
+    assert (notice.title, notice.body) == (
+        "2011年6月分の支給申請の明細が支部から差し戻されました",
+        "理由：訪問日の誤り",
+    )
     login(client, people["tokyo_promoter"])
     assert "支部が差戻し：訪問日の誤り" in client.get(f"/payments/claims/{submitted.pk}/").content.decode()
     client.post("/payments/claims/build/", {"month": "2011-07"})
