@@ -8,6 +8,26 @@ document.addEventListener("change", (event) => {
   });
 });
 
+// Irreversible steps ask first (issue 20): a form, or the button that submits it, with
+// data-confirm="…". Registered before the drafts' handler and in the capture phase, so that a
+// step the person cancels is not sent at all.
+document.addEventListener(
+  "submit",
+  (event) => {
+    const text = (event.submitter && event.submitter.dataset.confirm) || event.target.dataset.confirm;
+    if (text && !window.confirm(text)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  },
+  true,
+);
+
+// A print button (the inline onclick it once had is refused by the Content-Security-Policy).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
+
 // Visit drafts: a visit typed where the network drops is kept on the device (localStorage) and
 // sent when the connection returns. Each draft carries the form's client_key, so the server
 // records it once however often it arrives.
