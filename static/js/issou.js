@@ -191,11 +191,30 @@ async function flushDrafts() {
     }
   }
   writeDrafts(remaining);
+  // The form on this page was among those sent: it is done, and is closed so it cannot be sent again.
+  const form = document.querySelector("form[data-draft]");
+  const own = form && results[form.querySelector("[name=client_key]").value];
+  if (own && own.status !== "error") {
+    closeSentForm(form);
+    draftStatus(`保存していた記録を送信しました（${form.dataset.draftLabel}）。`, "success");
+    return;
+  }
   const parts = [];
   if (sent) parts.push(`保存していた記録${sent}件を送信しました。`);
   if (problems.length) parts.push(`送信できない記録があります（${problems.join("／")}）。記録の画面を開いて直してください。`);
   else if (remaining.length) parts.push(`未送信の記録が${remaining.length}件あります。あとで自動で送信します。`);
   draftStatus(parts.join(" "), problems.length ? "danger" : sent && !remaining.length ? "success" : "warning");
+}
+
+function closeSentForm(form) {
+  for (const child of form.children) {
+    if (child.id !== "draft-status") child.hidden = true;
+  }
+  const back = document.createElement("a");
+  back.className = "btn btn-primary btn-lg w-100";
+  back.href = form.dataset.doneUrl || "/";
+  back.textContent = "担当事業所に戻る";
+  form.append(back);
 }
 
 document.addEventListener("submit", async (event) => {

@@ -54,12 +54,22 @@ def test_a_visit_typed_offline_is_sent_once_when_the_connection_returns(browser_
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{live_server.url}/field/")
     page.get_by_role("link", name="訪問を記録").click()
+    # With what is usually left as it is folded away, the form fits two screens of the phone.
+    assert page.evaluate("document.documentElement.scrollHeight") <= 2 * 740
     page.get_by_label("説明した", exact=True).check()
+    page.get_by_text("方法・同行者・面談者・説明した内容").click()
     page.get_by_label("労働保険制度の概要").check()
+    page.get_by_text("次の対応・メモ").click()
     page.get_by_label("次の対応").fill("成立届の書き方を説明に再訪")
     page.context.set_offline(True)
     page.get_by_role("button", name="記録する").click()
-    page.get_by_test_id("draft-status").get_by_text("端末に保存しました").wait_for()
+    status = page.get_by_test_id("draft-status")
+    status.get_by_text("端末に保存しました").wait_for()
+    # The saved state shows beside the button the thumb is on, on the screen (issue 20).
+    button = page.get_by_role("button", name="記録する").bounding_box()
+    shown = status.bounding_box()
+    assert 0 <= shown["y"] and shown["y"] + shown["height"] <= 740
+    assert 0 <= button["y"] - (shown["y"] + shown["height"]) < 40
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "visit_offline.png", full_page=True)
     assert not Visit.objects.exists()
@@ -69,6 +79,9 @@ def test_a_visit_typed_offline_is_sent_once_when_the_connection_returns(browser_
     assert sent.value.post_data_json["visits"][0]["business_id"] == business.pk
     page.get_by_test_id("draft-status").get_by_text("送信しました").wait_for()
     assert _wait_for(lambda: Visit.objects.count() == 1)
+    # Once sent, the form is closed: it cannot be sent again, and the way back is the button.
+    assert not page.get_by_role("button", name="記録する").is_visible()
+    page.get_by_role("link", name="担当事業所に戻る").first.wait_for()
     # Going online again, or reopening a page, sends nothing twice.
     page.goto(f"{live_server.url}/field/")
     page.get_by_role("link", name="圏外商店").wait_for()
