@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -37,3 +37,12 @@ def token_revoke(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
         token.save(update_fields=["revoked_at"])
         messages.success(request, f"トークン「{token.name}」を失効させました。")
     return redirect("token_list")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's answer to a request it refuses outright (a forged Host header, a broken body): JSON
+    with a Japanese message on the API, whose clients read JSON, and a Japanese page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {"detail": "リクエストの形式が正しくありません。", "errors": []}
+        return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+    return render(request, "400.html", status=400)

@@ -82,13 +82,13 @@ class TrainingForm(YearForm):
 
     class Meta:
         model = Training
-        fields = ["held_on", "venue", "formats", "level", "lecturers", "topics", "notes"]
+        fields = ["held_on", "makeup", "venue", "formats", "level", "lecturers", "topics", "notes"]
         widgets = {"held_on": DATE, "lecturers": TEXT, "topics": TEXT, "notes": TEXT}
 
     def clean(self):
         data = super().clean()
         try:
-            services.check_training_day(self.fiscal_year, data.get("held_on"))
+            services.check_training_day(self.fiscal_year, data.get("held_on"), bool(data.get("makeup")))
         except forms.ValidationError as error:
             self.add_error(None, error)
         return data

@@ -36,11 +36,24 @@ def training_season(fiscal_year: FiscalYear) -> tuple[datetime.date, datetime.da
     return fiscal_year.start, datetime.date(fiscal_year.start.year, 9, 30)
 
 
-def check_training_day(fiscal_year: FiscalYear, day: datetime.date | None) -> None:
+def check_training_day(fiscal_year: FiscalYear, day: datetime.date | None, makeup: bool = False) -> None:
+    """April to September; a make-up session after September, within the year, marked as such."""
     first, last = training_season(fiscal_year)
-    if day and not first <= day <= last:
+    if not day:
+        return
+    if makeup:
+        if not last < day <= fiscal_year.end:
+            raise ValidationError(
+                {
+                    "held_on": f"期間外の補講は10月1日から{fiscal_year.end:%Y年%-m月%-d日}までの日付にしてください。"
+                }
+            )
+    elif not first <= day <= last:
         raise ValidationError(
-            {"held_on": f"研修は4月から9月までに実施します（{first:%Y年}4月1日〜9月30日）。"}
+            {
+                "held_on": f"研修は4月から9月までに実施します（{first:%Y年}4月1日〜9月30日）。"
+                "10月以降に受講できなかった推進員のために行う研修は「期間外の補講」として記録してください。"
+            }
         )
 
 

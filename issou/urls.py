@@ -7,6 +7,8 @@ from org.admin_site import configure_admin_site
 
 configure_admin_site(admin.site)
 
+handler400 = "api.views.bad_request"
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

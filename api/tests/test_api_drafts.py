@@ -108,3 +108,12 @@ def test_a_session_without_the_second_factor_reaches_no_api(client, people, toky
     assert response.status_code == 302 and response["Location"] == "/otp/"
     login(client, people["tokyo_admin"])
     assert [b["name"] for b in client.get("/api/v1/businesses").json()["items"]] == ["東京商事"]
+
+
+def test_a_request_django_refuses_outright_answers_json_on_the_api(client, people):
+    """A forged Host header is refused before any view: on the API the answer is still JSON."""
+    response = client.get("/api/v1/me", HTTP_HOST="Y9hf%<&")
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "リクエストの形式が正しくありません。", "errors": []}
+    page = client.get("/login/", HTTP_HOST="Y9hf%<&")
+    assert page.status_code == 400 and "リクエストを処理できません" in page.content.decode()

@@ -290,7 +290,7 @@ def test_a_business_enrolled_through_the_association_is_listed_on_it_R_VIS_4(sta
         recorded_by=people["tokyo_staff"],
     )
     page = staff.get(f"/associations/{association.pk}/").content.decode()
-    assert "紹介商事" in page and "13101123456000" in page
+    assert "紹介商事" in page and "13-1-01-123456-000" in page
 
 
 def test_the_list_counts_each_employer_once_however_many_consultations(staff, tokyo, people):

@@ -42,6 +42,23 @@ def test_training_is_held_between_april_and_september_R_EVT_2(client, people, to
     assert training.format_labels == "講義・ロールプレイ"
 
 
+def test_a_make_up_session_after_september_is_recorded_and_marked(client, people, tokyo):
+    """Issue 20: those who missed the season's training attend a make-up session, kept as such."""
+    login(client, people["tokyo_staff"])
+    refused = _training(client, held_on="2026-10-15").content.decode()
+    assert "「期間外の補講」として記録してください" in refused and not Training.objects.exists()
+    # A make-up session belongs after September, within the year.
+    assert (
+        "10月1日から2027年3月31日まで"
+        in _training(client, held_on="2026-06-20", makeup="on").content.decode()
+    )
+    _training(client, held_on="2026-10-15", makeup="on")
+    training = Training.objects.get()
+    assert training.makeup
+    assert "期間外の補講" in client.get("/events/trainings/", {"year": 2026}).content.decode()
+    assert "期間外の補講" in client.get(f"/events/trainings/{training.pk}/").content.decode()
+
+
 def test_attendance_and_the_promoters_not_yet_trained(client, people, tokyo, appointed):
     login(client, people["tokyo_staff"])
     _training(client)

@@ -124,6 +124,18 @@ def test_a_second_enrolment_for_the_same_insurance_is_refused(client, people, bu
     assert Enrolment.objects.count() == 2
 
 
+def test_the_business_page_shows_its_insurance_number_once_enrolled(client, people, business):
+    """Issue 20: the number as offices write it, with hyphens, on the business's page."""
+    login(client, people["tokyo_staff"])
+    before = client.get(f"/roster/businesses/{business.pk}/").content.decode()
+    login(client, people["tokyo_promoter"])
+    _post(client, business, insurance_number="13101123456000")
+    login(client, people["tokyo_staff"])
+    after = client.get(f"/roster/businesses/{business.pk}/").content.decode()
+    assert "13-1-01-123456-000" not in before
+    assert "13-1-01-123456-000（一元適用事業（労災保険・雇用保険））" in after
+
+
 def test_the_same_form_sent_twice_is_recorded_once(client, people, business):
     """A double tap, or a draft the phone sends again: the form's client key finds the first."""
     login(client, people["tokyo_promoter"])
