@@ -195,7 +195,7 @@ def incident_add(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
         pk,
         IncidentForm,
         lambda a, f: services.incident_record(actor=request.user, association=a, **f.cleaned_data),
-        "履歴を登録しました。この事務組合の代表者は推進員・指導員に委嘱できません（R-PPL-7）。",
+        "履歴を登録しました。この事務組合の代表者は推進員・指導員に委嘱できません（委嘱の要件）。",
     )
 
 

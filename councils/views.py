@@ -59,7 +59,7 @@ def council_list(request: access.AuthenticatedRequest) -> HttpResponse:
         "councils/council_list.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "grid": grid,
             "columns": [(n, deadline(n, fiscal_year)) for n in numbers],
             "others": [m for m in meetings if m not in regular.values()],
@@ -156,6 +156,10 @@ def council_file(request: access.AuthenticatedRequest, pk: int) -> FileResponse:
     return access.get_for_user(request.user, CouncilFile.objects.all(), pk).download()
 
 
+def _rules_key(branch: Branch, fiscal_year: FiscalYear) -> str:
+    return f"division_rules:{branch.pk}:{fiscal_year.year}"
+
+
 def _rules_form(request: HttpRequest, branch: Branch, data=None) -> RulesForm:
     menus = selection.choices(branch)
     return RulesForm(data, industries=menus["industries"], cities=menus["cities"])
@@ -170,14 +174,18 @@ def division_page(request: access.AuthenticatedRequest) -> HttpResponse:
         division.entries(branch, fiscal_year).select_related("business", "allocation__meeting"),
     ).order_by("business__city_code", "business__name")
     chosen = selection.select(rows, request.GET, prefix="business__", fiscal_year=fiscal_year)
-    form = _rules_form(request, branch)
+    # The rules applied last for this branch and year stay in the form, and their preview shows.
+    form = _rules_form(request, branch, request.session.get(_rules_key(branch, fiscal_year)))
+    rules = form.rules() if form.is_bound and form.is_valid() else division.Rules()
+    if not form.is_bound:
+        form = _rules_form(request, branch)
     return render(
         request,
         "councils/division.html",
         {
             **place,
             "form": form,
-            "preview": division.preview(branch, fiscal_year, division.Rules()),
+            "preview": division.preview(branch, fiscal_year, rules),
             "summary": papers.summary(branch, fiscal_year),
             "selection": chosen,
             "matching": chosen.rows.count(),
@@ -231,6 +239,12 @@ def division_apply(request: access.AuthenticatedRequest) -> HttpResponse:
         counts = division.division_apply(
             actor=request.user, branch=branch, fiscal_year=fiscal_year, rules=form.rules()
         )
+        request.session[_rules_key(branch, fiscal_year)] = {
+            name: request.POST.getlist(name)
+            if name in ("industries", "cities")
+            else request.POST.get(name, "")
+            for name in form.fields
+        }
         messages.success(
             request,
             f"ルールを適用しました：支部（加入勧奨）{counts[Side.BRANCH]:,}件、労働局（手続指導）{counts[Side.BUREAU]:,}件。",
@@ -336,7 +350,7 @@ def handover_list(request: access.AuthenticatedRequest) -> HttpResponse:
         {
             "page": Paginator(handovers, 50).get_page(request.GET.get("page")),
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
         },
     )
 

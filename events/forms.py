@@ -77,7 +77,7 @@ class TrainingForm(YearForm):
         label="形式",
         choices=TrainingFormat.choices,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        help_text="グループ討議・ロールプレイなど参加型の研修を工夫します（R-EVT-2）。",
+        help_text="グループ討議・ロールプレイなど参加型の研修を工夫します。",
     )
 
     class Meta:

@@ -93,7 +93,7 @@ def events_home(request: access.AuthenticatedRequest) -> HttpResponse:
         "events/home.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "rows": rows,
             "totals": {
                 k: sum(r[k] for r in rows)
@@ -320,7 +320,7 @@ def training_summary(request: access.AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "events/training_summary.html",
-        {"fiscal_year": fiscal_year, "years": FiscalYear.objects.order_by("-year"), "rows": rows},
+        {"fiscal_year": fiscal_year, "years": FiscalYear.offered(), "rows": rows},
     )
 
 
@@ -342,7 +342,7 @@ def dispatch_list(request: access.AuthenticatedRequest) -> HttpResponse:
         "events/dispatch_list.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "dispatches": dispatches,
             "seminars": measures.seminars(fiscal_year, dispatches),
             "may_write": access.may_write(request.user, Dispatch),
@@ -433,7 +433,7 @@ def seminar_results(request: access.AuthenticatedRequest) -> HttpResponse:
         "events/seminar_results.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "results": services.results(dispatches, asked),
             "answers": dispatches.aggregate(n=Count("responses"))["n"],
         },
@@ -457,7 +457,7 @@ def question_list(request: access.AuthenticatedRequest) -> HttpResponse:
         "events/question_list.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "questions": services.questions(fiscal_year),
             "form": form,
             "editing": editing,
@@ -492,7 +492,7 @@ def meeting_list(request: access.AuthenticatedRequest) -> HttpResponse:
         "events/meeting_list.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "meetings": meetings.annotate(open_issues=Count("issues", filter=Q(issues__status="open"))),
             "open_issues": issues.filter(status="open").select_related("meeting__block", "branch"),
             "may_write": access.may_write(request.user, Meeting),

@@ -152,7 +152,7 @@ def _koyou_to_confirm(user: User, limit: int) -> Queue:
         "雇用保険の手続の確認待ち",
         waiting,
         limit,
-        note="確認するまで成功報酬費は支給されません（R-ENR-3）",
+        note="確認するまで成功報酬費は支給されません",
     )
 
 

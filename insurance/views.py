@@ -83,7 +83,7 @@ def insurance_home(request: access.AuthenticatedRequest) -> HttpResponse:
         "insurance/home.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "rows": rows,
             "total": total,
             "recruit": recruit,
@@ -121,7 +121,7 @@ def agent_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "agent": agent,
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "months": [
                 (label, months.get(month))
                 for month, label in zip(fiscal.FISCAL_MONTHS, _month_labels(), strict=True)
@@ -236,7 +236,7 @@ def checklist(request: access.AuthenticatedRequest) -> HttpResponse:
         "insurance/checklist.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "items": ChecklistItem.objects.filter(fiscal_year=fiscal_year),
             "form": form,
             "may_write": access.may_write(request.user, ChecklistItem),
@@ -258,7 +258,7 @@ def audit_list(request: access.AuthenticatedRequest) -> HttpResponse:
         "insurance/audit_list.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "audits": audits,
             "today": timezone.localdate(),
             "may_write": access.may_write(request.user, AgentAudit),

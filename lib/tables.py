@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable
@@ -118,25 +119,29 @@ def read_table(
     return headers, rows[1:]
 
 
-def read_headers(filename: str, data: bytes) -> list[str]:
-    """The header row of an uploaded .csv or .xlsx, reading no further: the upload page answers at
-    once whatever the list's size, and the whole file is read (and checked) by the import's task.
-    The .xlsx sheet is streamed (openpyxl's read-only mode) after the same size checks."""
+def read_head(filename: str, data: bytes, rows: int = 0) -> tuple[list[str], list[list[str]]]:
+    """The header row of an uploaded .csv or .xlsx and up to ``rows`` rows after it, reading no
+    further: the upload page answers at once whatever the list's size, and the whole file is read
+    (and checked) by the import's task. The .xlsx sheet is streamed (openpyxl's read-only mode)
+    after the same size checks. The rows are for people to look at: every cell is text, and a
+    control character shows as its visible symbol."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise TableError(f"ファイルが大きすぎます（上限 {MAX_UPLOAD_BYTES // 1024 // 1024}MB）。")
     name = filename.lower()
     if name.endswith(".csv"):
         try:
-            rows = csv.reader(io.StringIO(decode_csv(data), newline=""))
-            first = next((row for row in rows if any(cell.strip() for cell in row)), None)
+            lines = csv.reader(io.StringIO(decode_csv(data), newline=""))
+            first = next((row for row in lines if any(cell.strip() for cell in row)), None)
+            head = list(itertools.islice(lines, rows))
         except csv.Error as error:
             raise TableError(f"CSVとして読めません：{error}") from None
     elif name.endswith(".xlsx"):
         _check_xlsx(data)
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            rows = book.worksheets[0].iter_rows(values_only=True)
-            first = next((row for row in rows if any(cell not in (None, "") for cell in row)), None)
+            lines = book.worksheets[0].iter_rows(values_only=True)
+            first = next((row for row in lines if any(cell not in (None, "") for cell in row)), None)
+            head = list(itertools.islice(lines, rows))
             book.close()
         except Exception as error:  # openpyxl reports a broken workbook with many exception types
             raise TableError(f"Excelファイルを読み込めません：{error}") from None
@@ -146,7 +151,14 @@ def read_headers(filename: str, data: bytes) -> list[str]:
         raise TableError("ファイルにデータがありません。")
     headers = [str(_cell(cell)) for cell in first]
     _refuse_control_characters([headers])
-    return headers
+    shown = [
+        [
+            CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())), "" if cell is None else str(_cell(cell)))
+            for cell in row
+        ]
+        for row in head
+    ]
+    return headers, shown
 
 
 def _refuse_control_characters(rows: list[list[Any]]) -> None:

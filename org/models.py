@@ -126,6 +126,12 @@ class FiscalYear(models.Model):
         return cls.objects.get(year=wareki.fiscal_year_of(day))
 
     @classmethod
+    def offered(cls) -> "models.QuerySet[FiscalYear]":
+        """The years a page's picker offers, newest first: every year up to the next one (plans and
+        targets are made before April), not the far years the calendar holds in advance."""
+        return cls.objects.filter(year__lte=wareki.fiscal_year_of(timezone.localdate()) + 1).order_by("-year")
+
+    @classmethod
     def chosen(cls, year: str | None) -> "FiscalYear":
         """The year a page was asked for (``?year=2026``), else the current one."""
         found = cls.objects.filter(year=int(year)).first() if year and year.isdigit() else None

@@ -13,5 +13,5 @@ def where(request: HttpRequest) -> dict:
         "branch": access.chosen_branch(request.user, params.get("branch")),
         "fiscal_year": FiscalYear.chosen(params.get("year")),
         "branches": access.visible(request.user, Branch.objects.all()),
-        "years": FiscalYear.objects.order_by("-year"),
+        "years": FiscalYear.offered(),
     }

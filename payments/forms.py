@@ -12,7 +12,7 @@ class FeeRulesForm(StyledModelForm):
         label="調査説明費の対象となる方法",
         choices=Method.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="通常は直接訪問のみ（R-VIS-2）。緊急時など、年度によって他の方法を認める場合に選びます。",
+        help_text="通常は直接訪問のみ。緊急時など、年度によって他の方法を認める場合に選びます。",
     )
 
     class Meta:
@@ -42,6 +42,4 @@ class FeeRulesForm(StyledModelForm):
         )
         self.fields[
             "pays_absent_visits"
-        ].help_text = (
-            "既定では、不在で説明できなかった訪問は活動件数に数えますが、調査説明費は支給しません（D-3）。"
-        )
+        ].help_text = "既定では、不在で説明できなかった訪問は活動件数に数えますが、調査説明費は支給しません。"

@@ -31,10 +31,7 @@ READERS = (*STAFF_ROLES, Role.VIEWER)
 def rules_list(request: access.AuthenticatedRequest) -> HttpResponse:
     rules = {r.fiscal_year_id: r for r in FeeRules.objects.select_related("fiscal_year")}
     terms = {t.fiscal_year_id: t for t in CoordinatorTerms.objects.all()}
-    years = [
-        {"year": y, "rules": rules.get(y.pk), "terms": terms.get(y.pk)}
-        for y in FiscalYear.objects.order_by("-year")
-    ]
+    years = [{"year": y, "rules": rules.get(y.pk), "terms": terms.get(y.pk)} for y in FiscalYear.offered()]
     return render(
         request,
         "payments/rules_list.html",
@@ -246,7 +243,7 @@ def batch_list(request: access.AuthenticatedRequest) -> HttpResponse:
         "payments/batch_list.html",
         {
             "batches": PaymentBatch.objects.select_related("fiscal_year", "created_by", "approved_by")[:50],
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "current": FiscalYear.for_date(today),
             "today": today,
         },

@@ -57,7 +57,7 @@ def allocation(request: access.AuthenticatedRequest) -> HttpResponse:
         {
             "fiscal_year": fiscal_year,
             "rows": rows,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "totals": {
                 "allocated": sum(r["allocated"] for r in rows),
                 "appointed": sum(r["appointed"] for r in rows),
@@ -224,6 +224,6 @@ def coordinator_pay(request: access.AuthenticatedRequest) -> HttpResponse:
             "rows": rows,
             "totals": totals,
             "grand_total": sum(totals),
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
         },
     )

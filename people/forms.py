@@ -99,10 +99,11 @@ class AppointmentRequestForm(StyledForm):
         widget=DateInput(),
         help_text="未提出なら空欄（提出後に登録できます）",
     )
-    is_representative = forms.BooleanField(label="支部の代表促進員とする（R-PPL-4）", required=False)
+    is_representative = forms.BooleanField(label="支部の代表促進員とする（本部との連絡調整）", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].queryset = FiscalYear.offered()
         for name in ["has_expertise", "declared_no_violation", "is_representative"]:
             self.fields[name].widget.attrs["class"] = "form-check-input"
 
@@ -135,6 +136,7 @@ class AppointmentFilterForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["year"].queryset = FiscalYear.offered()
         self.fields["branch"].queryset = access.visible(user, Branch.objects.all())
 
 

@@ -150,7 +150,7 @@ class Appointment(models.Model):
     declared_no_violation = models.BooleanField("過去に労働保険関係法令の違反がない（申告）", default=False)
     pledge_signed_on = models.DateField("誓約書の提出日", null=True, blank=True)
     is_representative = models.BooleanField(
-        "支部の代表促進員", default=False, help_text="本部との連絡調整（R-PPL-4）"
+        "支部の代表促進員", default=False, help_text="本部との連絡調整を担います"
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申請者"

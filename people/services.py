@@ -50,7 +50,7 @@ def appointment_request(
 ) -> Appointment:
     """A branch asks HQ to appoint a person for a year and role."""
     if is_representative and role != AppointmentRole.COORDINATOR:
-        raise ValidationError({"is_representative": "支部の代表は促進員の中から選びます（R-PPL-4）。"})
+        raise ValidationError({"is_representative": "支部の代表は促進員の中から選びます。"})
     appointment = Appointment(
         person=person,
         branch=person.branch,

@@ -24,6 +24,7 @@ class UploadForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].queryset = FiscalYear.offered()
         self.fields["branch"].queryset = access.visible(user, Branch.objects.all())
         if not user.is_hq:
             self.fields["branch"].initial = user.branch

@@ -39,6 +39,7 @@ UPLOAD_DIR = Path(settings.VAR_DIR) / "imports" / "roster"
 FIXED_LAYOUTS = {SourceKind.NTA, SourceKind.REGISTERED}
 NTA_MAX_BYTES = 2 * 1024 * 1024 * 1024  # the national full file unzipped is about 1 GB
 READERS = (*STAFF_ROLES, Role.VIEWER)
+PREVIEW_ROWS = 5  # the file's first rows, shown beside the column mapping
 
 
 @access.role_required(*STAFF_ROLES)
@@ -53,7 +54,7 @@ def import_upload(request: access.AuthenticatedRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read(tables.MAX_UPLOAD_BYTES + 1)
         try:
-            headers = tables.read_headers(upload.name, data)
+            headers, first_rows = tables.read_head(upload.name, data, rows=PREVIEW_ROWS)
         except tables.TableError as error:
             form.add_error("file", str(error))
         else:
@@ -64,6 +65,7 @@ def import_upload(request: access.AuthenticatedRequest) -> HttpResponse:
                 "path": str(path),
                 "filename": upload.name,
                 "headers": headers,
+                "first_rows": first_rows,
                 "kind": form.cleaned_data["kind"],
                 "branch": form.cleaned_data["branch"].pk,
                 "fiscal_year": form.cleaned_data["fiscal_year"].pk,
@@ -174,7 +176,7 @@ def business_list(request: access.AuthenticatedRequest) -> HttpResponse:
             "statuses": BusinessStatus.choices,
             "jobs": jobs,
             "year": year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "current_year": FiscalYear.chosen(None),
             "may_write": access.may_write(request.user, Business),
         },

@@ -68,7 +68,7 @@ def dashboard(request: access.AuthenticatedRequest) -> HttpResponse:
         "targets/dashboard.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "progress": progress.values(),
             "chosen": chosen,
             "measures": list(Measure),
@@ -169,7 +169,7 @@ def targets_edit(request: access.AuthenticatedRequest) -> HttpResponse:
         "targets/targets.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "measures": list(Measure),
             "rows": rows,
             "national": [
@@ -257,7 +257,7 @@ def identification(request: access.AuthenticatedRequest) -> HttpResponse:
         "targets/identification.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.order_by("-year"),
+            "years": FiscalYear.offered(),
             "table": table,
             "rows": [row for row in table["rows"] if row["branch"].pk in visible],
             "blocks": services.by_block(table["rows"]),

@@ -72,12 +72,18 @@ def test_an_xlsx_inflating_far_beyond_any_real_list_is_refused_before_parsing():
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/worksheets/sheet1.xml", "<x>" + "a" * (10 * 1024 * 1024) + "</x>")
     assert len(buffer.getvalue()) < 100_000
-    for read in (tables.read_table, tables.read_headers):
+    for read in (tables.read_table, tables.read_head):
         with pytest.raises(tables.TableError, match="圧縮率"):
             read("bomb.xlsx", buffer.getvalue())
 
 
-def test_the_headers_alone_are_read_for_the_upload_page():
-    data = tables.write_xlsx(["事業所名", "所在地"], [["A商事", "東京都"]] * 1000)
-    assert tables.read_headers("list.xlsx", data) == ["事業所名", "所在地"]
-    assert tables.read_headers("list.csv", "\r\n名称,住所\r\nA,B\r\n".encode("cp932")) == ["名称", "住所"]
+def test_the_headers_and_first_rows_alone_are_read_for_the_upload_page():
+    data = tables.write_xlsx(["事業所名", "所在地", "人数"], [["A商事", "東京都", 12]] * 1000)
+    assert tables.read_head("list.xlsx", data, rows=2) == (
+        ["事業所名", "所在地", "人数"],
+        [["A商事", "東京都", "12"], ["A商事", "東京都", "12"]],
+    )
+    csv_data = "\r\n名称,住所\r\nA,B\x07\r\n".encode("cp932")
+    assert tables.read_head("list.csv", csv_data) == (["名称", "住所"], [])
+    # Shown to people: a control character as its visible symbol.
+    assert tables.read_head("list.csv", csv_data, rows=5) == (["名称", "住所"], [["A", "B␇"]])

@@ -91,3 +91,17 @@ def test_empty_block_name_is_refused_in_japanese(client, people):
     response = client.post(f"/org/blocks/{Block.objects.first().pk}/edit/", {"name": ""})
     assert response.status_code == 200
     assert "ブロック名：このフィールドは必須です。" in response.content.decode()
+
+
+def test_year_pickers_offer_the_years_up_to_the_next_one(client, people, monkeypatch):
+    """Issue 20: not 平成23 … 令和17 everywhere: every year up to the next, newest first."""
+    import datetime
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 11, 30))
+    assert FiscalYear.objects.filter(year=2035).exists()  # the calendar holds far years in advance
+    assert [y.year for y in FiscalYear.offered()][:2] == [2027, 2026]
+    login(client, people["tokyo_staff"])
+    page = client.get("/events/trainings/").content.decode()
+    assert "令和9年度" in page and "令和10年度" not in page and "平成23年度" in page

@@ -68,6 +68,11 @@ def test_a_cp932_list_is_mapped_linked_and_imported_in_the_background(
     assert upload(staff, "".join(ROWS), tokyo).status_code == 302
     mapping_page = staff.get("/roster/import/mapping/")
     assert mapping_page.context["form"].initial["name"] == "名称"
+    # Issue 20: the file's first rows beside the mapping, to check the columns against.
+    assert (
+        "㈱髙橋①商事" in mapping_page.content.decode()
+        and "ファイルの先頭5行" in mapping_page.content.decode()
+    )
     assert mapping_page.context["form"].initial["address"] == "住所"
     job = run(staff, django_capture_on_commit_callbacks)
     assert (job.status, job.rows_read, job.added, job.merged, job.rejected) == (JobStatus.DONE, 5, 2, 1, 2)

@@ -113,3 +113,40 @@ def test_the_posters_print_button_works_under_the_csp(browser_page, live_server)
     page.emulate_media(media="print")
     assert not page.locator("nav.navbar").is_visible()
     assert page.get_by_test_id("poster").is_visible()
+
+
+def _contrast(page, selector: str) -> float:
+    """The WCAG contrast ratio of an element's text against the background it stands on."""
+    return page.evaluate(
+        """(selector) => {
+        const element = document.querySelector(selector);
+        const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 3).map(Number);
+        const background = (node) => {
+          for (; node; node = node.parentElement) {
+            const colour = getComputedStyle(node).backgroundColor;
+            if (colour !== "rgba(0, 0, 0, 0)" && colour !== "transparent") return rgb(colour);
+          }
+          return [255, 255, 255];
+        };
+        const luminance = ([r, g, b]) => {
+          const [R, G, B] = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+          return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+        };
+        const [a, b] = [luminance(rgb(getComputedStyle(element).color)), luminance(background(element))];
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      }""",
+        selector,
+    )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_menu_text_has_aa_contrast_and_keyboard_focus_shows(browser_page, live_server):
+    make_user("hq_keyboard", Role.HQ_STAFF)
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_server.url, "hq_keyboard")
+    for selector in (".navbar .nav-link", "[data-testid=whoami]", ".navbar-brand", "main p"):
+        assert _contrast(page, selector) >= 4.5, selector
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
