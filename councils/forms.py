@@ -113,9 +113,9 @@ class RulesForm(StyledForm):
         )
 
 
-class HandoverForm(StyledForm):
-    handed_over_on = forms.DateField(label="移管日", widget=DATE)
-    reason = forms.CharField(label="移管の理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+class _HandoverLinks(StyledForm):
+    """The council a hard case was discussed at and the office that takes it up (R-CNL-5)."""
+
     meeting = forms.ModelChoiceField(
         label="協議した協議会", queryset=CouncilMeeting.objects.none(), required=False, empty_label="（なし）"
     )
@@ -132,6 +132,18 @@ class HandoverForm(StyledForm):
         self.fields["inspection_office"].queryset = InspectionOffice.objects.filter(
             bureau__prefecture=prefecture
         )
+
+
+class HandoverForm(_HandoverLinks):
+    handed_over_on = forms.DateField(label="移管日", widget=DATE)
+    reason = forms.CharField(label="移管の理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    field_order = ["handed_over_on", "reason", "meeting", "inspection_office"]
+
+
+class HandoverAnswerForm(_HandoverLinks):
+    answered_on = forms.DateField(label="回答日", widget=DATE)
+    answer = forms.CharField(label="労働局の回答", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    field_order = ["answered_on", "answer", "meeting", "inspection_office"]
 
 
 class PlanForm(StyledForm):

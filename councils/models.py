@@ -230,6 +230,12 @@ class Handover(models.Model):
         related_name="+",
         verbose_name="担当する労働基準監督署",
     )
+    # The bureau's answer, recorded by the branch (the bureau has no account here).
+    answer = models.TextField("労働局の回答", blank=True)
+    answered_on = models.DateField("回答日", null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
 

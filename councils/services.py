@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from councils.models import (
@@ -19,7 +21,9 @@ from councils.models import (
     deadline,
 )
 from lib import uploads, wareki
+from notices.services import notify
 from org.models import Branch, FiscalYear, InspectionOffice, User
+from org.roles import Role
 from roster.models import OPEN_STATUSES, Business, BusinessStatus, EndReason
 from roster.worklists import leave_worklists
 
@@ -51,13 +55,7 @@ def handover_create(
         raise ValidationError({"handed_over_on": "移管日に未来の日付は指定できません。"})
     if business.status not in OPEN_STATUSES:
         raise ValidationError(f"状態が「{business.get_status_display()}」の事業所は移管できません。")
-    if meeting is not None and meeting.branch_id != business.branch_id:
-        raise ValidationError({"meeting": "この支部の協議会を選んでください。"})
-    if (
-        inspection_office is not None
-        and inspection_office.bureau.prefecture_id != business.branch.prefecture_id
-    ):
-        raise ValidationError({"inspection_office": "この支部の都道府県の監督署を選んでください。"})
+    _check_links(business, meeting, inspection_office)
     business.set_status(
         BusinessStatus.HANDED_OVER, by=actor, reason=f"困難事案の移管：{reason.strip()}"[:200]
     )
@@ -73,6 +71,56 @@ def handover_create(
         inspection_office=inspection_office,
         created_by=actor,
     )
+
+
+def _check_links(
+    business: Business, meeting: CouncilMeeting | None, inspection_office: InspectionOffice | None
+) -> None:
+    if meeting is not None and meeting.branch_id != business.branch_id:
+        raise ValidationError({"meeting": "この支部の協議会を選んでください。"})
+    if (
+        inspection_office is not None
+        and inspection_office.bureau.prefecture_id != business.branch.prefecture_id
+    ):
+        raise ValidationError({"inspection_office": "この支部の都道府県の監督署を選んでください。"})
+
+
+@transaction.atomic
+def handover_answer(
+    *,
+    actor: User,
+    handover: Handover,
+    answer: str,
+    answered_on: datetime.date,
+    meeting: CouncilMeeting | None = None,
+    inspection_office: InspectionOffice | None = None,
+) -> None:
+    """The bureau's answer on a hard case (R-CNL-5), recorded by the branch; the branch's other staff
+    and whoever handed the case over are told (issue 20)."""
+    if not answer.strip():
+        raise ValidationError({"answer": "労働局の回答を入力してください。"})
+    if answered_on > timezone.localdate():
+        raise ValidationError({"answered_on": "回答日に未来の日付は指定できません。"})
+    if answered_on < handover.handed_over_on:
+        raise ValidationError({"answered_on": "回答日は移管日より後の日付にしてください。"})
+    business = handover.business
+    _check_links(business, meeting, inspection_office)
+    handover.answer, handover.answered_on, handover.answered_by = answer.strip(), answered_on, actor
+    handover.meeting = meeting or handover.meeting
+    handover.inspection_office = inspection_office or handover.inspection_office
+    handover.save(update_fields=["answer", "answered_on", "answered_by", "meeting", "inspection_office"])
+    staff = User.objects.filter(
+        Q(pk=handover.created_by_id)
+        | Q(branch=business.branch_id, role__in=(Role.BRANCH_ADMIN, Role.BRANCH_STAFF))
+    ).exclude(pk=actor.pk)
+    for user in staff:
+        notify(
+            user,
+            key=f"handover_answered:{handover.pk}",
+            title=f"移管した「{business.name}」に労働局から回答がありました",
+            body=answer.strip()[:300],
+            url=reverse("handover_list") + f"?year={handover.fiscal_year.year}",
+        )
 
 
 @transaction.atomic

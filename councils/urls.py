@@ -18,5 +18,6 @@ urlpatterns = [
     path("councils/division/bureau.xlsx", views.division_bureau_export, name="division_bureau_export"),
     path("councils/handovers/", views.handover_list, name="handover_list"),
     path("councils/handovers/new/<int:pk>/", views.handover_create, name="handover_create"),
+    path("councils/handovers/<int:pk>/answer/", views.handover_answer, name="handover_answer"),
     path("councils/plan/", views.plan_page, name="plan"),
 ]

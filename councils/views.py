@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from councils import division, papers, selection, services
-from councils.forms import FileForm, HandoverForm, MeetingForm, PlanForm, RulesForm
+from councils.forms import FileForm, HandoverAnswerForm, HandoverForm, MeetingForm, PlanForm, RulesForm
 from councils.models import (
     CouncilFile,
     CouncilMeeting,
@@ -335,6 +335,39 @@ def handover_create(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
     return render(request, "councils/handover_form.html", {"form": form, "business": business})
 
 
+@access.role_required(*STAFF_ROLES)
+def handover_answer(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The bureau's answer on a hard case, recorded by the branch."""
+    handover = access.get_for_user(
+        request.user, Handover.objects.select_related("business__branch", "fiscal_year"), pk, write=True
+    )
+    branch = handover.business.branch
+    form = HandoverAnswerForm(
+        request.POST or None,
+        meetings=CouncilMeeting.objects.filter(branch=branch).order_by("-planned_on"),
+        prefecture=branch.prefecture_id,
+        initial={
+            "answered_on": handover.answered_on or timezone.localdate(),
+            "answer": handover.answer,
+            "meeting": handover.meeting_id,
+            "inspection_office": handover.inspection_office_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.handover_answer(actor=request.user, handover=handover, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, f"「{handover.business.name}」への労働局の回答を記録しました。")
+            return redirect(f"{reverse('handover_list')}?year={handover.fiscal_year.year}")
+    return render(
+        request,
+        "councils/handover_answer.html",
+        {"form": form, "business": handover.business, "handover": handover},
+    )
+
+
 @access.role_required(*READERS)
 def handover_list(request: access.AuthenticatedRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))
@@ -351,6 +384,7 @@ def handover_list(request: access.AuthenticatedRequest) -> HttpResponse:
             "page": Paginator(handovers, 50).get_page(request.GET.get("page")),
             "fiscal_year": fiscal_year,
             "years": FiscalYear.offered(),
+            "may_write": access.may_write(request.user, Handover),
         },
     )
 

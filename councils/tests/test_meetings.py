@@ -189,6 +189,33 @@ def test_a_handover_needs_a_reason_and_a_date_not_in_the_future(client, people, 
     assert client.get(f"/councils/handovers/new/{business.pk}/").status_code == 404
 
 
+def test_the_bureaus_answer_on_a_handover_is_recorded_and_told_to_the_branch_R_CNL_5(client, people, tokyo):
+    """Issue 20: the branch records the bureau's answer; the person who handed the case over and
+    the branch's other staff are notified, the one who recorded it is not."""
+    from notices.models import Notice
+
+    business = make_business(tokyo, "困難商事", status=BusinessStatus.VISITED)
+    login(client, people["tokyo_staff"])
+    client.post(f"/councils/handovers/new/{business.pk}/", {"handed_over_on": "2026-06-01", "reason": "拒否"})
+    handover = Handover.objects.get()
+    login(client, people["tokyo_admin"])
+    url = f"/councils/handovers/{handover.pk}/answer/"
+    early = client.post(url, {"answered_on": "2026-05-01", "answer": "監督署で対応"}).content.decode()
+    assert "回答日は移管日より後の日付にしてください。" in early
+    client.post(url, {"answered_on": "2026-06-20", "answer": "新宿監督署が手続指導を行う"})
+    handover.refresh_from_db()
+    assert (handover.answer, handover.answered_by) == ("新宿監督署が手続指導を行う", people["tokyo_admin"])
+    assert "新宿監督署が手続指導を行う" in client.get("/councils/handovers/", {"year": YEAR}).content.decode()
+    told = set(
+        Notice.objects.filter(key=f"handover_answered:{handover.pk}").values_list("user__username", flat=True)
+    )
+    assert told == {people["tokyo_staff"].username}
+    login(client, people["osaka_staff"])
+    assert client.get(url).status_code == 404
+    login(client, people["tokyo_viewer"])
+    assert client.get(url).status_code == 403
+
+
 def test_the_outreach_plan_is_kept_by_month_and_compared_with_actuals_R_CNL_3(client, people, tokyo):
     council = _meeting(tokyo, people["tokyo_staff"], held_on=datetime.date(2026, 4, 20))
     appointment = make_appointment(make_person(tokyo, user=people["tokyo_promoter"]), status="active")

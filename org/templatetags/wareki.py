@@ -1,9 +1,11 @@
 """{{ date|wareki }} → 令和6年4月1日; {{ amount|yen }} → 9,200円; {{ number|insurance_number }} →
 13-1-01-123456-000; {{ code|postal }} → 151-0053."""
 
+import datetime
 import re
 
 from django import template
+from django.utils import timezone
 
 from lib import insurance_number as numbers
 from lib import wareki as calendar
@@ -11,9 +13,23 @@ from lib import wareki as calendar
 register = template.Library()
 
 
+def _local(value):
+    """A moment as the day and time in Japan; a date as it is."""
+    return timezone.localtime(value) if isinstance(value, datetime.datetime) else value
+
+
 @register.filter
 def wareki(value) -> str:
-    return calendar.format_date(value) if value else ""
+    return calendar.format_date(_local(value)) if value else ""
+
+
+@register.filter
+def wareki_time(value) -> str:
+    """令和8年11月30日 14:05: a moment, in the same style as the dates on the same page."""
+    if not value:
+        return ""
+    moment = _local(value)
+    return f"{calendar.format_date(moment)} {moment:%H:%M}"
 
 
 @register.filter

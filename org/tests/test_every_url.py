@@ -13,7 +13,7 @@ from api.models import ApiToken
 from associations.models import Consultation
 from audit.models import AuditEntry
 from conftest import login
-from councils.models import CouncilFile, CouncilMeeting
+from councils.models import CouncilFile, CouncilMeeting, Handover
 from events.models import Briefing, BriefingAttendance, Dispatch, Meeting, MeetingIssue, Question, Training
 from fieldwork.models import Enrolment, Evidence
 from insurance.models import Agent, AgentAudit, AuditDocument, ChecklistItem, Finding
@@ -37,6 +37,7 @@ ROUTES = {
     "password_change": ("GET", None, 200),
     "token_list": ("GET", None, 200),
     "token_revoke": ("POST", "api_token", 404),
+    "handover_answer": ("GET", "handover", 403),
     "notice_list": ("GET", None, 200),
     "notice_badge": ("GET", None, 200),
     "notice_read_all": ("POST", None, 302),
@@ -258,6 +259,7 @@ OTHER_BRANCH_STATUS = {
     "token_revoke": 404,
     # A notice is its person's alone.
     "notice_open": 404,
+    "handover_answer": 404,
     "agent_detail": 404,
     "staff_add": 403,
     "premium_enter": 403,
@@ -386,6 +388,7 @@ def _url(name, people, tokyo):
         "bureau": lambda: LabourBureau.objects.get(prefecture=tokyo.prefecture).pk,
         "api_token": lambda: ApiToken.objects.get(user=people["tokyo_staff"]).pk,
         "notice": lambda: Notice.objects.get(user=people["tokyo_staff"]).pk,
+        "handover": lambda: Handover.objects.get(business__branch=tokyo).pk,
         "agent": lambda: Agent.objects.get(association__branch=tokyo).pk,
         "agent_audit": lambda: AgentAudit.objects.get(agent__association__branch=tokyo).pk,
         "audit_document": lambda: AuditDocument.objects.get().pk,
@@ -524,6 +527,21 @@ def tokyo_rows(people, tokyo):
     ApiToken.issue(user=people["tokyo_staff"], name="東京 太郎", expires_on=job.fiscal_year.end)
     Notice.objects.create(
         user=people["tokyo_staff"], key="walk", on=datetime.date.today(), title="東京 太郎への通知", url="/"
+    )
+    Handover.objects.create(
+        business=Business.objects.create(
+            branch=tokyo,
+            fiscal_year=job.fiscal_year,
+            name="東京 太郎移管商事",
+            prefecture=tokyo.prefecture,
+            address="東京都千代田区1-1-2",
+            identified_on=datetime.date.today(),
+            status="handed_over",
+        ),
+        fiscal_year=job.fiscal_year,
+        handed_over_on=datetime.date.today(),
+        reason="東京 太郎の事情",
+        created_by=people["tokyo_staff"],
     )
     agent = Agent.objects.create(association=association, code="T1", registered_on=job.fiscal_year.start)
     ChecklistItem.objects.create(fiscal_year=job.fiscal_year, number=1, text="東京 太郎の項目")

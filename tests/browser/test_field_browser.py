@@ -82,9 +82,11 @@ def test_a_visit_typed_offline_is_sent_once_when_the_connection_returns(browser_
     # Once sent, the form is closed: it cannot be sent again, and the way back is the button.
     assert not page.get_by_role("button", name="記録する").is_visible()
     page.get_by_role("link", name="担当事業所に戻る").first.wait_for()
-    # Going online again, or reopening a page, sends nothing twice.
+    # Going online again, or reopening a page, sends nothing twice, and no message of the earlier
+    # page waits on the next one.
     page.goto(f"{live_server.url}/field/")
     page.get_by_role("link", name="圏外商店").wait_for()
+    assert page.locator("main .alert:visible").count() == 0
     assert Visit.objects.count() == 1
     visit = Visit.objects.get()
     assert (visit.next_action, visit.topics) == ("成立届の書き方を説明に再訪", ["system"])
