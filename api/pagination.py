@@ -39,8 +39,8 @@ class Page(Generic[M]):
         }
 
 
-def page(queryset: QuerySet[M], query: PageRequest) -> Page[M]:
-    """One page in id order after the cursor."""
+def page(queryset: QuerySet[M], query: PageRequest, changed: str = "updated_at") -> Page[M]:
+    """One page in id order after the cursor; ``changed`` is the field updated_since reads."""
     rows = queryset.order_by("pk")
     if query.cursor:
         rows = rows.filter(pk__gt=query.cursor)
@@ -48,7 +48,7 @@ def page(queryset: QuerySet[M], query: PageRequest) -> Page[M]:
         since = query.updated_since
         if timezone.is_naive(since):
             since = timezone.make_aware(since)
-        rows = rows.filter(updated_at__gte=since)
+        rows = rows.filter(**{f"{changed}__gte": since})
     found = list(rows[: query.limit + 1])
     more = len(found) > query.limit
     found = found[: query.limit]

@@ -21,7 +21,8 @@ from api.auth import PageSession, TokenAuth
 from assignments.models import Assignment
 from assignments.services import active_field_appointments
 from associations import registry as association_registry
-from councils.models import CouncilMeeting
+from councils import papers as council_papers
+from councils.models import Allocation, CouncilMeeting
 from events import services as event_services
 from events.models import Briefing, Dispatch, Response, Training
 from fieldwork.forms import EnrolmentForm, VisitForm
@@ -713,14 +714,16 @@ class YearQuery(Schema):
     year: int | None = Field(None, ge=2011, le=2100)
 
 
-class ProgressQuery(YearQuery):
+class PlaceQuery(YearQuery):
+    """A year and a branch, as the pages' ?year= and ?branch= (HQ picks any, a branch its own)."""
+
     branch: int | None = Field(None, ge=1, le=2_147_483_647)
 
 
 @api.get(
     "/targets/progress", response={200: Progress, **ERRORS}, summary="目標と実績（年度・支部または全国）"
 )
-def targets_progress(request: HttpRequest, query: Query[ProgressQuery]) -> dict[str, Any]:
+def targets_progress(request: HttpRequest, query: Query[PlaceQuery]) -> dict[str, Any]:
     """Every measure's target, actual (April to March) and year-end projection: the nation's for HQ
     without ``branch``, else one branch's (another branch's id: 404), as on the target dashboards."""
     user = _require(request, READERS)
@@ -785,6 +788,7 @@ class TrainingOut(ModelSchema):
             "branch",
             "fiscal_year",
             "held_on",
+            "makeup",
             "venue",
             "formats",
             "level",
@@ -951,4 +955,64 @@ def export_associations(request: HttpRequest) -> dict[str, Any]:
         "title": "事務組合名簿",
         "columns": association_registry.EXPORT_HEADERS,
         "rows": association_registry.export_rows(access.visible(user, Association.objects.all())),
+    }
+
+
+class DivisionOut(Schema):
+    id: int
+    business_id: int
+    business_name: str
+    fiscal_year: int
+    side: str  # branch: 支部の加入勧奨 / bureau_guidance: 労働局の手続指導
+    side_label: str
+    basis: str
+    meeting_id: int | None  # the council that fixed it; None while it is a proposal
+    changed_at: datetime.datetime
+
+
+class DivisionPage(PageOut):
+    items: list[DivisionOut]
+
+
+@api.get(
+    "/divisions",
+    response={200: DivisionPage, **ERRORS},
+    summary="役割分担（支部の加入勧奨／労働局の手続指導）",
+)
+def divisions(request: HttpRequest, query: Query[PageQuery], year: Query[YearQuery]) -> dict[str, Any]:
+    """Each business's side for the year (the current one without ``year``); ``updated_since``
+    reads when the side last changed."""
+    user = _require(request, READERS)
+    fiscal_year = FiscalYear.chosen(str(year.year) if year.year else None)
+    rows = Allocation.objects.filter(entry__fiscal_year=fiscal_year).select_related("entry__business")
+    return pagination.page(access.visible(user, rows), query, changed="changed_at").envelope(
+        lambda a: {
+            "id": a.pk,
+            "business_id": a.entry.business_id,
+            "business_name": a.entry.business.name,
+            "fiscal_year": fiscal_year.year,
+            "side": a.side,
+            "side_label": a.get_side_display(),
+            "basis": a.basis,
+            "meeting_id": a.meeting_id,
+            "changed_at": a.changed_at,
+        }
+    )
+
+
+@api.get(
+    "/exports/bureau-share",
+    response={200: ExportOut, **ERRORS},
+    summary="手続指導対象事業所（労働局に渡すExcelと同じ表）",
+)
+def export_bureau_share(request: HttpRequest, query: Query[PlaceQuery]) -> dict[str, Any]:
+    """The businesses given to the bureau for one branch and year, as in the workbook the bureau
+    receives; HQ names the branch, a branch's token reads its own (another branch's: 404)."""
+    user = _require(request, READERS)
+    branch = access.chosen_branch(user, query.branch)
+    fiscal_year = FiscalYear.chosen(str(query.year) if query.year else None)
+    return {
+        "title": "手続指導対象事業所",
+        "columns": council_papers.BUREAU_HEADERS,
+        "rows": list(council_papers.bureau_share_rows(branch, fiscal_year)),
     }

@@ -2,6 +2,8 @@
 (Excel and PDF), and the bureau's share as the Excel file the bureau receives (R-CNL-3)."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from typing import Any
 
 from django.utils import timezone
 from reportlab.platypus import Paragraph
@@ -156,6 +158,13 @@ BUREAU_HEADERS = [
 
 def bureau_share(branch: Branch, fiscal_year: FiscalYear) -> bytes:
     """The businesses given to the bureau's procedural guidance, and nothing else."""
+    return tables.write_workbook(
+        [("手続指導対象事業所", BUREAU_HEADERS, bureau_share_rows(branch, fiscal_year))]
+    )
+
+
+def bureau_share_rows(branch: Branch, fiscal_year: FiscalYear) -> Iterator[list[Any]]:
+    """The rows of the bureau's share, in the workbook's columns (BUREAU_HEADERS) and order."""
     share = (
         RosterEntry.objects.filter(
             business__branch=branch, fiscal_year=fiscal_year, allocation__side=Side.BUREAU
@@ -163,7 +172,7 @@ def bureau_share(branch: Branch, fiscal_year: FiscalYear) -> bytes:
         .select_related("business", "allocation__meeting")
         .order_by("business__city_code", "business__name")
     )
-    rows = (
+    return (
         [
             e.business.name,
             e.business.name_kana,
@@ -179,4 +188,3 @@ def bureau_share(branch: Branch, fiscal_year: FiscalYear) -> bytes:
         ]
         for e in share.iterator(chunk_size=2000)
     )
-    return tables.write_workbook([("手続指導対象事業所", BUREAU_HEADERS, rows)])

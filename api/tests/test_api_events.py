@@ -80,6 +80,8 @@ def test_briefings_and_trainings_are_listed_for_their_branch_R_EVT_1_R_EVT_2(cli
         "東京支部 事業主説明会"
     ]
     trainings = client.get("/api/v1/trainings", **staff).json()["items"]
-    assert [(t["branch"], t["topics"]) for t in trainings] == [(tokyo.pk, "加入勧奨の進め方")]
+    assert [(t["branch"], t["topics"], t["makeup"]) for t in trainings] == [
+        (tokyo.pk, "加入勧奨の進め方", False)
+    ]
     assert len(client.get("/api/v1/briefings", **bearer(people["hq_staff"])).json()["items"]) == 2
     assert client.get("/api/v1/briefings", **bearer(people["tokyo_promoter"])).status_code == 403

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from api.models import ApiToken
 from conftest import make_appointment, make_business, make_person
@@ -74,11 +75,16 @@ def tokyo_ids(tokyo, people):
     }
 
 
-def _get(client: Client, path: str, ids: dict, user=None):
+def _get(client: Client, path: str, ids: dict, user=None, state: str = "usable"):
     url = path.format(**ids)
     headers = {}
     if user is not None:
-        _, secret = ApiToken.issue(user=user, name="walk", expires_on=datetime.date.today())
+        today = datetime.date.today()
+        expires_on = today - datetime.timedelta(days=1) if state == "expired" else today
+        issued, secret = ApiToken.issue(user=user, name="walk", expires_on=expires_on)
+        if state == "revoked":
+            issued.revoked_at = timezone.now()
+            issued.save()
         headers["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     if _method(path) == "POST":
         return client.post(url, BODIES.get(path, {}), content_type="application/json", **headers)
@@ -88,6 +94,20 @@ def _get(client: Client, path: str, ids: dict, user=None):
 @pytest.mark.parametrize("path", _operations())
 def test_no_token_is_401(client, people, tokyo_ids, path):
     assert _get(client, path, tokyo_ids).status_code == 401
+
+
+@pytest.mark.parametrize("state", ["expired", "revoked"])
+@pytest.mark.parametrize("path", _operations())
+def test_an_expired_or_revoked_token_is_401(client, people, tokyo_ids, path, state):
+    response = _get(client, path, tokyo_ids, people["tokyo_staff"], state=state)
+    assert response.status_code == 401
+    assert "東京 太郎" not in response.content.decode()
+
+
+@pytest.mark.parametrize("path", _operations())
+def test_a_viewers_token_reads_and_never_writes(client, people, tokyo_ids, path):
+    expected = 403 if path in FIELD_ONLY | HQ_ONLY else 200
+    assert _get(client, path, tokyo_ids, people["tokyo_viewer"]).status_code == expected
 
 
 @pytest.mark.parametrize("path", _operations())
