@@ -9,29 +9,12 @@ from django.utils import timezone
 from api.tests.test_api import bearer
 from conftest import login, make_appointment, make_business, make_person
 from fieldwork.models import Visit
-from payments.models import ClaimStatus, FeeClaim
-
-
-def _june_claim(client, people, tokyo) -> FeeClaim:
-    alice = make_appointment(
-        make_person(tokyo, "推進 アリス", user=people["tokyo_promoter"]), status="active", year=2011
-    )
-    for name in ("一番商事", "二番商事"):
-        Visit.objects.create(
-            business=make_business(tokyo, name, year=2011),
-            appointment=alice,
-            visited_on=datetime.date(2011, 6, 3),
-            outcome="explained",
-            client_key=uuid.uuid4(),
-            recorded_by=people["tokyo_promoter"],
-        )
-    login(client, people["tokyo_promoter"])
-    client.post("/payments/claims/build/", {"month": "2011-06"})
-    return FeeClaim.objects.get()
+from payments.models import ClaimStatus
+from payments.tests.test_branch_review import june_claim
 
 
 def test_the_promoter_reads_and_submits_a_claim_R_FEE_4(client, people, tokyo):
-    claim = _june_claim(client, people, tokyo)
+    claim = june_claim(client, people, tokyo)
     phone = bearer(people["tokyo_promoter"])
     body = client.get(f"/api/v1/claims/{claim.pk}", **phone).json()
     assert body["status"] == "draft" and len(body["lines"]) == 2
@@ -47,7 +30,7 @@ def test_the_promoter_reads_and_submits_a_claim_R_FEE_4(client, people, tokyo):
 
 
 def test_a_claim_rebuilt_from_newer_records_is_not_submitted_unseen_D_2(client, people, tokyo):
-    claim = _june_claim(client, people, tokyo)
+    claim = june_claim(client, people, tokyo)
     # A visit recorded after the draft was built changes the month's lines.
     Visit.objects.create(
         business=make_business(tokyo, "三番商事", year=2011),
@@ -64,7 +47,7 @@ def test_a_claim_rebuilt_from_newer_records_is_not_submitted_unseen_D_2(client, 
 
 
 def test_only_the_promoter_submits_and_only_their_own_claim(client, people, tokyo, osaka):
-    claim = _june_claim(client, people, tokyo)
+    claim = june_claim(client, people, tokyo)
     staff = client.post(f"/api/v1/claims/{claim.pk}/submit", **bearer(people["tokyo_staff"]))
     assert staff.status_code == 403
     other = make_person(tokyo, "推進 ボブ", user=people["tokyo_instructor"])
@@ -78,7 +61,7 @@ def test_only_the_promoter_submits_and_only_their_own_claim(client, people, toky
 
 
 def test_a_line_returned_by_the_branch_reaches_the_phones_next_sync_R_FEE_5(client, people, tokyo):
-    claim = _june_claim(client, people, tokyo)
+    claim = june_claim(client, people, tokyo)
     phone = bearer(people["tokyo_promoter"])
     client.post(f"/api/v1/claims/{claim.pk}/submit", **phone)
     since = timezone.now()

@@ -13,9 +13,8 @@ from org.roles import Role
 from payments.models import ClaimStatus, Decision, FeeClaim
 
 
-@pytest.fixture
-def submitted(client, people, tokyo):
-    """Alice's June 2011 claim with two paid visits, submitted."""
+def june_claim(client, people, tokyo) -> FeeClaim:
+    """Alice's June 2011 claim with two paid visits, built by her as a draft (client signed in as her)."""
     alice = make_appointment(
         make_person(tokyo, "推進 アリス", user=people["tokyo_promoter"]), status="active", year=2011
     )
@@ -30,7 +29,13 @@ def submitted(client, people, tokyo):
         )
     login(client, people["tokyo_promoter"])
     client.post("/payments/claims/build/", {"month": "2011-06"})
-    claim = FeeClaim.objects.get()
+    return FeeClaim.objects.get()
+
+
+@pytest.fixture
+def submitted(client, people, tokyo):
+    """Alice's June 2011 claim with two paid visits, submitted."""
+    claim = june_claim(client, people, tokyo)
     client.post(f"/payments/claims/{claim.pk}/submit/")
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED

@@ -26,28 +26,34 @@ def _wait_for(condition, seconds=15):
     return False
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_visit_typed_offline_is_sent_once_when_the_connection_returns(browser_page, live_server):
+def _assigned(username: str, person: str, business: str, **fields):
+    """A Tokyo promoter signed up as ``username`` with ``business`` assigned, this fiscal year."""
     tokyo = Branch.objects.get(prefecture__code="13")
     year = wareki.fiscal_year_of(datetime.date.today())
-    make_user("hq_for_field", Role.HQ_ADMIN)
-    staff = make_user("tokyo_field_staff", Role.BRANCH_STAFF, tokyo)
-    promoter = make_user("tokyo_field", Role.PROMOTER, tokyo)
-    appointment = make_appointment(make_person(tokyo, "現場 花子", user=promoter), status="active", year=year)
-    business = make_business(
-        tokyo,
-        "圏外商店",
-        year=year,
-        status=BusinessStatus.ALLOCATED,
-        phone="03-1234-5678",
-        address="東京都青梅市1",
-    )
+    make_user(f"hq_for_{username}", Role.HQ_ADMIN)
+    staff = make_user(f"{username}_staff", Role.BRANCH_STAFF, tokyo)
+    promoter = make_user(username, Role.PROMOTER, tokyo)
+    appointment = make_appointment(make_person(tokyo, person, user=promoter), status="active", year=year)
+    assigned = make_business(tokyo, business, year=year, **fields)
     assignments_assign(
         actor=staff,
         branch=tokyo,
         fiscal_year=FiscalYear.objects.get(year=year),
-        business_ids=[business.pk],
+        business_ids=[assigned.pk],
         appointment=appointment,
+    )
+    return appointment, assigned
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_visit_typed_offline_is_sent_once_when_the_connection_returns(browser_page, live_server):
+    _, business = _assigned(
+        "tokyo_field",
+        "現場 花子",
+        "圏外商店",
+        status=BusinessStatus.ALLOCATED,
+        phone="03-1234-5678",
+        address="東京都青梅市1",
     )
     page = browser_page
     log_in(page, live_server.url, "tokyo_field")
@@ -96,20 +102,7 @@ def test_a_visit_typed_offline_is_sent_once_when_the_connection_returns(browser_
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_promoter_records_an_enrolment_with_a_photo_of_the_notice(browser_page, live_server, tmp_path):
-    tokyo = Branch.objects.get(prefecture__code="13")
-    year = wareki.fiscal_year_of(datetime.date.today())
-    make_user("hq_for_enrolment", Role.HQ_ADMIN)
-    staff = make_user("tokyo_enrolment_staff", Role.BRANCH_STAFF, tokyo)
-    promoter = make_user("tokyo_enrolment", Role.PROMOTER, tokyo)
-    appointment = make_appointment(make_person(tokyo, "成立 次郎", user=promoter), status="active", year=year)
-    business = make_business(tokyo, "成立予定商店", year=year, status=BusinessStatus.VISITED)
-    assignments_assign(
-        actor=staff,
-        branch=tokyo,
-        fiscal_year=FiscalYear.objects.get(year=year),
-        business_ids=[business.pk],
-        appointment=appointment,
-    )
+    _assigned("tokyo_enrolment", "成立 次郎", "成立予定商店", status=BusinessStatus.VISITED)
     photo = tmp_path / "成立届.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 2048)
     page = browser_page
@@ -137,19 +130,8 @@ def test_a_promoter_records_an_enrolment_with_a_photo_of_the_notice(browser_page
 def test_an_enrolment_typed_offline_goes_through_the_api_once_back_online(
     browser_page, live_server, tmp_path
 ):
-    tokyo = Branch.objects.get(prefecture__code="13")
-    year = wareki.fiscal_year_of(datetime.date.today())
-    make_user("hq_for_offline_enrolment", Role.HQ_ADMIN)
-    staff = make_user("tokyo_offline_staff", Role.BRANCH_STAFF, tokyo)
-    promoter = make_user("tokyo_offline_enrolment", Role.PROMOTER, tokyo)
-    appointment = make_appointment(make_person(tokyo, "圏外 三郎", user=promoter), status="active", year=year)
-    business = make_business(tokyo, "山奥商店", year=year, status=BusinessStatus.VISITED)
-    assignments_assign(
-        actor=staff,
-        branch=tokyo,
-        fiscal_year=FiscalYear.objects.get(year=year),
-        business_ids=[business.pk],
-        appointment=appointment,
+    appointment, business = _assigned(
+        "tokyo_offline_enrolment", "圏外 三郎", "山奥商店", status=BusinessStatus.VISITED
     )
     photo = tmp_path / "成立届.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 2048)
