@@ -219,8 +219,30 @@ def enrolment_draft_record(
 @transaction.atomic
 def evidence_add(*, actor: User, enrolment: Enrolment, files: Iterable[tuple[str, str, bytes]]) -> int:
     checked = _checked_files(files)
+    complete_before = enrolment.evidence_complete
     _store(actor, enrolment, checked)
+    if not complete_before:
+        _tell_if_payable(enrolment)
     return len(checked)
+
+
+def _tell_if_payable(enrolment: Enrolment) -> None:
+    """Issue 20 (D-5): the promoter learns that a success fee held back for its evidence or for the
+    employment-insurance confirmation can now be claimed, once both are there."""
+    promoter = enrolment.appointment.person.user if enrolment.appointment else None
+    if promoter is None or enrolment.bureau_guidance or enrolment.ex_officio:
+        return
+    if enrolment.evidence_complete and not enrolment.needs_koyou_confirmation:
+        notify(
+            promoter,
+            key=f"payable:{enrolment.pk}",
+            once=True,
+            title=f"「{enrolment.business.name}」の成功報酬費を申請できるようになりました",
+            body="証拠書類がそろい、雇用保険の手続も確認されました。"
+            if enrolment.covers_koyou
+            else "証拠書類がそろいました。",
+            url=reverse("claim_list"),
+        )
 
 
 def koyou_confirm(*, actor: User, enrolment: Enrolment) -> None:
@@ -230,12 +252,4 @@ def koyou_confirm(*, actor: User, enrolment: Enrolment) -> None:
     if enrolment.koyou_confirmed_at is None:
         enrolment.koyou_confirmed_by, enrolment.koyou_confirmed_at = actor, timezone.now()
         enrolment.save(update_fields=["koyou_confirmed_by", "koyou_confirmed_at"])
-        promoter = enrolment.appointment.person.user if enrolment.appointment else None
-        if promoter is not None and not (enrolment.bureau_guidance or enrolment.ex_officio):
-            # Issue 20 (D-5): the success fee held back for the confirmation can now be claimed.
-            notify(
-                promoter,
-                key=f"payable:{enrolment.pk}",
-                title=f"「{enrolment.business.name}」の雇用保険の手続が確認され、成功報酬費を申請できるようになりました",
-                url=reverse("claim_list"),
-            )
+        _tell_if_payable(enrolment)

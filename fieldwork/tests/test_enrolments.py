@@ -98,12 +98,31 @@ def test_branch_staff_confirm_the_employment_insurance_procedure_R_ENR_3(client,
     enrolment.refresh_from_db()
     assert not enrolment.needs_koyou_confirmation
     assert enrolment.koyou_confirmed_by == people["tokyo_staff"]
-    # Issue 20: the promoter is told of the assignment, then that the success fee can be claimed.
-    assert list(
-        Notice.objects.filter(user=people["tokyo_promoter"]).order_by("pk").values_list("title", flat=True)
-    ) == [
+
+    # Issue 20 (D-5): the promoter is told of the assignment; the success fee becomes claimable only
+    # once the evidence is complete as well, and the promoter is told then, once.
+    def titles():
+        return list(
+            Notice.objects.filter(user=people["tokyo_promoter"])
+            .order_by("pk")
+            .values_list("title", flat=True)
+        )
+
+    assert titles() == ["担当事業所が新しく割り当てられました"]
+    login(client, people["tokyo_promoter"])
+    documents = {
+        "evidence_enrolment_notice": SimpleUploadedFile("成立届.pdf", PDF),
+        "evidence_establishment_notice": SimpleUploadedFile("設置届.jpg", JPEG),
+        "evidence_insured_confirmation": SimpleUploadedFile("通知.pdf", PDF),
+    }
+    client.post(f"/enrolments/{enrolment.pk}/evidence/", documents)
+    client.post(
+        f"/enrolments/{enrolment.pk}/evidence/",
+        {"evidence_enrolment_notice": SimpleUploadedFile("2.pdf", PDF)},
+    )
+    assert titles() == [
         "担当事業所が新しく割り当てられました",
-        "「成立商事」の雇用保険の手続が確認され、成功報酬費を申請できるようになりました",
+        "「成立商事」の成功報酬費を申請できるようになりました",
     ]
 
 
