@@ -129,15 +129,15 @@ def _assign(
     for appointment, ids in moving.items():
         Business.objects.filter(pk__in=ids).update(assigned_to=appointment)
         result.assigned[appointment] = len(ids)
-        if appointment.person.user is not None:
-            # Issue 20: one notice a day however many times the branch assigns.
-            notify(
-                appointment.person.user,
-                key="assigned",
-                title="担当事業所が新しく割り当てられました",
-                body="担当事業所の一覧で確認してください。",
-                url=reverse("worklist"),
-            )
+    # Issue 20: each person given businesses is told, once a day however many times the branch assigns.
+    for user in User.objects.filter(person__appointments__in=[a.pk for a in moving]).distinct():
+        notify(
+            user,
+            key="assigned",
+            title="担当事業所が新しく割り当てられました",
+            body="担当事業所の一覧で確認してください。",
+            url=reverse("worklist"),
+        )
     if result.total:
         people = "、".join(f"{a.person.full_name} {n:,}件" for a, n in result.assigned.items())
         AuditEntry.record_event(

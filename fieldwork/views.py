@@ -67,14 +67,6 @@ def worklist(request: access.AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _labelled_errors(form) -> dict[str, list[str]]:
-    """A form's errors for a draft sent from the phone, each named by its field's label."""
-    return {
-        field: [f"{form.fields[field].label}：{e}" if field in form.fields else str(e) for e in errs]
-        for field, errs in form.errors.items()
-    }
-
-
 def _draft_response(request: HttpRequest, status: int, **data) -> HttpResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
@@ -120,7 +112,7 @@ def visit_new(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
                 return _draft_response(request, 201 if new else 200, message=text, url=resolve_url(follow))
             return redirect(follow)
     if is_draft:
-        return _draft_response(request, 400, errors=_labelled_errors(form))
+        return _draft_response(request, 400, errors=feedback.labelled_errors(form))
     return render(
         request,
         "fieldwork/visit_form.html",
@@ -173,7 +165,7 @@ def enrolment_new(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
                 return _draft_response(request, 201 if new else 200, message=text, url=url)
             return redirect("enrolment_detail", pk=enrolment.pk)
     if is_draft:
-        return _draft_response(request, 400, errors=_labelled_errors(form))
+        return _draft_response(request, 400, errors=feedback.labelled_errors(form))
     return render(
         request,
         "fieldwork/enrolment_form.html",

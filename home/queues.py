@@ -73,7 +73,7 @@ def queues_for(user: User, *, limit: int = SHOWN, today: datetime.date | None = 
     if user.role in (Role.BRANCH_ADMIN, Role.BRANCH_STAFF):
         return [
             _claims_to_review(user, today, limit),
-            _koyou_to_confirm(user, limit),
+            koyou_to_confirm(user, limit),
             _evidence_missing(user, limit),
             _cap_conflicts(user, limit),
             _match_reviews(user, limit),
@@ -145,7 +145,7 @@ def _enrolment_queue(key: str, title: str, enrolments, limit: int, note: str = "
     return queue
 
 
-def _koyou_to_confirm(user: User, limit: int) -> Queue:
+def koyou_to_confirm(user: User, limit: int) -> Queue:
     waiting = _enrolments_for_fees(user).filter(covers_koyou=True, koyou_confirmed_at__isnull=True)
     return _enrolment_queue(
         "koyou",

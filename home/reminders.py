@@ -13,7 +13,6 @@ one per person, subject and day, so a second run on the same day gives nothing t
 Working days skip weekends, public holidays (jpholiday) and 29 December – 3 January.
 """
 
-import calendar
 import datetime
 from collections import Counter
 
@@ -25,7 +24,7 @@ from events.models import Training
 from fieldwork.models import Enrolment, Visit
 from fieldwork.services import field_appointment
 from home import queues
-from lib import wareki
+from lib import fiscal, wareki
 from notices.services import notify
 from org import access
 from org.models import FiscalYear, User
@@ -43,7 +42,7 @@ def working_days_left(today: datetime.date, deadline: datetime.date) -> int:
 
 
 def _month_end(day: datetime.date) -> datetime.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return fiscal.month_range(day.year, day.month)[1]
 
 
 def run(today: datetime.date) -> Counter:
@@ -96,11 +95,13 @@ def _claim_deadline(user: User, today: datetime.date, left: int) -> int:
 
 def _branch(user: User, today: datetime.date) -> Counter:
     given: Counter = Counter()
-    waiting = access.visible(user, FeeClaim.objects.filter(status=ClaimStatus.SUBMITTED)).only("month")
-    deadlines = sorted({claim.send_by for claim in waiting})
-    near = [d for d in deadlines if working_days_left(today, d) <= DAYS_BEFORE]
+    months = access.visible(user, FeeClaim.objects.filter(status=ClaimStatus.SUBMITTED)).values_list(
+        "month", flat=True
+    )
+    send_by = [FeeClaim(month=month).send_by for month in months]
+    near = sorted({d for d in send_by if working_days_left(today, d) <= DAYS_BEFORE})
     if near:
-        count = sum(1 for claim in waiting if claim.send_by in near)
+        count = sum(1 for d in send_by if d in near)
         first = near[0]
         title = (
             f"本部への送付期限（{wareki.format_date(first)}）を過ぎた支給申請があります（{count}件）"
@@ -109,7 +110,7 @@ def _branch(user: User, today: datetime.date) -> Counter:
         )
         given["claims_to_send"] += _given(user, today, "claims_to_send", title, reverse("review_list"))
     if today.weekday() == 0:
-        koyou = {q.key: q for q in queues.queues_for(user, limit=0, today=today)}["koyou"]
+        koyou = queues.koyou_to_confirm(user, limit=0)  # this queue alone, not the branch's seven
         if koyou.count:
             title = f"雇用保険の手続の確認待ちの成立が{koyou.count}件あります"
             body = "確認するまで成功報酬費は支給されません。"

@@ -61,3 +61,12 @@ def form_step(request: HttpRequest, form: Form, act: Callable[[dict[str, Any]], 
     if outcome:
         messages.success(request, done)
     return bool(outcome)
+
+
+def labelled_errors(form: Form) -> dict[str, list[str]]:
+    """A form's errors, each named by its field's label (「訪問日：…」), for answers read outside the
+    form itself: the phone's drafts and the API."""
+    return {
+        field: [f"{form.fields[field].label}：{e}" if field in form.fields else str(e) for e in errs]
+        for field, errs in form.errors.items()
+    }

@@ -386,7 +386,10 @@ def lines_review(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reas
 
 def _tell_returned(lines: list[ClaimLine], by: str, reason: str) -> None:
     """Issue 20: the promoter learns that lines of their claim came back, and why."""
-    for claim in {line.claim_id: line.claim for line in lines}.values():
+    claims_ = FeeClaim.objects.filter(pk__in={line.claim_id for line in lines}).select_related(
+        "appointment__person__user"
+    )
+    for claim in claims_:
         user = claim.appointment.person.user
         if user is None:
             continue

@@ -25,7 +25,7 @@ from assignments.services import active_field_appointments
 from fieldwork.forms import EnrolmentForm, VisitForm
 from fieldwork.models import Enrolment, Visit
 from fieldwork.services import enrolment_draft_record, field_appointment, visit_record
-from org import access
+from org import access, feedback
 from org.models import Association, User
 from people.models import Appointment
 from roster.models import Business
@@ -127,11 +127,8 @@ def _record_drafts(
         elif not form.is_valid():
             # Labelled as on the form, so that the phone can show the message as it is.
             result["errors"] += [
-                {
-                    "field": field,
-                    "message": f"{form.fields[field].label}：{message}" if field in form.fields else message,
-                }
-                for field, messages in form.errors.items()
+                {"field": field, "message": message}
+                for field, messages in feedback.labelled_errors(form).items()
                 for message in messages
             ]
         else:
