@@ -162,3 +162,22 @@ def test_a_bad_date_is_refused_in_japanese(day):
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("send_reminders", date=day)
+
+
+def test_confirmations_waiting_are_reminded_on_mondays_R_ENR_3(people, tokyo):
+    from fieldwork.models import Enrolment
+
+    appointment = _promoter_with_a_visit(people, tokyo, datetime.date(2026, 11, 1))
+    Enrolment.objects.create(
+        business=make_business(tokyo, "成立商事"),
+        kind="unified_both",
+        insurance_number="13101123456000",
+        enrolled_on=datetime.date(2026, 11, 10),
+        appointment=appointment,
+        recorded_by=people["tokyo_promoter"],
+    )
+    reminders.run(datetime.date(2026, 11, 24))  # a Tuesday
+    assert "雇用保険の手続の確認待ちの成立が1件あります" not in _titles(people["tokyo_staff"])
+    reminders.run(datetime.date(2026, 11, 30))  # a Monday
+    assert "雇用保険の手続の確認待ちの成立が1件あります" in _titles(people["tokyo_staff"])
+    assert "雇用保険の手続の確認待ちの成立が1件あります" not in _titles(people["osaka_staff"])
