@@ -63,9 +63,12 @@ class PageQuery(Schema):
     def _in_our_years(cls, value: datetime.datetime | None) -> datetime.datetime | None:
         # Far-off times overflow when turned into UTC: read as the earliest or latest time that
         # can matter (nothing here is older than 2000), which selects the same rows.
-        if value is None or EARLIEST <= value.replace(tzinfo=None) <= LATEST:
-            return value
-        return EARLIEST if value.replace(tzinfo=None) < EARLIEST else LATEST
+        if value is None:
+            return None
+        if not EARLIEST <= value.replace(tzinfo=None) <= LATEST:
+            return EARLIEST if value.replace(tzinfo=None) < EARLIEST else LATEST
+        # An offset PostgreSQL cannot hold (beyond ±15:59, which ISO 8601 allows) is the same moment in UTC.
+        return value.astimezone(datetime.UTC) if value.tzinfo else value
 
 
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
