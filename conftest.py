@@ -1,6 +1,8 @@
 """Shared fixtures: users of every role in two branches, and logging in with the second factor."""
 
 import datetime
+import html
+import re
 from functools import cache
 
 import pytest
@@ -50,6 +52,14 @@ def login(client, user: User) -> None:
     assert response.status_code == 302, response.content.decode()
     if user.requires_otp:
         verify_otp(client, user)
+
+
+def names_shown(response) -> list[str]:
+    """The businesses a list page shows (worklist cards, roster rows), in order, as the user reads them."""
+    return [
+        html.unescape(name)
+        for name in re.findall(r'data-testid="business-name">([^<]*)<', response.content.decode())
+    ]
 
 
 @pytest.fixture(autouse=True)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("field/activity/", views.activity_page, name="field_activity"),
     path("field/report/<int:pk>/<int:year>/<int:month>/", views.outreach_report, name="outreach_report"),
+    path("field/report/<int:year>/<int:month>/", views.my_outreach_report, name="my_outreach_report"),
 ]

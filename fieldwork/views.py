@@ -1,13 +1,16 @@
 """Field work pages: the worklist, visits (also from offline drafts), enrolments with evidence, activity and reports."""
 
+import datetime
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,10 +19,11 @@ from assignments.services import active_field_appointments
 from fieldwork import activity, documents, services
 from fieldwork.forms import EnrolmentForm, VisitForm, evidence_files
 from fieldwork.models import Enrolment, Evidence, EvidenceKind, Method, Outcome, Visit
+from kit import fragments
 from lib.fiscal import FISCAL_MONTHS
 from org import access, feedback
 from org.forms import form_errors
-from org.models import Association
+from org.models import Association, User
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
 from org.where import where
 from people.models import Appointment
@@ -33,36 +37,71 @@ DRAFT_HEADER = "X-Issou-Draft"
 
 
 WORKLIST_PAGE = 30
+# Every value fieldwork/worklist_card.html shows of a business: a card is kept under them (kit.fragments).
+CARD_SHOWS = ("pk", "name", "address", "phone", "status", "visit_count", "next_action", "next_on")
 
 
-@access.role_required(*FIELD_ROLES)
-def worklist(request: access.AuthenticatedRequest) -> HttpResponse:
-    """The promoter's businesses by area, with visits so far and the next action agreed."""
-    last = Visit.objects.filter(business=OuterRef("pk")).order_by("-visited_on", "-pk")
+def _worklist_rows(user: User, q: str) -> QuerySet[Business]:
+    """The user's open businesses by area, with visits so far and the next action agreed."""
+    visits = Visit.objects.filter(business=OuterRef("pk"))
+    last = visits.order_by("-visited_on", "-pk")
+    # Read per row by subqueries (not a join grouped over the whole list): the page's 30 rows are
+    # all that PostgreSQL reads them for, and the page count leaves them out.
+    direct = (
+        visits.filter(method=Method.DIRECT).order_by().values("business").annotate(n=Count("pk")).values("n")
+    )
     businesses = (
-        access.visible(request.user, Business.objects.filter(status__in=OPEN_STATUSES))
+        access.visible(user, Business.objects.filter(status__in=OPEN_STATUSES))
+        .only("name", "address", "phone", "status", "city", "city_code")  # what the page shows
         .annotate(
-            visit_count=Count("visits", filter=Q(visits__method=Method.DIRECT)),
+            visit_count=Coalesce(Subquery(direct), 0),
             next_action=Subquery(last.values("next_action")[:1]),
             next_on=Subquery(last.values("next_on")[:1]),
         )
         .order_by("city_code", "name")
     )
-    q = request.GET.get("q", "").strip()
-    if q:
-        businesses = search.matching(businesses, q)
-    today = timezone.localdate()
+    return search.matching(businesses, q)
+
+
+def _worklist_version(user: User) -> dict[str, object]:
+    """What changes whenever anything the user's worklist shows does: its businesses (which, and the
+    latest change to one) and their visits (how many, the latest change); one query."""
+    return access.visible(user, Business.objects.filter(status__in=OPEN_STATUSES)).aggregate(
+        businesses=Count("pk", distinct=True),
+        ids=Sum("pk", distinct=True),
+        changed=Max("updated_at"),
+        visit_rows=Count("visits"),
+        visited=Max("visits__updated_at"),
+    )
+
+
+def _worklist_listing(user: User, q: str, number: str) -> dict[str, object]:
+    # A page a phone can show at once; a promoter of a whole city holds a few hundred.
+    page = Paginator(_worklist_rows(user, q), WORKLIST_PAGE).get_page(number)
+    context = {
+        "page": page,
+        "cards": fragments.rendered_rows("fieldwork/worklist_card.html", page, CARD_SHOWS, name="b"),
+        "query": urlencode({"q": q}) if q else "",
+        "q": q,
+    }
+    return {"count": page.paginator.count, "html": render_to_string("fieldwork/worklist_list.html", context)}
+
+
+@access.role_required(*FIELD_ROLES)
+def worklist(request: access.AuthenticatedRequest) -> HttpResponse:
+    """The promoter's businesses by area, with visits so far and the next action agreed."""
+    user, q, number = request.user, request.GET.get("q", "").strip(), request.GET.get("page", "")
+    # Kept between visits: reading it again costs one small query instead of the page's rows.
+    listing = fragments.kept(
+        "worklist", (user.pk, q, number, _worklist_version(user)), lambda: _worklist_listing(user, q, number)
+    )
     return render(
         request,
         "fieldwork/worklist.html",
         {
-            "businesses": businesses,
-            # A page a phone can show at once; a promoter of a whole city holds a few hundred.
-            "page": Paginator(businesses, WORKLIST_PAGE).get_page(request.GET.get("page")),
-            "query": urlencode({"q": q}) if q else "",
+            "listing": listing,
             "q": q,
-            "appointment": services.field_appointment(request.user),
-            "today": today,
+            "today": timezone.localdate(),
         },
     )
 
@@ -286,6 +325,24 @@ def outreach_report(request: access.AuthenticatedRequest, pk: int, year: int, mo
     )
     if not 1 <= month <= 12:
         raise Http404("月の指定が正しくありません。")
+    return _report_response(appointment, year, month)
+
+
+@access.role_required(*FIELD_ROLES)
+def my_outreach_report(request: access.AuthenticatedRequest, year: int, month: int) -> HttpResponse:
+    """The promoter's own report of a month (the worklist's link), by their appointment of that month."""
+    if not 1 <= month <= 12:
+        raise Http404("月の指定が正しくありません。")
+    appointment = services.field_appointment(request.user, datetime.date(year, month, 1))
+    if appointment is None:
+        messages.error(
+            request, "この月の委嘱が確認できないため、報告書を作成できません。支部にお問い合わせください。"
+        )
+        return redirect("worklist")
+    return _report_response(appointment, year, month)
+
+
+def _report_response(appointment: Appointment, year: int, month: int) -> HttpResponse:
     body = documents.outreach_report(appointment, year, month)
     response = HttpResponse(body, content_type="application/pdf")
     name = f"加入勧奨状況報告書_{appointment.person.full_name}_{year}{month:02d}.pdf"

@@ -143,7 +143,7 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # Axes first, so that a locked-out user is refused even with the right password.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "org.backends.UserBackend",
 ]
 
 PASSWORD_HASHERS = [

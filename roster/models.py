@@ -168,6 +168,9 @@ class Business(tracked.Tracked):
             # business; this narrow index lets the database read id → branch without the wide rows
             # (target dashboards: about half the time on three national years).
             models.Index(fields=["id", "branch"], name="business_branch_of_id"),
+            # A branch's latest change, read in one step: the roster list keeps its pages until it
+            # moves (roster.views), and a branch's sync asks for what changed since (the API).
+            models.Index(fields=["branch", "updated_at"], name="business_branch_changed"),
             # The NTA feed finds businesses by number (an index of its own: no LIKE variant).
             models.Index(fields=["corporate_number"], name="business_corporate_number"),
         ]

@@ -3,20 +3,24 @@
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Max, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lib import tables
+from kit import fragments
+from lib import tables, wareki
 from org import access
-from org.models import Branch, FiscalYear
+from org.models import Branch, FiscalYear, User
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
 from roster import importing, listing, reviews
 from roster.forms import MappingForm, NtaFeedForm, UploadForm
@@ -161,24 +165,54 @@ def _businesses(request: access.AuthenticatedRequest):
     return listing.filtered(request.user, q=q, status=status, year=year), q, status, year
 
 
+# Every value roster/business_row.html shows of a business: a row is kept under them (kit.fragments).
+ROW_SHOWS = ("pk", "name", "address", "corporate_number", "branch.name", "status")
+
+
+def _table(businesses: QuerySet[Business], number: str, query: str) -> str:
+    shown = businesses.only("name", "address", "corporate_number", "status", "branch__name")
+    page = Paginator(shown, 50).get_page(number)
+    rows = fragments.rendered_rows("roster/business_row.html", page, ROW_SHOWS, name="b")
+    return render_to_string("roster/business_table.html", {"page": page, "rows": rows, "query": query})
+
+
+def _branch_version(user: User) -> dict[str, object]:
+    """What changes whenever a business of the user's branch does: how many there are, and the
+    latest change (stamped on every insert and update, kit.tracked); one step of an index."""
+    return access.visible(user, Business.objects.all()).aggregate(n=Count("*"), changed=Max("updated_at"))
+
+
 @access.role_required(*READERS)
 def business_list(request: access.AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     businesses, q, status, year = _businesses(request)
-    page = Paginator(businesses, 50).get_page(request.GET.get("page"))
-    jobs = access.visible(request.user, ImportJob.objects.select_related("branch"))[:10]
+    number = request.GET.get("page", "")
+    # The next page keeps the filters, and only them.
+    query = urlencode({k: v for k, v in {"q": q, "status": status, "year": year}.items() if v})
+    if user.branch is not None and not year:
+        # A branch's pages are kept until one of its businesses changes; the year's roster depends
+        # on roster entries as well, and the whole nation (HQ) costs more to version than to read.
+        narrowed = (user.branch.pk, user.branch.name, user.role, q, status, number)
+        table = fragments.kept(
+            "roster", (*narrowed, _branch_version(user)), lambda: _table(businesses, number, query)
+        )
+    else:
+        table = _table(businesses, number, query)
+    years = list(FiscalYear.offered())  # both pickers' years, and the current one among them
+    this_year = wareki.fiscal_year_of(timezone.localdate())
     return render(
         request,
         "roster/business_list.html",
         {
-            "page": page,
+            "table": table,
             "q": q,
             "status": status,
             "statuses": BusinessStatus.choices,
-            "jobs": jobs,
+            "jobs": access.visible(user, ImportJob.objects.select_related("branch"))[:10],
             "year": year,
-            "years": FiscalYear.offered(),
-            "current_year": FiscalYear.chosen(None),
-            "may_write": access.may_write(request.user, Business),
+            "years": years,
+            "current_year": next((y for y in years if y.year == this_year), None) or FiscalYear.chosen(None),
+            "may_write": access.may_write(user, Business),
         },
     )
 

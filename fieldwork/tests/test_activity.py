@@ -3,6 +3,7 @@
 import datetime
 import re
 import uuid
+from urllib.parse import quote
 
 import pytest
 
@@ -115,3 +116,27 @@ def test_the_outreach_report_prints_original_and_copy_R_VIS_3(client, people, re
     pages = _pages(client.get(f"/field/report/{records['alice'].pk}/2026/11/").content)
     assert pages >= 4 and pages % 2 == 0
     assert client.get(f"/field/report/{records['bob'].pk}/2026/10/").status_code == 404
+
+
+def test_the_worklist_links_the_promoters_own_report_of_this_month_R_VIS_3(client, people, records):
+    login(client, people["tokyo_promoter"])
+    today = datetime.date.today()
+    link = f"/field/report/{today.year}/{today.month}/"
+    assert f'href="{link}"' in client.get("/field/").content.decode()
+    # The link finds the appointment of the month asked for: the same PDF as the staff's link.
+    mine = client.get("/field/report/2026/10/")
+    assert mine["Content-Type"] == "application/pdf"
+    assert mine.content.count(b"/Type /Page") == client.get(
+        f"/field/report/{records['alice'].pk}/2026/10/"
+    ).content.count(b"/Type /Page")
+    assert quote("推進 アリス") in mine["Content-Disposition"]
+
+
+def test_without_an_appointment_that_month_the_promoter_is_told_why(client, people, records):
+    login(client, people["tokyo_promoter"])
+    response = client.get("/field/report/2024/10/", follow=True)
+    assert response.redirect_chain[-1][0] == "/field/"
+    assert "この月の委嘱が確認できないため" in response.content.decode()
+    assert client.get("/field/report/2026/13/").status_code == 404
+    login(client, people["tokyo_staff"])
+    assert client.get("/field/report/2026/10/").status_code == 403

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assignments.services import assignments_assign
-from conftest import login, make_appointment, make_business, make_person
+from conftest import login, make_appointment, make_business, make_person, names_shown
 from fieldwork.models import Visit
 from org.models import FiscalYear
 from roster.models import BusinessStatus
@@ -73,7 +73,63 @@ def test_the_worklist_shows_the_promoters_businesses_by_area_with_their_visits(c
     page = client.get("/field/").content.decode()
     assert "担当0" in page and "担当1" in page and "他人の担当" not in page
     assert "千代田区" in page and 'href="tel:03-1111-2222"' in page
-    assert client.get("/field/", {"q": "担当1"}).context["businesses"].count() == 1
+    assert names_shown(client.get("/field/", {"q": "担当1"})) == ["担当1"]
+
+
+def _minutes_later(monkeypatch, minutes):
+    """The clock moves on, as it does between two changes in the field."""
+    moment = timezone.make_aware(datetime.datetime(2026, 10, 15, 10, 0)) + datetime.timedelta(minutes=minutes)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+
+
+def _card(page: str, name: str) -> str:
+    """The card of the business ``name`` on a worklist page."""
+    (card,) = [
+        c for c in page.split('data-testid="business-card"') if f'data-testid="business-name">{name}<' in c
+    ]
+    return card
+
+
+def test_the_worklist_is_kept_until_what_it_shows_changes_issue_15(client, people, field, tokyo, monkeypatch):
+    login(client, people["tokyo_promoter"])
+    first = client.get("/field/").content.decode()
+    with CaptureQueriesContext(connection) as again:
+        kept = client.get("/field/").content.decode()
+    # Kept: one small query tells it is unchanged; no business row is read or rendered again.
+    assert not any('"roster_business"."name"' in q["sql"] for q in again.captured_queries)
+    assert names_shown(client.get("/field/")) == ["担当0", "担当1"] and "訪問 0回" in kept
+    assert first.count('data-testid="business-card"') == kept.count('data-testid="business-card"') == 2
+
+    # A visit recorded from the phone: its card shows it at once.
+    _minutes_later(monkeypatch, 1)
+    first_business, second_business = field["mine"]
+    client.post(
+        f"/field/businesses/{first_business.pk}/visit/", _visit(next_action="再訪問", next_on="2026-10-22")
+    )
+    page = client.get("/field/").content.decode()
+    assert "訪問 1回・次の対応：再訪問" in _card(page, "担当0") and "訪問 0回" in _card(page, "担当1")
+    # The second visit leaves the business as it was (already 訪問済): the visit alone shows.
+    _minutes_later(monkeypatch, 1.5)
+    client.post(f"/field/businesses/{first_business.pk}/visit/", _visit(next_action="書類を届ける"))
+    assert "訪問 2回・次の対応：書類を届ける" in _card(client.get("/field/").content.decode(), "担当0")
+
+    # A business renamed (as the NTA feed does), one moved to another promoter, one newly assigned.
+    _minutes_later(monkeypatch, 2)
+    second_business.refresh_from_db()
+    second_business.name = "担当1（新商号）"
+    second_business.save()
+    assert names_shown(client.get("/field/")) == ["担当0", "担当1（新商号）"]
+    _minutes_later(monkeypatch, 3)
+    _give(people["tokyo_staff"], [first_business], field["bob"])
+    _give(
+        people["tokyo_staff"],
+        [make_business(tokyo, "担当2", status=BusinessStatus.ALLOCATED)],
+        field["alice"],
+    )
+    assert names_shown(client.get("/field/")) == ["担当1（新商号）", "担当2"]
+    # Another field user's worklist is never the one kept for Alice.
+    login(client, people["tokyo_instructor"])
+    assert names_shown(client.get("/field/")) == []
 
 
 def test_the_visit_form_needs_as_many_queries_for_a_thousand_companions_as_for_two(
@@ -145,7 +201,7 @@ def test_a_refusal_and_a_closure_move_the_business_on(client, people, field):
     second.refresh_from_db()
     assert (first.status, second.status) == (BusinessStatus.REFUSED, BusinessStatus.CLOSED)
     # A closed business leaves the worklist.
-    assert [b.name for b in client.get("/field/").context["businesses"]] == ["担当0"]
+    assert names_shown(client.get("/field/")) == ["担当0"]
 
 
 def test_a_draft_sent_twice_is_recorded_once(client, people, field):

@@ -169,6 +169,7 @@ ROUTES = {
     "evidence_file": ("GET", "evidence", 404),
     "field_activity": ("GET", None, 403),
     "outreach_report": ("GET", "report", 404),
+    "my_outreach_report": ("GET", "month", 302),  # this promoter has no appointment: back to the worklist
     "fee_rules": ("GET", None, 403),
     "fee_rules_edit": ("GET", "year", 403),
     "claim_list": ("GET", None, 200),
@@ -357,6 +358,8 @@ def _url(name, people, tokyo):
         return reverse(name, args=["my_claims"])
     if target == "token":
         return reverse(name, args=[Dispatch.objects.get(branch=tokyo).token])
+    if target == "month":
+        return reverse(name, args=[2026, 10])
     if target == "report":
         appointment = Appointment.objects.get(person__full_name="東京 太郎")
         return reverse(name, args=[appointment.pk, 2026, 10])

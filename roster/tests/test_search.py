@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import login, make_business
+from conftest import login, make_business, names_shown
 from lib import normalize
 from roster.models import Business
 from roster.tests.test_import import run, upload
@@ -35,7 +35,7 @@ def test_the_roster_search_finds_by_width_kana_variant_reading_and_address_ranke
     login(client, people["tokyo_staff"])
 
     def found(q):
-        return [b.name for b in client.get("/roster/", {"q": q}).context["page"]]
+        return names_shown(client.get("/roster/", {"q": q}))
 
     assert found("ﾐﾗｲ") == ["ミライ工業", "株式会社アオイミライ"]  # the name that starts with it first
     assert found("たかはし") == ["㈱髙橋商事"]  # by its reading
