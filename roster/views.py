@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -75,7 +75,8 @@ def import_upload(request: access.AuthenticatedRequest) -> HttpResponse:
                 "fiscal_year": form.cleaned_data["fiscal_year"].pk,
             }
             return redirect("roster_import_mapping")
-    return render(request, "roster/import_upload.html", {"form": form})
+    jobs = access.visible(request.user, ImportJob.objects.select_related("branch"))[:10]
+    return render(request, "roster/import_upload.html", {"form": form, "jobs": jobs})
 
 
 def _start_fixed_layout_job(request: access.AuthenticatedRequest, data: dict[str, Any]) -> ImportJob | None:
@@ -169,13 +170,6 @@ def _businesses(request: access.AuthenticatedRequest):
 ROW_SHOWS = ("pk", "name", "address", "corporate_number", "branch.name", "status")
 
 
-def _table(businesses: QuerySet[Business], number: str, query: str) -> str:
-    shown = businesses.only("name", "address", "corporate_number", "status", "branch__name")
-    page = Paginator(shown, 50).get_page(number)
-    rows = fragments.rendered_rows("roster/business_row.html", page, ROW_SHOWS, name="b")
-    return render_to_string("roster/business_table.html", {"page": page, "rows": rows, "query": query})
-
-
 def _branch_version(user: User) -> dict[str, object]:
     """What changes whenever a business of the user's branch does: the latest change, stamped on
     every insert and update (kit.tracked) and read in one step of an index. Businesses are never
@@ -189,34 +183,37 @@ def business_list(request: access.AuthenticatedRequest) -> HttpResponse:
     user = request.user
     businesses, q, status, year = _businesses(request)
     number = request.GET.get("page", "")
-    # The next page keeps the filters, and only them.
+    # The next page and the exports keep the filters, and only them.
     query = urlencode({k: v for k, v in {"q": q, "status": status, "year": year}.items() if v})
-    if user.branch is not None and not year:
-        # A branch's pages are kept until one of its businesses changes; the year's roster depends
-        # on roster entries as well, and the whole nation (HQ) costs more to version than to read.
-        narrowed = (user.branch.pk, user.branch.name, user.role, q, status, number)
-        table = fragments.kept(
-            "roster", (*narrowed, _branch_version(user)), lambda: _table(businesses, number, query)
+
+    def content() -> str:
+        shown = businesses.only("name", "address", "corporate_number", "status", "branch__name")
+        page = Paginator(shown, 50).get_page(number)
+        return render_to_string(
+            "roster/business_list_content.html",
+            {
+                "page": page,
+                "rows": fragments.rendered_rows("roster/business_row.html", page, ROW_SHOWS, name="b"),
+                "query": query,
+                "q": q,
+                "status": status,
+                "statuses": BusinessStatus.choices,
+                "year": year,
+                "years": FiscalYear.offered(),
+                "may_write": access.may_write(user, Business),
+            },
         )
+
+    if user.branch is not None and not year:
+        # A branch's list is kept until one of its businesses changes (the year's roster depends on
+        # roster entries as well, and the whole nation, HQ's, costs more to version than to read).
+        # The years offered change only when HQ adds one: the minute a list is kept bounds that.
+        narrowed = (user.branch.pk, user.branch.name, user.role, q, status, number)
+        this_year = wareki.fiscal_year_of(timezone.localdate())
+        html = fragments.kept("roster", (*narrowed, this_year, _branch_version(user)), content)
     else:
-        table = _table(businesses, number, query)
-    years = list(FiscalYear.offered())  # both pickers' years, and the current one among them
-    this_year = wareki.fiscal_year_of(timezone.localdate())
-    return render(
-        request,
-        "roster/business_list.html",
-        {
-            "table": table,
-            "q": q,
-            "status": status,
-            "statuses": BusinessStatus.choices,
-            "jobs": access.visible(user, ImportJob.objects.select_related("branch"))[:10],
-            "year": year,
-            "years": years,
-            "current_year": next((y for y in years if y.year == this_year), None) or FiscalYear.chosen(None),
-            "may_write": access.may_write(user, Business),
-        },
-    )
+        html = content()
+    return render(request, "roster/business_list.html", {"content": html})
 
 
 @access.role_required(*READERS, *FIELD_ROLES)
@@ -303,10 +300,16 @@ def _fiscal_year(request) -> FiscalYear:
     return FiscalYear.chosen(request.GET.get("year") or request.POST.get("year"))
 
 
-@require_POST
 @access.role_required(*STAFF_ROLES)
 def rollover(request: access.AuthenticatedRequest) -> HttpResponse:
-    """Start the year's rosters of the user's branches from last year's (R-ROS-3)."""
+    """Start the year's rosters of the user's branches from last year's (R-ROS-3): once a year, so a
+    page of its own rather than a form on the list opened all day."""
+    if request.method != "POST":
+        return render(
+            request,
+            "roster/rollover.html",
+            {"years": FiscalYear.offered(), "chosen": FiscalYear.chosen(None)},
+        )
     fiscal_year = _fiscal_year(request)
     carried = sum(
         roster_rollover(branch=branch, fiscal_year=fiscal_year, actor=request.user)

@@ -44,6 +44,10 @@ def last_year(people, tokyo):
 
 def test_a_new_years_roster_carries_over_what_is_not_finished_R_ROS_3(client, people, last_year):
     login(client, people["tokyo_staff"])
+    # Once a year, so a page of its own, reached from the list; it asks before it runs.
+    assert 'href="/roster/rollover/"' in client.get("/roster/").content.decode()
+    page = client.get("/roster/rollover/").content.decode()
+    assert 'name="year"' in page and "data-confirm=" in page and "前年度から未成立の事業所を引き継ぐ" in page
     response = client.post("/roster/rollover/", {"year": "2027"}, follow=True)
     assert "前年度から2件を引き継ぎました" in response.content.decode()
     carried = set(RosterEntry.objects.filter(fiscal_year__year=2027).values_list("business__name", flat=True))
@@ -102,3 +106,10 @@ def test_identification_is_counted_against_the_standard_targets_until_hq_sets_th
     login(client, people["hq_staff"])
     dashboard = client.get("/targets/", {"year": "2026", "measure": "identified"}).context["table"]
     assert next(r for r in dashboard["rows"] if r["branch"] == tokyo)["target"] == 30
+
+
+def test_only_those_who_may_change_the_roster_see_the_way_to_carry_it_over(client, people, last_year):
+    login(client, people["tokyo_viewer"])
+    page = client.get("/roster/").content.decode()
+    assert "/roster/rollover/" not in page and "/roster/import/" not in page
+    assert client.get("/roster/rollover/").status_code == 403
