@@ -105,6 +105,9 @@ def visit_record(
         # The same draft arrived twice at once: the other request recorded it.
         return Visit.objects.get(client_key=client_key), False
     _move_business(business, visit, actor)
+    # The business's card shows its visits (how many, the next action): it changed with this one,
+    # for the worklist kept under its businesses' latest change and for the API's updated_since.
+    business.save(update_fields=["updated_at"])
     return visit, True
 
 

@@ -64,14 +64,11 @@ def _worklist_rows(user: User, q: str) -> QuerySet[Business]:
 
 
 def _worklist_version(user: User) -> dict[str, object]:
-    """What changes whenever anything the user's worklist shows does: its businesses (which, and the
-    latest change to one) and their visits (how many, the latest change); one query."""
+    """What changes whenever anything the user's worklist shows does: which businesses it holds
+    (how many, their ids) and the latest change to one — recording a visit changes its business
+    (fieldwork.services.visit_record); one query over the user's businesses alone."""
     return access.visible(user, Business.objects.filter(status__in=OPEN_STATUSES)).aggregate(
-        businesses=Count("pk", distinct=True),
-        ids=Sum("pk", distinct=True),
-        changed=Max("updated_at"),
-        visit_rows=Count("visits"),
-        visited=Max("visits__updated_at"),
+        businesses=Count("pk"), ids=Sum("pk"), changed=Max("updated_at")
     )
 
 
