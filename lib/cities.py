@@ -65,7 +65,10 @@ def city_of(address: str, prefecture: str) -> City | None:
     raw = (address or "").strip().removeprefix(prefecture)
     if found := _longest_city(raw, names):
         return found
-    text = jaconv.z2h(jaconv.normalize(address or ""), kana=False, digit=True, ascii=True).strip()
+    # Only the start can name the city: normalising a whole address cost more than the lookup. The
+    # start is taken twice as long as needed (normalising may join half-width kana and their marks).
+    start = (address or "").strip()[: 2 * (len(prefecture) + LONGEST_NAME)]
+    text = jaconv.z2h(jaconv.normalize(start), kana=False, digit=True, ascii=True).strip()
     return _longest_city(text.removeprefix(prefecture), names)
 
 

@@ -4,7 +4,9 @@
 def check_digit(base: str) -> int:
     """First digit = 9 − (Σ Pn·Qn mod 9) over the 12-digit base, Pn counted from the right,
     Qn = 1 for odd n and 2 for even n (NTA's published formula)."""
-    total = sum(int(digit) * (1 if n % 2 else 2) for n, digit in enumerate(reversed(base), start=1))
+    from_right = base[::-1]
+    # Odd n are the even positions from the right. (Summed per parity: an import checks 100,000.)
+    total = sum(map(int, from_right[0::2])) + 2 * sum(map(int, from_right[1::2]))
     return 9 - total % 9
 
 

@@ -135,7 +135,9 @@ def _columns(job: ImportJob, headers: list[str]) -> dict[str, int]:
 
 def suspicious_cells(job: ImportJob, headers: list[str], rows: list[list]) -> list[dict]:
     """The mapped cells that start like a formula or hold control characters, by row and column."""
-    found = []
+    found: list[dict] = []
+    if not tables.suspicious_in(cell for cells in rows for cell in cells):
+        return found
     for line, cells in enumerate(rows, start=2):
         for target, i in _columns(job, headers).items():
             value = cells[i] if i < len(cells) else ""
@@ -150,11 +152,13 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
     result = Plan(rows_read=len(rows))
     index = _columns(job, headers)
     choice = job.mapping.get(CHOICE, SKIP)
+    # The whole list in one search: most have nothing to clean, and then no cell is looked at again.
+    look = tables.suspicious_in(cell for cells in rows for cell in cells)
     records = []
     for line, cells in enumerate(rows, start=2):
         values = {target: str(cells[i]).strip() if i < len(cells) else "" for target, i in index.items()}
         refused = []
-        for target, value in values.items():
+        for target, value in values.items() if look else ():
             if reason := tables.suspicious(value):
                 if choice == CLEAN:
                     values[target] = tables.cleaned(value)

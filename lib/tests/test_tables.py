@@ -1,5 +1,6 @@
 """Reading uploaded tables and writing exports that Excel cannot be tricked by."""
 
+import datetime
 import io
 import zipfile
 
@@ -87,3 +88,33 @@ def test_the_headers_and_first_rows_alone_are_read_for_the_upload_page():
     assert tables.read_head("list.csv", csv_data) == (["名称", "住所"], [])
     # Shown to people: a control character as its visible symbol.
     assert tables.read_head("list.csv", csv_data, rows=5) == (["名称", "住所"], [["A", "B␇"]])
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["ミライ商事", "=1+1"],
+        ["ミライ商事", "東京都", "+81-3-0000-0000"],
+        ["-5", "東京都"],
+        ["ミライ商事", "@SUM(A1)"],
+        ["ミラ\x0bイ商事", "東京都"],
+        ["ミライ商事", datetime.date(2026, 4, 1), "東京都\x00"],
+    ],
+)
+def test_a_row_with_a_suspicious_cell_is_found_in_one_search_issue_17(cells):
+    assert tables.suspicious_in(cells)
+    assert any(tables.suspicious(cell) for cell in cells)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["ミライ商事", "東京都新宿区西新宿1-2-3", "03-0000-0000"],
+        ["株式会社ミライ", "", "info@mirai.example"],
+        ["ミライ商事", datetime.date(2026, 4, 1), 12],
+        [],
+    ],
+)
+def test_a_row_without_one_needs_no_look_at_its_cells(cells):
+    assert not tables.suspicious_in(cells)
+    assert not any(tables.suspicious(cell) for cell in cells)
