@@ -2,10 +2,15 @@
 
 import csv
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from lib import nta
@@ -278,3 +283,25 @@ def test_a_closed_corporations_workplace_is_no_namesakes_and_a_move_in_town_is_f
     assert result[open_][0] == "未手続候補"
     assert result[moved] == ("適用済", "13101000012000")
     assert result[elsewhere][0] == "未手続候補"
+
+
+def test_polars_gives_back_what_it_frees_at_once_in_every_django_process_issue_17():
+    """A national identification stays under 4 GB only if Polars' allocator returns freed memory
+    at once (bench/identify.py); the setting must reach Polars before Polars is first imported."""
+    environment = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    environment["DJANGO_SETTINGS_MODULE"] = "issou.settings"
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os, sys; django.setup(); import polars; "
+            "print('polars' in sys.modules, os.environ['_RJEM_MALLOC_CONF'])",
+        ],
+        cwd=Path(settings.BASE_DIR),
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    # Polars puts its own defaults first and what it found in the environment last, which wins.
+    assert shown[0] == "True" and shown[1].endswith(",dirty_decay_ms:0,muzzy_decay_ms:0")
