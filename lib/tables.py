@@ -26,8 +26,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # C0 control characters other than tab and line breaks (and NUL): no list has a use for them, a
 # promoter's phone shows them as garbage, and openpyxl refuses to write them.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# A row's text cells joined by a character of the private use area: one search finds whether any
-# cell is suspicious (``suspicious_in``); the joiner counts as a cell's start.
+# Text cells joined by a character of the private use area: one search finds whether any of them is
+# suspicious (``suspicious_in``, over a whole list); the joiner counts as a cell's start.
 _JOINER = "\ue000"
 _ANY_SUSPICIOUS = re.compile(CONTROL.pattern + r"|(?:^|\ue000)[=+\-@]")
 
