@@ -104,14 +104,17 @@ def visit_record(
     except IntegrityError:
         # The same draft arrived twice at once: the other request recorded it.
         return Visit.objects.get(client_key=client_key), False
-    _move_business(business, visit, actor)
     # The business's card shows its visits (how many, the next action): it changed with this one,
-    # for the worklist kept under its businesses' latest change and for the API's updated_since.
-    business.save(update_fields=["updated_at"])
+    # for the worklist kept under its businesses' latest change and for the API's updated_since. A
+    # move of its status has stamped it already.
+    if not _move_business(business, visit, actor):
+        business.save(update_fields=["updated_at"])
     return visit, True
 
 
-def _move_business(business: Business, visit: Visit, actor: User) -> None:
+def _move_business(business: Business, visit: Visit, actor: User) -> bool:
+    """Move the business along its workflow after ``visit``; whether it moved (and so was saved)."""
+    before = business.status
     reason = f"{visit.get_method_display()}（{visit.visited_on:%Y/%m/%d}）：{visit.get_outcome_display()}"
     if visit.method == Method.DIRECT and business.status in (
         BusinessStatus.IDENTIFIED,
@@ -128,6 +131,7 @@ def _move_business(business: Business, visit: Visit, actor: User) -> None:
         and target in Business.TRANSITIONS[BusinessStatus(business.status)]
     ):
         business.set_status(target, by=actor, reason=reason)
+    return business.status != before
 
 
 EVIDENCE_TYPES = {ext: uploads.KINDS[ext] for ext in (".pdf", ".png", ".jpg", ".jpeg")}

@@ -41,6 +41,10 @@ WORKLIST_PAGE = 30
 CARD_SHOWS = ("pk", "name", "address", "phone", "status", "visit_count", "next_action", "next_on")
 
 
+def _open_businesses(user: User) -> QuerySet[Business]:
+    return access.visible(user, Business.objects.filter(status__in=OPEN_STATUSES))
+
+
 def _worklist_rows(user: User, q: str) -> QuerySet[Business]:
     """The user's open businesses by area, with visits so far and the next action agreed."""
     visits = Visit.objects.filter(business=OuterRef("pk"))
@@ -51,7 +55,7 @@ def _worklist_rows(user: User, q: str) -> QuerySet[Business]:
         visits.filter(method=Method.DIRECT).order_by().values("business").annotate(n=Count("pk")).values("n")
     )
     businesses = (
-        access.visible(user, Business.objects.filter(status__in=OPEN_STATUSES))
+        _open_businesses(user)
         .only("name", "address", "phone", "status", "city", "city_code")  # what the page shows
         .annotate(
             visit_count=Coalesce(Subquery(direct), 0),
@@ -67,9 +71,7 @@ def _worklist_version(user: User) -> dict[str, object]:
     """What changes whenever anything the user's worklist shows does: which businesses it holds
     (how many, their ids) and the latest change to one — recording a visit changes its business
     (fieldwork.services.visit_record); one query over the user's businesses alone."""
-    return access.visible(user, Business.objects.filter(status__in=OPEN_STATUSES)).aggregate(
-        businesses=Count("pk"), ids=Sum("pk"), changed=Max("updated_at")
-    )
+    return _open_businesses(user).aggregate(businesses=Count("pk"), ids=Sum("pk"), changed=Max("updated_at"))
 
 
 def _worklist_listing(user: User, q: str, number: str) -> dict[str, object]:
