@@ -38,7 +38,7 @@ class FeeRulesForm(StyledModelForm):
         self.fields[
             "visit_cap_scope"
         ].help_text = (
-            "年度ごと：翌年度の名簿に繰り越した事業所は、その年度に改めて上限まで支給します（D-1の既定）。"
+            "年度ごと：翌年度の名簿に繰り越した事業所は、その年度に改めて上限まで支給します（既定）。"
         )
         self.fields[
             "pays_absent_visits"
