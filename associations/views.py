@@ -52,7 +52,7 @@ def _day(request: access.AuthenticatedRequest) -> datetime.date:
 def association_list(request: access.AuthenticatedRequest) -> HttpResponse:
     associations = (
         _associations(request)
-        .order_by("branch__prefecture__code", "name_kana", "name", "pk")
+        .order_by("branch__prefecture__code", "sort_key", "pk")
         .annotate(
             # distinct: the join to the consultations below would otherwise count each employer again
             employers_now=Count("employers", filter=Q(employers__ended_on__isnull=True), distinct=True),

@@ -175,7 +175,7 @@ def enrolment_new(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
     appointment = (
         services.field_appointment(request.user) if request.user.role in FIELD_ROLES else business.assigned_to
     )
-    associations = Association.objects.filter(branch=business.branch).order_by("name_kana")
+    associations = Association.objects.filter(branch=business.branch).order_by("sort_key")
     form = EnrolmentForm(
         request.POST or None, associations=associations, initial={"enrolled_on": timezone.localdate()}
     )

@@ -203,7 +203,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "otp_totp",  # device rows hold the TOTP secret and change on every verification
     "audit",
     "org.branchrevision",  # a cache's counter, changed with every visit
-    "django_tasks_db",  # the queue's own bookkeeping
+    "django_tasks_database",  # the queue's own bookkeeping (django-tasks-db's app label)
     "events.response",  # anonymous questionnaire answers: no one to name, and no personal data
     "notices.notice",  # reminders the system gives; what they are about is audited where it changes
 )

@@ -5,6 +5,8 @@ value goes through the same rules (``normalize_name`` / ``normalize_address``), 
 imports and the national batch can never disagree. The original text is always kept beside.
 """
 
+import re
+import unicodedata
 from typing import TypeVar
 
 import kanjize
@@ -209,3 +211,12 @@ def normalize_name(name: str) -> tuple[str, str, bool]:
 def normalize_address(address: str) -> str:
     frame = with_address_key(pl.DataFrame({"address": [address]}, schema={"address": pl.String}), "address")
     return str(frame["address_key"].item())
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def natural_key(text: str) -> str:
+    """A key that sorts names as people read them: 第2 before 第10 (each run of digits zero-padded,
+    full-width digits read as ASCII by NFKC), in the database as well as in Python."""
+    return _DIGITS.sub(lambda digits: digits.group().zfill(12), unicodedata.normalize("NFKC", text))

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kit import tracked
-from lib import wareki
+from lib import normalize, wareki
 from org.roles import ADMIN_ROLES, BRANCH_ROLES, HQ_ROLES, Role
 from org.scope import MASTER_DATA, Scope
 
@@ -269,16 +269,28 @@ class Association(tracked.Tracked):
     # R-PPL-7: a promoter who represents an association may be appointed only if it has neither.
     had_accounting_accident = models.BooleanField("過去の会計事故等", default=False)
     had_premium_seizure = models.BooleanField("労働保険料等の差押等の滞納処分", default=False)
+    # Lists sort by this, not by the name: 第2 before 第10 in the database, whatever the page size.
+    sort_key = models.CharField("並び順", max_length=300, editable=False, default="")
 
     scope = Scope(branch="branch")
 
     class Meta:
-        ordering = ["branch__prefecture__code", "name_kana", "name"]
+        ordering = ["branch__prefecture__code", "sort_key", "pk"]
         verbose_name = verbose_name_plural = "労働保険事務組合"
         constraints = [models.UniqueConstraint(fields=["branch", "name"], name="association_name_per_branch")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Derived from the names on every save that may change them (a save of other named fields
+        # leaves it as it is).
+        fields = kwargs.get("update_fields")
+        if fields is None or {"name", "name_kana"} & set(fields):
+            self.sort_key = normalize.natural_key(self.name_kana or self.name)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "sort_key"}
+        super().save(*args, **kwargs)
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -310,3 +311,11 @@ def test_the_list_counts_each_employer_once_however_many_consultations(staff, to
         )
     page = staff.get("/associations/").content.decode()
     assert '<td class="text-end">2</td>' in page and '<td class="text-end">6</td>' not in page
+
+
+def test_the_list_reads_numbered_associations_in_natural_order(staff, tokyo):
+    for number in (10, 2, 1, 11, "３"):
+        Association.objects.create(branch=tokyo, name=f"東京労働保険事務組合第{number}")
+    page = staff.get("/associations/").content.decode()
+    shown = re.findall(r"東京労働保険事務組合第([0-9０-９]+)", page)
+    assert list(dict.fromkeys(shown)) == ["1", "2", "３", "10", "11"]

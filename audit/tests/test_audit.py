@@ -228,3 +228,17 @@ def test_the_application_role_of_the_production_recipe_cannot_unprotect_the_trai
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP OWNED BY "{role}"; DROP ROLE "{role}"')
+
+
+def test_every_audited_model_is_named_in_japanese_in_the_filter():
+    """The filter's 「対象」 lists audited models by name: an English one (「Task Result」) means a
+    library's bookkeeping is audited, which the settings meant to leave out."""
+    import re
+
+    english = [
+        model._meta.label
+        for model in auditlog.get_models()
+        if not re.search(r"[^\x00-\x7f]", str(model._meta.verbose_name))
+    ]
+    assert english == []
+    assert not auditlog.contains(apps.get_model("django_tasks_database", "DBTaskResult"))

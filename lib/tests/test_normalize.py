@@ -3,7 +3,7 @@
 import pytest
 
 from lib.corporate_number import is_valid
-from lib.normalize import fold, normalize_address, normalize_name, search_text
+from lib.normalize import fold, natural_key, normalize_address, normalize_name, search_text
 
 
 @pytest.mark.parametrize(
@@ -149,3 +149,8 @@ def test_address_examples_table_issue_17(address, key):
 )
 def test_search_folds_the_query_as_the_record_issue_17(typed, stored):
     assert fold(typed) in search_text(stored)
+
+
+def test_natural_key_reads_runs_of_digits_as_numbers():
+    names = ["第10", "第2", "第１", "第1支所2", "第1支所10", "第"]
+    assert sorted(names, key=natural_key) == ["第", "第１", "第1支所2", "第1支所10", "第2", "第10"]
