@@ -66,3 +66,13 @@ def test_the_status_filter_and_search_are_kept_in_the_list_and_from_page_to_page
     assert names_shown(second) == ["商事50", "商事51", "商事52", "商事53", "商事54"]
     assert names_shown(client.get("/roster/", {"q": "成立"})) == ["成立商事"]
     assert Business.objects.count() == 56
+
+
+def test_a_search_says_how_many_businesses_it_found_even_on_one_page(client, people, tokyo):
+    for name in ("成立商事", "成立工業", "青葉商店"):
+        make_business(tokyo, name)
+    login(client, people["tokyo_staff"])
+    found = client.get("/roster/", {"q": "成立"}).content.decode()
+    assert sorted(names_shown(client.get("/roster/", {"q": "成立"}))) == ["成立商事", "成立工業"]
+    assert "検索結果 <strong>2</strong>件" in found
+    assert "<strong>3</strong>件" in client.get("/roster/").content.decode()
