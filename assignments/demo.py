@@ -1,11 +1,13 @@
 """Demo assignments: each branch's cities shared out among its promoters, and the branch's share split by area."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
-from assignments.models import PromoterArea
+from assignments.models import Assignment, PromoterArea
 from assignments.services import active_field_appointments, assignments_split
-from councils.models import Side
+from councils.models import CouncilMeeting, MeetingNumber, Side
 from org.demo import DEMO_LOGINS
 from org.models import Branch, FiscalYear, User
 from org.roles import Role
@@ -60,4 +62,24 @@ def seed(*, size: str, seed: int) -> dict:
             business_ids=list(ours.values_list("pk", flat=True)),
         )
         assigned += result.total
+        _dated_back(branch, fiscal_year)
     return {"担当割当": assigned}
+
+
+def _dated_back(branch: Branch, fiscal_year: FiscalYear) -> None:
+    """The demo's assignments are made now, but its visits span the year: date each assignment a
+    week after the first council divided the roster, or after its business was identified if later
+    (never in the future), so that no demo visit comes before the assignment it was made under."""
+    first = (
+        CouncilMeeting.objects.filter(branch=branch, fiscal_year=fiscal_year, number=MeetingNumber.FIRST)
+        .values_list("held_on", flat=True)
+        .first()
+    )
+    week = datetime.timedelta(days=7)
+    earliest = (first or fiscal_year.start) + week
+    today = timezone.localdate()
+    rows = list(Assignment.objects.filter(business__branch=branch, ended_at=None).select_related("business"))
+    for row in rows:
+        day = min(max(earliest, row.business.identified_on + week), today)
+        row.assigned_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+    Assignment.objects.bulk_update(rows, ["assigned_at"], batch_size=5000)

@@ -14,6 +14,7 @@ from faker import Faker
 
 from associations import services
 from associations.models import Consultation, ConsultationKind, EntrustingEmployer
+from org import demo
 from org.models import Association, Branch, User
 from org.roles import Role
 
@@ -27,8 +28,7 @@ def seed(*, size: str, seed: int) -> dict:
     if hq is None:
         return {"事務組合": 0}
     rng = random.Random(seed)
-    fake = Faker("ja_JP")
-    fake.seed_instance(seed)
+    fake = demo.faker(seed)
     added = 0
     branches = Branch.objects.select_related("prefecture").order_by("prefecture__code")
     for branch in branches:

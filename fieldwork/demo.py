@@ -8,6 +8,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from assignments.models import Assignment
 from fieldwork.models import (
     KOYOU_KINDS,
     ROUSAI_KINDS,
@@ -46,12 +47,21 @@ def seed(*, size: str, seed: int) -> dict:
         .select_related("prefecture", "assigned_to__person__user")
         .order_by("pk")
     )
-    start = fiscal_year.start + datetime.timedelta(days=20)
-    span = max((today - start).days, 1)
+    # Visits come after the assignment they are made under (the assignments' demo dates it).
+    assigned_on = {
+        business: timezone.localdate(at)
+        for business, at in Assignment.objects.filter(ended_at=None)
+        .exclude(business__branch__in=visited_branches)
+        .values_list("business", "assigned_at")
+    }
     visits, enrolments, changes, statuses = [], [], [], {}
     for business in assigned:
         promoter = business.assigned_to
         if rng.random() < 0.35 or promoter is None or promoter.person.user is None:
+            continue
+        start = assigned_on.get(business.pk, fiscal_year.start) + datetime.timedelta(days=1)
+        span = (today - start).days + 1
+        if span < 1:
             continue
         days = sorted(start + datetime.timedelta(days=rng.randrange(span)) for _ in range(rng.randint(1, 3)))
         for i, day in enumerate(days):

@@ -11,10 +11,10 @@ import random
 
 from django.db import transaction
 from django.utils import timezone
-from faker import Faker
 
 from insurance.models import Agent, AgentAudit, ChecklistItem, LicensedStaff, PremiumIncome
 from lib import fiscal
+from org import demo
 from org.models import Association, AssociationStatus, FiscalYear, User
 from org.roles import Role
 
@@ -34,8 +34,7 @@ def seed(*, size: str, seed: int) -> dict:
     if hq is None:
         return {"代理店の追加": 0}
     rng = random.Random(seed)
-    fake = Faker("ja_JP")
-    fake.seed_instance(seed)
+    fake = demo.faker(seed)
     today = timezone.localdate()
     current = FiscalYear.for_date(today)
     for number, text in enumerate(CHECKLIST, start=1):

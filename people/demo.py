@@ -10,10 +10,10 @@ import random
 import polars as pl
 from django.db import transaction
 from django.utils import timezone
-from faker import Faker
 from zengin_code import Bank
 
 from lib import normalize, zengin
+from org import demo
 from org.models import Association, Branch, FiscalYear, User
 from org.roles import Role
 from people.models import Appointment, AppointmentRole, AppointmentStatus, BankAccount, Person, WorkDay
@@ -99,8 +99,7 @@ def seed(*, size: str, seed: int) -> dict:
     today = timezone.localdate()
     fiscal_year = FiscalYear.for_date(today)
     rng = random.Random(seed)
-    fake = Faker("ja_JP")
-    fake.seed_instance(seed)
+    fake = demo.faker(seed)
     users = list(
         User.objects.filter(role__in=list(APPOINTED_ROLES), person__isnull=True, branch__isnull=False)
         .select_related("branch__prefecture")

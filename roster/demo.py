@@ -7,9 +7,9 @@ import random
 import polars as pl
 from django.db import transaction
 from django.utils import timezone
-from faker import Faker
 
 from lib import cities, normalize
+from org import demo
 from org.models import Branch, FiscalYear
 from roster.models import Business, BusinessStatus, EntryOrigin, RosterEntry
 
@@ -30,8 +30,7 @@ FORMS = ["株式会社", "有限会社", "合同会社", ""]
 
 @transaction.atomic
 def seed(*, size: str, seed: int) -> dict:
-    fake = Faker("ja_JP")
-    fake.seed_instance(seed)
+    fake = demo.faker(seed)
     rng = random.Random(seed)
     today = timezone.localdate()
     fiscal_year = FiscalYear.for_date(today)

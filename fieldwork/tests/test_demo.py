@@ -1,14 +1,17 @@
 """The small demo tells one consistent story: councils, division, assignments, visits and enrolments."""
 
+import re
 from io import StringIO
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from assignments.models import Assignment
 from conftest import names_shown
 from councils.models import Allocation, CouncilMeeting
 from fieldwork.models import Enrolment, Method, Visit
-from org.models import User
+from org.models import Association, User
+from people.models import Person
 from roster.models import Business, BusinessStatus
 
 
@@ -38,6 +41,20 @@ def test_the_demo_records_back_every_status_and_runs_once(client, db):
     promoter = User.objects.get(username="tokyo_promoter")
     client.force_login(promoter)
     assert names_shown(client.get("/field/"))
+    # A believable history: no visit before the assignment it was made under, none in the future.
+    for visit in Visit.objects.select_related("business"):
+        since = Assignment.objects.get(business=visit.business, ended_at=None).assigned_at
+        assert timezone.localdate(since) < visit.visited_on <= timezone.localdate(), visit
+    # Telephone numbers as they exist in Japan: a leading 0, 10 digits (11 for a mobile).
+    phones = [
+        *Business.objects.values_list("phone", flat=True),
+        *Person.objects.values_list("phone", flat=True),
+        *Association.objects.exclude(phone="").values_list("phone", flat=True),
+    ]
+    assert phones and all(re.fullmatch(r"0\d{1,4}-\d{1,4}-\d{4}", p) for p in phones), phones[:5]
+    assert [
+        p for p in phones if len(p.replace("-", "")) != (11 if p[:3] in {"070", "080", "090"} else 10)
+    ] == []
 
 
 def test_the_demo_adds_visits_branch_by_branch_so_the_national_demo_follows_the_small_one(db):
