@@ -79,7 +79,11 @@ class EnrolmentForm(StyledForm):
         required=False,
         empty_label="（事業主が自ら手続）",
     )
-    filed_electronically = forms.BooleanField(label="電子申請で届け出た", required=False)
+    filed_electronically = forms.BooleanField(
+        label="被保険者資格取得届を電子申請で提出した",
+        required=False,
+        help_text="雇用保険の成立のとき。電子申請システムからメールで届く処理完了通知を印刷して添付します。",
+    )
     bureau_guidance = forms.BooleanField(
         label="労働局の手続指導による成立", required=False, help_text="成功報酬費の対象外です。"
     )

@@ -118,16 +118,17 @@ class EvidenceKind(models.TextChoices):
     ENROLMENT_NOTICE = "enrolment_notice", "保険関係成立届（写）"
     ESTABLISHMENT_NOTICE = "establishment_notice", "雇用保険適用事業所設置届（事業主控）（写）"
     INSURED_CONFIRMATION = "insured_confirmation", "被保険者資格取得等確認通知書（写・全員分）"
-    E_APPLICATION = "e_application", "電子申請の到達通知等（印刷）"
+    E_APPLICATION = "e_application", "電子申請の処理完了通知（印刷）"
 
 
 def required_evidence(covers_koyou: bool, filed_electronically: bool) -> list[str]:
-    """R-ENR-2: the notice always; for employment insurance its notices; the e-filing print if filed online."""
+    """R-ENR-2: the notice always; for employment insurance its notices, and the printed completion
+    notice only when the 被保険者資格取得届 (an employment-insurance filing) was made online."""
     kinds: list[str] = [EvidenceKind.ENROLMENT_NOTICE]
     if covers_koyou:
         kinds += [EvidenceKind.ESTABLISHMENT_NOTICE, EvidenceKind.INSURED_CONFIRMATION]
-    if filed_electronically:
-        kinds.append(EvidenceKind.E_APPLICATION)
+        if filed_electronically:
+            kinds.append(EvidenceKind.E_APPLICATION)
     return kinds
 
 
@@ -151,7 +152,7 @@ class Enrolment(tracked.Tracked):
         verbose_name="手続した労働保険事務組合",
         related_name="introduced_enrolments",
     )
-    filed_electronically = models.BooleanField("電子申請で届け出た", default=False)
+    filed_electronically = models.BooleanField("被保険者資格取得届を電子申請で提出した", default=False)
     bureau_guidance = models.BooleanField("労働局の手続指導による", default=False)
     ex_officio = models.BooleanField("職権成立", default=False)
     # The promoter or instructor the enrolment is credited to (their assignment at the time).

@@ -164,7 +164,7 @@ def _evidence_missing(user: User, limit: int) -> Queue:
         ~has(EvidenceKind.ENROLMENT_NOTICE)
         | Q(covers_koyou=True)
         & (~has(EvidenceKind.ESTABLISHMENT_NOTICE) | ~has(EvidenceKind.INSURED_CONFIRMATION))
-        | Q(filed_electronically=True) & ~has(EvidenceKind.E_APPLICATION)
+        | Q(covers_koyou=True, filed_electronically=True) & ~has(EvidenceKind.E_APPLICATION)
     )
     return _enrolment_queue("evidence", "証拠書類が不足している成立", missing, limit)
 

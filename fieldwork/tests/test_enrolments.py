@@ -241,3 +241,19 @@ def test_a_business_where_only_one_insurance_applies_is_enrolled_by_it_D_6(clien
     _post(client, business, kind="unified_rousai", one_insurance_only="on")
     business.refresh_from_db()
     assert (business.status, business.one_insurance_only) == (BusinessStatus.ENROLLED, True)
+
+
+@pytest.mark.parametrize(
+    ("kind", "asks_for_the_completion_notice"),
+    [("unified_both", True), ("unified_koyou", True), ("unified_rousai", False)],
+)
+def test_the_completion_notice_is_asked_only_for_an_online_acquisition_filing_R_ENR_2(
+    client, people, business, kind, asks_for_the_completion_notice
+):
+    """The printed 処理完了通知 belongs to the employment-insurance documents: it is asked for only when
+    the 被保険者資格取得届 was filed online, and never for an enrolment in workers' accident insurance only."""
+    login(client, people["tokyo_promoter"])
+    _post(client, business, kind=kind, filed_electronically="on")
+    labels = [label for label, _ in Enrolment.objects.get().evidence_checklist()]
+    assert ("電子申請の処理完了通知（印刷）" in labels) is asks_for_the_completion_notice
+    assert not any("到達通知" in label for label in labels)
