@@ -15,6 +15,7 @@ from django.utils import timezone
 from assignments.models import Assignment, PromoterArea
 from audit.models import AuditEntry
 from councils.models import Allocation, Side
+from lib import wareki
 from notices.services import notify
 from org.models import Branch, FiscalYear, User
 from people.models import Appointment, AppointmentRole, AppointmentStatus
@@ -51,7 +52,7 @@ def check_assignee(appointment: Appointment, branch: Branch, fiscal_year: Fiscal
         )
     if appointment.status == AppointmentStatus.REVOKED:
         raise ValidationError(
-            f"{name}さんの委嘱は{appointment.revoked_on:%Y/%m/%d}に取り消されています。割り当てできません。"
+            f"{name}さんの委嘱は{wareki.format_date(appointment.revoked_on)}に取り消されています。割り当てできません。"
         )
     if appointment.status != AppointmentStatus.ACTIVE:
         raise ValidationError(f"{name}さんは委嘱中ではありません（{appointment.get_status_display()}）。")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from associations.models import Incident, IncidentKind, Membership
+from lib import wareki
 from org.models import Association, AssociationStatus, User
 
 
@@ -34,7 +35,7 @@ def membership_join(*, actor: User, association: Association, joined_on: datetim
     last = association.memberships.order_by("-left_on").values_list("left_on", flat=True).first()
     if last is not None and joined_on < last:
         raise ValidationError(
-            {"joined_on": f"前回の退会日（{last:%Y-%m-%d}）より前の入会日は登録できません。"}
+            {"joined_on": f"前回の退会日（{wareki.format_date(last)}）より前の入会日は登録できません。"}
         )
     membership = Membership.objects.create(association=association, joined_on=joined_on, recorded_by=actor)
     association.is_member = True
@@ -53,7 +54,7 @@ def membership_leave(
         raise ValidationError({"left_on": f"{association.name}は会員ではありません。"})
     if left_on <= membership.joined_on:
         raise ValidationError(
-            {"left_on": f"退会日は入会日（{membership.joined_on:%Y-%m-%d}）より後にしてください。"}
+            {"left_on": f"退会日は入会日（{wareki.format_date(membership.joined_on)}）より後にしてください。"}
         )
     membership.left_on, membership.leave_reason = left_on, reason
     membership.save(update_fields=["left_on", "leave_reason"])

@@ -246,7 +246,7 @@ class Handover(models.Model):
         verbose_name = verbose_name_plural = "困難事案の移管"
 
     def __str__(self) -> str:
-        return f"{self.business}（{self.handed_over_on:%Y/%m/%d} 移管）"
+        return f"{self.business}（{wareki.format_date(self.handed_over_on)} 移管）"
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.business.branch_id}

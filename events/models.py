@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from kit import tracked
+from lib import wareki
 from org.models import Block, Branch, FiscalYear
 from org.roles import HQ_ROLES
 from org.scope import Scope
@@ -71,7 +72,7 @@ class Briefing(tracked.Tracked):
         verbose_name = verbose_name_plural = "事業主説明会"
 
     def __str__(self) -> str:
-        return f"{self.title}（{self.planned_on:%Y/%m/%d}）"
+        return f"{self.title}（{wareki.format_date(self.planned_on)}）"
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}
@@ -153,7 +154,7 @@ class Training(tracked.Tracked):
         verbose_name = verbose_name_plural = "推進員研修"
 
     def __str__(self) -> str:
-        return f"{self.held_on:%Y/%m/%d} {self.venue}"
+        return f"{wareki.format_date(self.held_on)} {self.venue}"
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}
@@ -220,7 +221,7 @@ class Dispatch(tracked.Tracked):
         verbose_name = verbose_name_plural = "講師派遣"
 
     def __str__(self) -> str:
-        return f"{self.title}（{self.held_on:%Y/%m/%d}）"
+        return f"{self.title}（{wareki.format_date(self.held_on)}）"
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}
@@ -333,7 +334,7 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         where = self.block.name if self.block is not None else "全国"
-        return f"{self.get_kind_display()}（{where}・{self.held_on:%Y/%m/%d}）"
+        return f"{self.get_kind_display()}（{where}・{wareki.format_date(self.held_on)}）"
 
 
 class IssueStatus(models.TextChoices):

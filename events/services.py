@@ -20,6 +20,7 @@ from events.models import (
     Training,
     TrainingAttendance,
 )
+from lib import wareki
 from org import revisions
 from org.models import Branch, FiscalYear, User
 from people.models import Appointment, AppointmentRole, AppointmentStatus
@@ -45,7 +46,7 @@ def check_training_day(fiscal_year: FiscalYear, day: datetime.date | None, makeu
         if not last < day <= fiscal_year.end:
             raise ValidationError(
                 {
-                    "held_on": f"期間外の補講は10月1日から{fiscal_year.end:%Y年%-m月%-d日}までの日付にしてください。"
+                    "held_on": f"期間外の補講は10月1日から{wareki.format_date(fiscal_year.end)}までの日付にしてください。"
                 }
             )
     elif not first <= day <= last:

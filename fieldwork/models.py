@@ -7,6 +7,7 @@ from django.db import models
 
 from kit import tracked
 from kit.files import StoredFile
+from lib import wareki
 from org.scope import Scope
 from people.models import Appointment
 from roster.models import Business
@@ -83,7 +84,7 @@ class Visit(tracked.Tracked):
         ]
 
     def __str__(self) -> str:
-        return f"{self.visited_on:%Y/%m/%d} {self.business} {self.get_method_display()}"
+        return f"{wareki.format_date(self.visited_on)} {self.business} {self.get_method_display()}"
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.business.branch_id}

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from kit.files import StoredFile
+from lib import wareki
 from org.models import Association, FiscalYear
 from org.roles import HQ_ROLES
 from org.scope import Scope
@@ -98,7 +99,7 @@ class PremiumIncome(models.Model):
         constraints = [models.UniqueConstraint(fields=["agent", "month"], name="one_premium_per_agent_month")]
 
     def __str__(self) -> str:
-        return f"{self.agent} {self.month:%Y-%m} {self.amount:,}円"
+        return f"{self.agent} {wareki.year_month(self.month)} {self.amount:,}円"
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.agent.association.branch_id}
@@ -264,7 +265,7 @@ class ProgramRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.branch} {self.get_program_display()} {self.month:%Y-%m} {self.value}"
+        return f"{self.branch} {self.get_program_display()} {wareki.year_month(self.month)} {self.value}"
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}

@@ -110,7 +110,7 @@ def visit_lines(
             later = [day for day in held.get(visit.business_id, ()) if day > visit.day]
             if later:
                 line.reasons.append(
-                    f"提出済みの明細（{max(later):%Y/%m/%d}の訪問）より前の訪問です。"
+                    f"提出済みの明細（{wareki.format_date(max(later))}の訪問）より前の訪問です。"
                     "どちらに支給するかは支部が審査で判断します。"
                 )
         else:

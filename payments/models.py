@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fieldwork.models import EnrolmentKind, Method
 from kit import tracked
-from lib import fiscal
+from lib import fiscal, wareki
 from org.models import FiscalYear
 from org.roles import Role
 from org.scope import Scope
@@ -142,7 +142,7 @@ class FeeClaim(Workflow, tracked.Tracked):
         constraints = [models.UniqueConstraint(fields=["appointment", "month"], name="one_claim_per_month")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y年%m月} {self.appointment.person}"
+        return f"{wareki.year_month(self.month)} {self.appointment.person}"
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.appointment.branch_id}
@@ -443,7 +443,7 @@ class CoordinatorPay(models.Model):
         constraints = [models.UniqueConstraint(fields=["appointment", "month"], name="coordinator_paid_once")]
 
     def __str__(self) -> str:
-        return f"{self.appointment.person} {self.month:%Y年%m月} {self.days}日"
+        return f"{self.appointment.person} {wareki.year_month(self.month)} {self.days}日"
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.appointment.branch_id}

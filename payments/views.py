@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from fieldwork.services import field_appointment
+from lib import wareki
 from org import access, feedback
 from org.models import Branch, FiscalYear
 from org.navigation import safe_next
@@ -125,7 +126,7 @@ def claim_submit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     with feedback.errors_as_message(request) as done:
         services.claim_submit(actor=request.user, claim=claim)
     if done:
-        messages.success(request, f"{claim.month:%Y年%m月}分の支給申請を支部に提出しました。")
+        messages.success(request, f"{wareki.year_month(claim.month)}分の支給申請を支部に提出しました。")
     return redirect("claim_detail", pk=claim.pk)
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from kit import tracked
-from lib import normalize
+from lib import normalize, wareki
 from org.models import Association, Branch, FiscalYear, Prefecture
 from org.roles import Role
 from org.scope import Scope
@@ -281,7 +281,7 @@ class WorkDay(models.Model):
         constraints = [models.UniqueConstraint(fields=["appointment", "day"], name="one_work_day_per_day")]
 
     def __str__(self) -> str:
-        return f"{self.appointment.person} {self.day:%Y/%m/%d}"
+        return f"{self.appointment.person} {wareki.format_date(self.day)}"
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.appointment.branch_id}

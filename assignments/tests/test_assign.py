@@ -76,7 +76,7 @@ def test_a_revoked_promoter_is_refused_with_a_clear_message(client, people, team
     login(client, people["tokyo_staff"])
     response = _assign(client, businesses[:2], team["bob"].pk)
     assert (
-        "推進 ボブさんの委嘱は2026/06/30に取り消されています。割り当てできません。"
+        "推進 ボブさんの委嘱は令和8年6月30日に取り消されています。割り当てできません。"
         in response.content.decode()
     )
     assert not Assignment.objects.exists()

@@ -49,7 +49,7 @@ def test_a_make_up_session_after_september_is_recorded_and_marked(client, people
     assert "「期間外の補講」として記録してください" in refused and not Training.objects.exists()
     # A make-up session belongs after September, within the year.
     assert (
-        "10月1日から2027年3月31日まで"
+        "10月1日から令和9年3月31日まで"
         in _training(client, held_on="2026-06-20", makeup="on").content.decode()
     )
     _training(client, held_on="2026-10-15", makeup="on")

@@ -46,7 +46,7 @@ def test_the_claim_deadline_in_the_months_last_three_working_days_R_FEE_4(people
     assert "支給申請の提出期限" not in _run("2026-11-25")
     assert "支給申請の提出期限 1件" in _run("2026-11-26")
     again = _run("2026-11-26")  # the same day again gives nothing
-    assert again == "2026-11-26 の通知：0件\n"
+    assert again == "令和8年11月26日 の通知：0件\n"
     _run("2026-11-28")  # a Saturday: nobody is reminded
     _run("2026-11-27")
     assert _titles(people["tokyo_promoter"]) == [

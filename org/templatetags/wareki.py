@@ -1,4 +1,5 @@
-"""{{ date|wareki }} → 令和6年4月1日; {{ amount|yen }} → 9,200円; {{ number|insurance_number }} →
+"""{{ date|wareki }} → 令和6年4月1日; {{ month|wareki_month }} → 令和8年10月; {{ moment|wareki_time }} →
+令和8年11月30日 14:05 — the one style of dates on every page; {{ amount|yen }} → 9,200円; {{ number|insurance_number }} →
 13-1-01-123456-000; {{ code|postal }} → 151-0053."""
 
 import datetime
@@ -24,12 +25,23 @@ def wareki(value) -> str:
 
 
 @register.filter
-def wareki_time(value) -> str:
-    """令和8年11月30日 14:05: a moment, in the same style as the dates on the same page."""
+def wareki_month(value) -> str:
+    """令和8年10月: the month a claim or a report is for."""
+    return calendar.year_month(_local(value)) if value else ""
+
+
+@register.filter
+def wareki_time(value, precision: str = "") -> str:
+    """令和8年11月30日 14:05 (``"s"``: 14:05:09, where the audit trail needs the second): a moment,
+    in the same style as the dates on the same page."""
     if not value:
         return ""
     moment = _local(value)
-    return f"{calendar.format_date(moment)} {moment:%H:%M}"
+    return (
+        f"{calendar.format_date(moment)} {moment:%H:%M:%S}"
+        if precision == "s"
+        else f"{calendar.format_date(moment)} {moment:%H:%M}"
+    )
 
 
 @register.filter

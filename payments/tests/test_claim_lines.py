@@ -65,7 +65,7 @@ def test_a_visit_that_would_displace_a_submitted_line_names_it_for_the_branch_D_
     (line,) = claims.visit_lines(fy2011, [_visit(1, day=DAY)], {1: [DAY.replace(day=9), DAY.replace(day=20)]})
     assert line.amount == 0
     assert line.reasons[1] == (
-        "提出済みの明細（2011/06/20の訪問）より前の訪問です。どちらに支給するかは支部が審査で判断します。"
+        "提出済みの明細（平成23年6月20日の訪問）より前の訪問です。どちらに支給するかは支部が審査で判断します。"
     )
 
 

@@ -68,7 +68,7 @@ def test_the_form_attaches_the_outreach_report_of_every_month_its_visit_fees_com
     login(client, people["tokyo_promoter"])
     page = _build(client).content.decode()
     claim = FeeClaim.objects.get(month=datetime.date(2011, 6, 1))
-    assert claim.total == 2520 and "前月以前の記録" in page and "2011年5月20日" in page
+    assert claim.total == 2520 and "前月以前の記録" in page and "平成23年5月20日" in page
     form = client.get(f"/payments/claims/{claim.pk}/form.pdf")
     # The claim, then May's and June's reports, each original and copy.
     assert len(re.findall(rb"/Type /Page\b(?!s)", form.content)) == 5
@@ -81,7 +81,7 @@ def test_a_submitted_claim_is_not_rebuilt_and_its_records_are_not_claimed_twice(
     _build(client)
     claim = FeeClaim.objects.get()
     response = client.post(f"/payments/claims/{claim.pk}/submit/", follow=True)
-    assert "2011年06月分の支給申請を支部に提出しました。" in response.content.decode()
+    assert "平成23年6月分の支給申請を支部に提出しました。" in response.content.decode()
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED and claim.is_late  # submitted long after June 2011
     assert "提出済みのため" in _build(client).content.decode()

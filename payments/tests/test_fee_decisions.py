@@ -149,7 +149,7 @@ def test_a_submitted_line_keeps_its_amount_and_the_reviewer_sees_the_conflict_D_
     early = _visit(team["alice"][2011], business, datetime.date(2011, 6, 3))
     page = _build(client, team["alice"]["user"], "2011-06").content.decode()
     assert (
-        "提出済みの明細（2011/06/12の訪問）より前の訪問です。どちらに支給するかは支部が審査で判断します。"
+        "提出済みの明細（平成23年6月12日の訪問）より前の訪問です。どちらに支給するかは支部が審査で判断します。"
         in page
     )
     assert FeeClaim.objects.get(appointment=team["alice"][2011]).total == 0

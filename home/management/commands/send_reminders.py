@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from home import reminders
+from lib import wareki
 
 SUBJECTS = {
     "claim_deadline": "支給申請の提出期限",
@@ -38,5 +39,6 @@ class Command(BaseCommand):
         given = reminders.run(today)
         parts = [f"{SUBJECTS[key]} {n}件" for key, n in given.items() if n]
         self.stdout.write(
-            f"{today:%Y-%m-%d} の通知：{sum(given.values())}件" + (f"（{'、'.join(parts)}）" if parts else "")
+            f"{wareki.format_date(today)} の通知：{sum(given.values())}件"
+            + (f"（{'、'.join(parts)}）" if parts else "")
         )
