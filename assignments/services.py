@@ -51,9 +51,8 @@ def check_assignee(appointment: Appointment, branch: Branch, fiscal_year: Fiscal
             f"他の支部の推進員・指導員には{branch.name}の事業所を割り当てられません。"
         )
     if appointment.status == AppointmentStatus.REVOKED:
-        raise ValidationError(
-            f"{name}さんの委嘱は{wareki.format_date(appointment.revoked_on)}に取り消されています。割り当てできません。"
-        )
+        when = f"{wareki.format_date(appointment.revoked_on)}に" if appointment.revoked_on else ""
+        raise ValidationError(f"{name}さんの委嘱は{when}取り消されています。割り当てできません。")
     if appointment.status != AppointmentStatus.ACTIVE:
         raise ValidationError(f"{name}さんは委嘱中ではありません（{appointment.get_status_display()}）。")
     if appointment.fiscal_year_id != fiscal_year.pk:
