@@ -2,8 +2,11 @@
 
 import datetime
 import html
+import os
 import re
+import time
 from functools import cache
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -69,6 +72,26 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def utc_server_at_1am_jst(monkeypatch) -> datetime.date:
+    """The process clock in UTC, as on most servers, at 01:00 JST: the UTC date is still yesterday.
+
+    Django sets the process zone to TIME_ZONE at start; a server may set it back. Returns the JST day.
+    """
+    jst_day = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1)
+    moment = datetime.datetime.combine(jst_day, datetime.time(1), tzinfo=ZoneInfo("Asia/Tokyo"))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    zone = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield jst_day
+    if zone is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = zone
+    time.tzset()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,8 +1,7 @@
 """Forms of the association registry, its membership, incidents, employers and consultations."""
 
-import datetime
-
 from django import forms
+from django.utils import timezone
 
 from associations.models import Consultation, EntrustingEmployer, IncidentKind
 from org import access
@@ -53,16 +52,16 @@ class AssociationForm(ContactForm):
 
 
 class JoinForm(StyledForm):
-    joined_on = forms.DateField(label="入会日", widget=DateInput(), initial=datetime.date.today)
+    joined_on = forms.DateField(label="入会日", widget=DateInput(), initial=timezone.localdate)
 
 
 class LeaveForm(StyledForm):
-    left_on = forms.DateField(label="退会日", widget=DateInput(), initial=datetime.date.today)
+    left_on = forms.DateField(label="退会日", widget=DateInput(), initial=timezone.localdate)
     reason = forms.CharField(label="退会理由", max_length=200, required=False)
 
 
 class CloseForm(StyledForm):
-    closed_on = forms.DateField(label="解散・廃止日", widget=DateInput(), initial=datetime.date.today)
+    closed_on = forms.DateField(label="解散・廃止日", widget=DateInput(), initial=timezone.localdate)
     reason = forms.CharField(label="理由", max_length=200, help_text="後継者不在 など")
 
 

@@ -20,6 +20,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -142,7 +144,7 @@ def run(args) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     hq = User.objects.get(username="hq_staff")
-    until = datetime.date.today() + datetime.timedelta(days=1)
+    until = timezone.localdate() + datetime.timedelta(days=1)
     tokens = [ApiToken.issue(user=hq, name=f"bench {n}", expires_on=until)[1] for n in range(args.clients)]
     businesses = Business.objects.count()
     connection.close()
@@ -154,7 +156,7 @@ def run(args) -> dict:
     assert all(count == businesses for count in counts), (counts, businesses)
     return {
         "name": "api_paging",
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": timezone.localtime().isoformat(timespec="seconds"),
         "machine": machine(),
         "database": "PostgreSQL",
         "server": f"gunicorn, 4 workers; {args.clients} clients paging at once, each with an HQ token",

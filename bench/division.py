@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -183,7 +185,7 @@ def run(args) -> dict:
     timed("workload", lambda: len(assigning.workload(branch, fiscal_year)))
     return {
         "name": "division",
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": timezone.localtime().isoformat(timespec="seconds"),
         "machine": machine(),
         "database": "PostgreSQL",
         "businesses": args.businesses,

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -271,7 +273,7 @@ def run(args) -> dict:
     imports = _imports(args, env)
     return {
         "name": "faults",
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": timezone.localtime().isoformat(timespec="seconds"),
         "machine": machine(),
         "database": "PostgreSQL",
         "rows": args.rows,

@@ -12,7 +12,6 @@ benchmark) on the same data, in the same run.
 """
 
 import argparse
-import datetime
 import json
 import os
 import subprocess
@@ -20,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -173,7 +174,7 @@ def main() -> None:
         return
     result = {
         "name": "identify",
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": timezone.localtime().isoformat(timespec="seconds"),
         "machine": machine(),
         "targets": TARGETS,
         "runs": [

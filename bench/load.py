@@ -20,12 +20,13 @@ as production) and locust (bench/requirements.txt).
 """
 
 import argparse
-import datetime
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -98,7 +99,7 @@ def run(args) -> dict:
         dashboards = serving.locust(host, 8, 60, ["DashboardsOnly"], folder, "dashboards")
     return {
         "name": "load",
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": timezone.localtime().isoformat(timespec="seconds"),
         "machine": machine(),
         "database": "PostgreSQL",
         "server": "gunicorn, 4 workers",

@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from unittest import mock
 
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -51,8 +53,6 @@ def _complete_evidence() -> int:
     """The national demo keeps no files; give each enrolment the rows its checklist asks for."""
     import uuid
 
-    from django.utils import timezone
-
     from fieldwork.models import Enrolment, Evidence
     from org.models import User
 
@@ -79,8 +79,6 @@ def _complete_evidence() -> int:
 
 def _accept_everything() -> int:
     """What branches and HQ do through the review pages, at once: submitted, accepted, sent, decided."""
-    from django.utils import timezone
-
     from org.models import User
     from payments.models import ClaimLine, ClaimStatus, Decision, FeeClaim
 
@@ -174,7 +172,7 @@ def run() -> dict:
         path.unlink()
     return {
         "name": "payments",
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": timezone.localtime().isoformat(timespec="seconds"),
         "machine": machine(),
         "database": "PostgreSQL",
         "seed_seconds": seeded,

@@ -8,7 +8,6 @@ added), and drops the database. Writes bench/results/roster_import.json and a li
 """
 
 import argparse
-import datetime
 import io
 import resource
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -120,7 +120,7 @@ def run(args) -> dict:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return {
         "name": "roster_import",
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": timezone.localtime().isoformat(timespec="seconds"),
         "machine": machine(),
         "database": "PostgreSQL",
         "rows": args.rows,

@@ -14,11 +14,12 @@ measures the bare view (/healthz/ signed in) for the ratio.
 """
 
 import argparse
-import datetime
 import random
 import sys
 import tempfile
 from pathlib import Path
+
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -126,7 +127,7 @@ def run(args) -> dict:
         )
     return {
         "name": "search",
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": timezone.localtime().isoformat(timespec="seconds"),
         "machine": machine(),
         "database": "PostgreSQL",
         "server": "gunicorn, 4 workers; 8 users at once, 1–3 s between searches",

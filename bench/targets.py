@@ -14,13 +14,14 @@ form. Writes bench/results/targets.json and a line in RESULTS.md.
 """
 
 import argparse
-import datetime
 import resource
 import statistics
 import sys
 import time
 from pathlib import Path
 from unittest import mock
+
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -144,7 +145,7 @@ def run(args) -> dict:
         assert form.status_code == 200
     return {
         "name": "targets",
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": timezone.localtime().isoformat(timespec="seconds"),
         "machine": machine(),
         "database": "PostgreSQL",
         "businesses": Business.objects.count(),

@@ -1,8 +1,7 @@
 """Forms of the insurance business: agents, staff, premiums, statements and audits."""
 
-import datetime
-
 from django import forms
+from django.utils import timezone
 
 from insurance.models import Agent, Answer, ChecklistItem
 from org.forms import StyledForm
@@ -19,7 +18,7 @@ class AgentForm(StyledForm):
         ).select_related("branch"),
     )
     code = forms.CharField(label="代理店コード", max_length=20)
-    registered_on = forms.DateField(label="代理店登録日", widget=DATE, initial=datetime.date.today)
+    registered_on = forms.DateField(label="代理店登録日", widget=DATE, initial=timezone.localdate)
 
 
 class StaffForm(StyledForm):
@@ -45,7 +44,7 @@ class ChecklistItemForm(StyledForm):
 
 class AuditForm(StyledForm):
     agent: forms.ModelChoiceField = forms.ModelChoiceField(label="代理店", queryset=Agent.objects.none())
-    sent_on = forms.DateField(label="点検票の送付日", widget=DATE, initial=datetime.date.today)
+    sent_on = forms.DateField(label="点検票の送付日", widget=DATE, initial=timezone.localdate)
     answer_due = forms.DateField(label="回答期限", widget=DATE)
 
     def __init__(self, *args, agents, **kwargs):
@@ -56,7 +55,7 @@ class AuditForm(StyledForm):
 class AnswerForm(StyledForm):
     """One choice and a comment per checklist item of the year."""
 
-    answered_on = forms.DateField(label="回答受領日", widget=DATE, initial=datetime.date.today)
+    answered_on = forms.DateField(label="回答受領日", widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args, items: list[ChecklistItem], answers: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,8 +87,8 @@ class FindingForm(StyledForm):
 
 class FindingCloseForm(StyledForm):
     corrected = forms.CharField(label="是正の内容（代理店の報告）", widget=forms.Textarea(attrs={"rows": 2}))
-    closed_on = forms.DateField(label="是正確認日", widget=DATE, initial=datetime.date.today)
+    closed_on = forms.DateField(label="是正確認日", widget=DATE, initial=timezone.localdate)
 
 
 class CloseForm(StyledForm):
-    closed_on = forms.DateField(label="完了日", widget=DATE, initial=datetime.date.today)
+    closed_on = forms.DateField(label="完了日", widget=DATE, initial=timezone.localdate)

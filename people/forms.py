@@ -1,9 +1,8 @@
 """Forms for the person registry, appointments, bank accounts and imports."""
 
-import datetime
-
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from org import access
 from org.forms import StyledForm, StyledModelForm
@@ -113,12 +112,12 @@ class PledgeForm(StyledForm):
 
 
 class DecisionForm(StyledForm):
-    appointed_on = forms.DateField(label="委嘱日", widget=DateInput(), initial=datetime.date.today)
+    appointed_on = forms.DateField(label="委嘱日", widget=DateInput(), initial=timezone.localdate)
 
 
 class RevokeForm(StyledForm):
     reason = forms.ChoiceField(label="取消理由", choices=[("", "選択してください"), *RevokeReason.choices])
-    revoked_on = forms.DateField(label="取消日", widget=DateInput(), initial=datetime.date.today)
+    revoked_on = forms.DateField(label="取消日", widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(label="詳細", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 

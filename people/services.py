@@ -79,7 +79,7 @@ def appointment_record_pledge(
     *, actor: User, appointment: Appointment, signed_on: datetime.date
 ) -> Appointment:
     """The signed pledge (誓約書) was received on ``signed_on`` (R-PPL-7)."""
-    if signed_on > datetime.date.today():
+    if signed_on > timezone.localdate():
         raise ValidationError({"pledge_signed_on": "誓約書の提出日に未来の日付は指定できません。"})
     appointment.pledge_signed_on = signed_on
     appointment.save(update_fields=["pledge_signed_on"])

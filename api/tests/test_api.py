@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from api.forms import TokenForm
 from api.models import ApiToken
 from audit.models import AuditEntry
 from conftest import login, make_appointment, make_business, make_person
@@ -16,14 +17,14 @@ def bearer(user, **fields) -> dict:
     _, secret = ApiToken.issue(
         user=user,
         name="テスト",
-        expires_on=fields.pop("expires_on", datetime.date.today() + datetime.timedelta(days=30)),
+        expires_on=fields.pop("expires_on", timezone.localdate() + datetime.timedelta(days=30)),
     )
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
 def test_a_token_is_made_on_the_users_page_shown_once_and_revoked(client, people):
     login(client, people["tokyo_staff"])
-    page = client.post("/account/tokens/", {"name": "集計用Excel", "expires_on": str(datetime.date.today())})
+    page = client.post("/account/tokens/", {"name": "集計用Excel", "expires_on": str(timezone.localdate())})
     secret = page.context["secret"]
     assert secret.startswith("issou_") and secret in page.content.decode()
     token = ApiToken.objects.get()
@@ -41,7 +42,7 @@ def test_a_token_is_made_on_the_users_page_shown_once_and_revoked(client, people
 
 
 def test_an_expired_or_unknown_token_is_401(client, people):
-    old = bearer(people["tokyo_staff"], expires_on=datetime.date.today() - datetime.timedelta(days=1))
+    old = bearer(people["tokyo_staff"], expires_on=timezone.localdate() - datetime.timedelta(days=1))
     assert client.get("/api/v1/me", **old).status_code == 401
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer issou_nothing").status_code == 401
     assert client.get("/api/v1/me").status_code == 401
@@ -151,7 +152,7 @@ def test_the_phone_sends_its_offline_visits_in_a_batch_recorded_once(client, peo
     client.post("/assignments/assign/", {"year": 2026, "business": [mine.pk], "appointment": appointment.pk})
     headers = bearer(people["tokyo_promoter"])
     good, bad, foreign = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     batch = {
         "visits": [
             {"client_key": str(good), "business_id": mine.pk, "visited_on": today, "outcome": "explained"},
@@ -199,7 +200,7 @@ def test_a_promoters_token_lists_only_their_own_visits_and_claims(client, people
         Visit.objects.create(
             business=business,
             appointment=appointment,
-            visited_on=datetime.date.today(),
+            visited_on=timezone.localdate(),
             outcome="explained",
             client_key=uuid.uuid4(),
             recorded_by=people["tokyo_staff"],
@@ -223,8 +224,15 @@ def test_progress_is_the_dashboards_for_the_nation_or_one_branch(client, people,
 
 def test_an_administrator_sees_a_users_tokens_on_the_users_page_but_not_their_secret(client, people):
     _, secret = ApiToken.issue(
-        user=people["tokyo_staff"], name="集計用Excel", expires_on=datetime.date.today()
+        user=people["tokyo_staff"], name="集計用Excel", expires_on=timezone.localdate()
     )
     login(client, people["tokyo_admin"])
     page = client.get(f"/users/{people['tokyo_staff'].pk}/").content.decode()
     assert "集計用Excel" in page and secret[:10] in page and secret not in page
+
+
+def test_a_token_may_expire_today_at_1am_on_a_utc_server(utc_server_at_1am_jst):
+    # Issue 28: "today" is Japan's day, not the server clock's (yesterday until 09:00 JST in UTC).
+    form = TokenForm({"name": "集計用Excel", "expires_on": utc_server_at_1am_jst.isoformat()})
+    assert form.is_valid(), form.errors
+    assert TokenForm().fields["expires_on"].initial() == utc_server_at_1am_jst + datetime.timedelta(days=90)

@@ -2,10 +2,10 @@
 recorded once per client key by the enrolment form's rules; the site's own pages use the API with
 their session, the CSRF token checked on every write."""
 
-import datetime
 import uuid
 
 from django.test import Client
+from django.utils import timezone
 
 from api.tests.test_api import bearer
 from conftest import login, make_appointment, make_business, make_person
@@ -82,7 +82,7 @@ def test_the_site_posts_drafts_with_its_session_and_csrf_token(people, tokyo):
     draft = {
         "client_key": str(uuid.uuid4()),
         "business_id": business.pk,
-        "visited_on": datetime.date.today().isoformat(),
+        "visited_on": timezone.localdate().isoformat(),
         "outcome": "explained",
     }
     body = {"visits": [draft]}

@@ -79,7 +79,7 @@ def _get(client: Client, path: str, ids: dict, user=None, state: str = "usable")
     url = path.format(**ids)
     headers = {}
     if user is not None:
-        today = datetime.date.today()
+        today = timezone.localdate()
         expires_on = today - datetime.timedelta(days=1) if state == "expired" else today
         issued, secret = ApiToken.issue(user=user, name="walk", expires_on=expires_on)
         if state == "revoked":

@@ -1,6 +1,5 @@
 """The audit trail: who, when, from where, before and after; append-only (issue 2, point 6)."""
 
-import datetime
 import os
 from pathlib import Path
 
@@ -132,7 +131,7 @@ def test_only_administrators_read_the_trail(client, people, who):
 
 def test_the_trail_filters_by_user_model_and_date(client, people, two_branches_of_entries):
     login(client, people["hq_admin"])
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     page = table(client.get("/audit/", {"actor": people["tokyo_admin"].pk}))
     assert "東京の変更" not in page and "osaka_staff_t" not in page
     user_type = AuditEntry.objects.filter(content_type__model="user").first().content_type_id

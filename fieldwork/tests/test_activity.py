@@ -6,6 +6,7 @@ import uuid
 from urllib.parse import quote
 
 import pytest
+from django.utils import timezone
 
 from conftest import login, make_appointment, make_business, make_person
 from fieldwork.models import Enrolment, Visit
@@ -120,7 +121,7 @@ def test_the_outreach_report_prints_original_and_copy_R_VIS_3(client, people, re
 
 def test_the_worklist_links_the_promoters_own_report_of_this_month_R_VIS_3(client, people, records):
     login(client, people["tokyo_promoter"])
-    today = datetime.date.today()
+    today = timezone.localdate()
     link = f"/field/report/{today.year}/{today.month}/"
     assert f'href="{link}"' in client.get("/field/").content.decode()
     # The link finds the appointment of the month asked for: the same PDF as the staff's link.

@@ -1,11 +1,11 @@
 """Each role's home page shows what that role does next (issue 2, point 9)."""
 
-import datetime
 import uuid
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from conftest import login, make_appointment, make_business, make_person
 from fieldwork.models import Visit
@@ -84,7 +84,7 @@ def test_a_lecturer_home_leads_to_their_seminars_only(client, people):
 
 
 def test_each_role_sees_its_own_progress_on_its_home(client, people, tokyo):
-    today = datetime.date.today()
+    today = timezone.localdate()
     promoter = make_appointment(
         make_person(tokyo, user=people["tokyo_promoter"]),
         status="active",

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from api.models import ApiToken
 from associations.models import Consultation
@@ -422,14 +423,14 @@ def tokyo_rows(people, tokyo):
     Appointment.objects.create(
         person=person,
         branch=tokyo,
-        fiscal_year=FiscalYear.for_date(datetime.date.today()),
+        fiscal_year=FiscalYear.for_date(timezone.localdate()),
         role=AppointmentRole.COORDINATOR,
         status=AppointmentStatus.ACTIVE,
         requested_by=people["tokyo_staff"],
     )
     job = ImportJob.objects.create(
         branch=tokyo,
-        fiscal_year=FiscalYear.for_date(datetime.date.today()),
+        fiscal_year=FiscalYear.for_date(timezone.localdate()),
         kind="list",
         filename="東京 太郎.csv",
         stored_file="/nonexistent",
@@ -443,7 +444,7 @@ def tokyo_rows(people, tokyo):
         address="東京都千代田区1-1-1",
         name_core="東京太郎商事",
         address_key="千代田区1-1-1",
-        identified_on=datetime.date.today(),
+        identified_on=timezone.localdate(),
     )
     NtaFeed.objects.create(
         filename="diff.csv",
@@ -480,7 +481,7 @@ def tokyo_rows(people, tokyo):
         business=business,
         kind="unified_both",
         insurance_number="13101123456000",
-        enrolled_on=datetime.date.today(),
+        enrolled_on=timezone.localdate(),
         recorded_by=people["tokyo_staff"],
     )
     Evidence.objects.create(
@@ -495,7 +496,7 @@ def tokyo_rows(people, tokyo):
     PaymentBatch.objects.create(
         fiscal_year=job.fiscal_year,
         quarter=1,
-        transfer_date=datetime.date.today(),
+        transfer_date=timezone.localdate(),
         created_by=people["hq_admin"],
     )
     FeeClaim.objects.create(
@@ -529,7 +530,7 @@ def tokyo_rows(people, tokyo):
     InspectionOffice.objects.create(bureau=bureau, name="東京 太郎監督署")
     ApiToken.issue(user=people["tokyo_staff"], name="東京 太郎", expires_on=job.fiscal_year.end)
     Notice.objects.create(
-        user=people["tokyo_staff"], key="walk", on=datetime.date.today(), title="東京 太郎への通知", url="/"
+        user=people["tokyo_staff"], key="walk", on=timezone.localdate(), title="東京 太郎への通知", url="/"
     )
     Handover.objects.create(
         business=Business.objects.create(
@@ -538,11 +539,11 @@ def tokyo_rows(people, tokyo):
             name="東京 太郎移管商事",
             prefecture=tokyo.prefecture,
             address="東京都千代田区1-1-2",
-            identified_on=datetime.date.today(),
+            identified_on=timezone.localdate(),
             status="handed_over",
         ),
         fiscal_year=job.fiscal_year,
-        handed_over_on=datetime.date.today(),
+        handed_over_on=timezone.localdate(),
         reason="東京 太郎の事情",
         created_by=people["tokyo_staff"],
     )

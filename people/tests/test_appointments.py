@@ -128,6 +128,22 @@ def test_the_branch_records_the_pledge_then_hq_appoints(client, people, tokyo_pe
     assert appointment.pledge_signed_on == datetime.date(2026, 4, 10)
 
 
+def test_a_pledge_dated_today_is_accepted_at_1am_on_a_utc_server(
+    client, people, tokyo_person, utc_server_at_1am_jst
+):
+    # Issue 28: the check compared with the server clock's date, yesterday until 09:00 JST in UTC.
+    appointment = make_appointment(tokyo_person, pledge_signed_on=None)
+    login(client, people["tokyo_staff"])
+    response = client.post(
+        f"/appointments/{appointment.pk}/pledge/",
+        {"pledge_signed_on": utc_server_at_1am_jst.isoformat()},
+        follow=True,
+    )
+    assert "誓約書の提出日を登録しました。" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.pledge_signed_on == utc_server_at_1am_jst
+
+
 def test_hq_decides_many_at_once_and_hears_about_each(client, people, tokyo):
     good = make_appointment(make_person(tokyo, "良い 人"))
     bad = make_appointment(make_person(tokyo, "要件 不足"), has_expertise=False)

@@ -1,9 +1,9 @@
 """A promoter on a phone-sized screen records a visit where the network drops; it is sent when it returns."""
 
-import datetime
 import time
 
 import pytest
+from django.utils import timezone
 
 from assignments.services import assignments_assign
 from conftest import make_appointment, make_business, make_person, make_user
@@ -29,7 +29,7 @@ def _wait_for(condition, seconds=15):
 def _assigned(username: str, person: str, business: str, **fields):
     """A Tokyo promoter signed up as ``username`` with ``business`` assigned, this fiscal year."""
     tokyo = Branch.objects.get(prefecture__code="13")
-    year = wareki.fiscal_year_of(datetime.date.today())
+    year = wareki.fiscal_year_of(timezone.localdate())
     make_user(f"hq_for_{username}", Role.HQ_ADMIN)
     staff = make_user(f"{username}_staff", Role.BRANCH_STAFF, tokyo)
     promoter = make_user(username, Role.PROMOTER, tokyo)

@@ -1,7 +1,6 @@
 """Office screens (issue 20): the header fits a 1366 px screen with ログアウト visible; an
 irreversible step asks first; the poster's print button works under the Content-Security-Policy."""
 
-import datetime
 import uuid
 
 import pytest
@@ -80,7 +79,7 @@ def test_submitting_a_claim_asks_first_and_a_no_sends_nothing(browser_page, live
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_posters_print_button_works_under_the_csp(browser_page, live_server):
     tokyo = Branch.objects.get(prefecture__code="13")
-    fiscal_year = FiscalYear.objects.get(year=wareki.fiscal_year_of(datetime.date.today()))
+    fiscal_year = FiscalYear.objects.get(year=wareki.fiscal_year_of(timezone.localdate()))
     staff = make_user("tokyo_poster_staff", Role.BRANCH_STAFF, tokyo)
     lecturer = make_appointment(
         make_person(tokyo, "講師 印刷"),
@@ -94,7 +93,7 @@ def test_the_posters_print_button_works_under_the_csp(browser_page, live_server)
         fiscal_year=fiscal_year,
         title="創業セミナー",
         organiser="商工会議所",
-        held_on=datetime.date.today(),
+        held_on=timezone.localdate(),
         place="会館",
         lecturer=lecturer,
         created_by=staff,

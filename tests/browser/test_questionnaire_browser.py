@@ -1,8 +1,7 @@
 """A seminar participant answers the questionnaire on a phone, without an account (R-EVT-4)."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from conftest import make_appointment, make_person, make_user
 from events.models import Dispatch, Question, Response
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_participant_answers_on_a_phone_and_cannot_answer_twice(browser_page, live_server):
     tokyo = Branch.objects.get(prefecture__code="13")
-    year = FiscalYear.objects.get(year=wareki.fiscal_year_of(datetime.date.today()))
+    year = FiscalYear.objects.get(year=wareki.fiscal_year_of(timezone.localdate()))
     staff = make_user("tokyo_q_staff", Role.BRANCH_STAFF, tokyo)
     lecturer = make_appointment(
         make_person(tokyo, "講師 恵子"), role="lecturer", status="active", year=year.year, requested_by=staff
@@ -27,7 +26,7 @@ def test_a_participant_answers_on_a_phone_and_cannot_answer_twice(browser_page, 
         fiscal_year=year,
         title="創業セミナー はじめての労働保険",
         organiser="千代田商工会議所",
-        held_on=datetime.date.today(),
+        held_on=timezone.localdate(),
         place="商工会館",
         lecturer=lecturer,
         created_by=staff,

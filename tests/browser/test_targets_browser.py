@@ -1,9 +1,9 @@
 """A branch user follows the year's progress: a target set by HQ, the chart, the numbers behind it (R-TGT-1)."""
 
-import datetime
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from conftest import make_appointment, make_business, make_person, make_user
 from fieldwork.models import Visit
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_branch_follows_its_visits_against_the_target(browser_page, live_server):
     tokyo = Branch.objects.get(prefecture__code="13")
-    today = datetime.date.today()
+    today = timezone.localdate()
     year = FiscalYear.objects.get(year=wareki.fiscal_year_of(today))
     hq = make_user("hq_targets", Role.HQ_STAFF)
     staff = make_user("tokyo_targets", Role.BRANCH_STAFF, tokyo)
