@@ -17,6 +17,16 @@ else:
     _Base = object
 
 
+class MoveRefused(ValidationError):
+    """A status move the workflow does not allow. A ValidationError, so every page that shows a
+    service's refusal (``feedback.errors_as_message``, ``form_errors``) shows this one too: a message,
+    never a 500."""
+
+    @classmethod
+    def between(cls, labels: dict[Any, Any], before: str, after: str) -> "MoveRefused":
+        return cls(f"「{labels[before]}」から「{labels[after]}」には進めません。")
+
+
 class Workflow(_Base):
     """Mixin for a model with a ``status`` field whose choices are a TextChoices class."""
 
@@ -31,7 +41,7 @@ class Workflow(_Base):
         two statuses named if the workflow does not allow the move."""
         if not self.can_move_to(status):
             labels = dict(self._meta.get_field("status").flatchoices)  # type: ignore[union-attr]
-            raise ValidationError(f"「{labels[self.status]}」から「{labels[status]}」には進めません。")
+            raise MoveRefused.between(labels, self.status, status)
         self.status = status
         for name, value in fields.items():
             setattr(self, name, value)

@@ -179,8 +179,8 @@ def appointment_revoke(request: access.AuthenticatedRequest, pk: int) -> HttpRes
         waiting = services.appointment_revoke(
             actor=request.user, appointment=appointment, **form.cleaned_data
         )
-    except (ValidationError, ValueError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "委嘱を取り消しました。記録と過去の活動はそのまま残ります。")
         if waiting:

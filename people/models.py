@@ -13,6 +13,7 @@ from lib import normalize, wareki
 from org.models import Association, Branch, FiscalYear, Prefecture
 from org.roles import Role
 from org.scope import Scope
+from org.workflow import MoveRefused
 
 kana_validator = RegexValidator(r"^[ァ-ヶー　 ・]+$", "全角カナで入力してください。")
 postal_validator = RegexValidator(r"^\d{7}$", "郵便番号は7桁の数字で入力してください（ハイフンなし）。")
@@ -214,9 +215,7 @@ class Appointment(models.Model):
 
     def set_status(self, status: str) -> None:
         if status not in self.TRANSITIONS[AppointmentStatus(self.status)]:
-            raise ValueError(
-                f"「{self.get_status_display()}」から「{AppointmentStatus(status).label}」には変更できません。"
-            )
+            raise MoveRefused.between(dict(AppointmentStatus.choices), self.status, status)
         self.status = status
 
 

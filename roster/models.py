@@ -10,7 +10,7 @@ from lib import normalize
 from org.models import Branch, FiscalYear, Prefecture
 from org.roles import Role
 from org.scope import Scope
-from org.workflow import Workflow
+from org.workflow import MoveRefused, Workflow
 
 
 class BusinessStatus(models.TextChoices):
@@ -217,9 +217,7 @@ class Business(tracked.Tracked):
     def set_status(self, status: str, *, by=None, reason: str = "") -> "StatusChange":
         """Move to ``status`` if the workflow allows it, and record the step in the history."""
         if status not in self.TRANSITIONS[BusinessStatus(self.status)]:
-            raise ValueError(
-                f"「{self.get_status_display()}」から「{BusinessStatus(status).label}」には変更できません。"
-            )
+            raise MoveRefused.between(dict(BusinessStatus.choices), self.status, status)
         change = StatusChange(
             business=self, from_status=self.status, to_status=status, changed_by=by, reason=reason
         )

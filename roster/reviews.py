@@ -3,6 +3,7 @@ taking back a merge a person finds wrong, from the business's page."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -80,9 +81,9 @@ def separate(*, source: BusinessSource, actor: User, now: datetime.datetime) -> 
     """
     original = Business.objects.select_for_update().get(pk=source.business_id)
     if source.job is None:
-        raise ValueError("手入力の出典は分けられません。")
+        raise ValidationError("手入力の出典は分けられません。")
     if original.sources.count() < 2:
-        raise ValueError("出典が一つだけの事業所は分けられません。")
+        raise ValidationError("出典が一つだけの事業所は分けられません。")
     record = record_of(source)
     business = importing.new_business(source.job, record)
     business.save()

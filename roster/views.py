@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kit import fragments
 from lib import tables, wareki
-from org import access
+from org import access, feedback
 from org.models import Branch, FiscalYear, User
 from org.roles import FIELD_ROLES, STAFF_ROLES, Role
 from roster import importing, listing, reviews
@@ -258,10 +258,9 @@ def source_separate(request: access.AuthenticatedRequest, pk: int, source: int) 
         source,
         write=True,
     )
-    try:
+    with feedback.errors_as_message(request) as done:
         separated = reviews.separate(source=chosen, actor=request.user, now=timezone.now())
-    except ValueError as error:
-        messages.error(request, str(error))
+    if not done:
         return redirect("roster_business_detail", pk=business.pk)
     messages.success(request, f"「{separated.name}」を別の事業所（No.{separated.pk}）として分けました。")
     return redirect("roster_business_detail", pk=separated.pk)

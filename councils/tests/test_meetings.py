@@ -189,6 +189,20 @@ def test_a_handover_needs_a_reason_and_a_date_not_in_the_future(client, people, 
     assert client.get(f"/councils/handovers/new/{business.pk}/").status_code == 404
 
 
+def test_a_handover_the_workflow_refuses_answers_a_message_not_a_500(client, people, tokyo):
+    # Issue 28: a business only identified (not yet on a roster) cannot go to the bureau; the refused
+    # status move was a ValueError no page caught.
+    business = make_business(tokyo, "把握商事", status=BusinessStatus.IDENTIFIED)
+    login(client, people["tokyo_staff"])
+    response = client.post(
+        f"/councils/handovers/new/{business.pk}/", {"handed_over_on": "2026-06-01", "reason": "拒否"}
+    )
+    assert response.status_code == 200
+    assert "「把握」から「労働局へ移管」には進めません。" in response.content.decode()
+    business.refresh_from_db()
+    assert business.status == BusinessStatus.IDENTIFIED and not Handover.objects.exists()
+
+
 def test_the_bureaus_answer_on_a_handover_is_recorded_and_told_to_the_branch_R_CNL_5(client, people, tokyo):
     """Issue 20: the branch records the bureau's answer; the person who handed the case over and
     the branch's other staff are notified, the one who recorded it is not."""

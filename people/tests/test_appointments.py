@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from conftest import login, make_appointment, make_person
 from org.models import Association, FiscalYear
+from org.workflow import MoveRefused
 from people import services
 from people.models import Appointment, AppointmentStatus, Person
 
@@ -217,9 +218,23 @@ def test_revocation_needs_a_reason_and_a_date_in_the_year(people, tokyo_person):
         )
 
 
+def test_revoking_a_refused_request_answers_a_message_on_the_page(client, people, tokyo_person):
+    appointment = make_appointment(tokyo_person, status="refused")
+    login(client, people["hq_admin"])
+    response = client.post(
+        f"/appointments/{appointment.pk}/revoke/",
+        {"reason": "unable", "revoked_on": "2026-06-01"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "「委嘱不可」から「委嘱取消」には進めません。" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.REFUSED
+
+
 def test_a_revoked_appointment_cannot_be_revoked_again(people, tokyo_person):
     appointment = make_appointment(tokyo_person, status="revoked")
-    with pytest.raises(ValueError, match="変更できません"):
+    with pytest.raises(MoveRefused, match="には進めません"):
         services.appointment_revoke(
             actor=people["hq_admin"],
             appointment=appointment,

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from org.models import FiscalYear
+from org.workflow import MoveRefused
 from roster.models import Business, BusinessStatus
 
 
@@ -32,6 +33,6 @@ def test_each_step_is_recorded_with_who_and_why(business, people):
 
 
 def test_a_step_outside_the_workflow_is_refused(business):
-    with pytest.raises(ValueError, match="「把握」から「訪問済」には変更できません"):
+    with pytest.raises(MoveRefused, match="「把握」から「訪問済」には進めません"):
         business.set_status(BusinessStatus.VISITED)
     assert not business.status_changes.exists()
