@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -198,15 +199,7 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
         normalize.with_names(incoming, "name", branch="_branch"), "address"
     ).with_columns(normalize.search_texts(pl.col("name"), kana, pl.col("address")).alias("search_text"))
     _progress(job, 40)
-    known = pl.DataFrame(
-        list(
-            Business.objects.filter(branch=job.branch).values_list(
-                "pk", "name_core", "legal_form", "address_key", "corporate_number", "phone"
-            )
-        ),
-        schema=["b", "core", "form", "address_key", "corporate_number", "phone"],
-        orient="row",
-    )
+    known = known_frame(Business.objects.filter(branch=job.branch))
     decided = dict(
         MatchReview.objects.filter(business__branch=job.branch)
         .exclude(decision=ReviewDecision.PENDING)
@@ -221,6 +214,7 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
         ).values_list("row_hash", "business_id")
     )
     links = _link(incoming, known)
+    twins = _waiting_twins(incoming, job)
     _progress(job, 70)
     seen_in_file: dict[tuple, dict] = {}
     for row in incoming.join(links, on="i", how="left").sort("i").iter_rows(named=True):
@@ -237,6 +231,9 @@ def plan(job: ImportJob, headers: list[str], rows: list[list]) -> Plan:
                 result.merges.append((row["b"], record))
             else:
                 result.reviews.append((row["b"], record, row["score"]))
+        elif row["b"] is None and decision is None and row["i"] in twins:
+            business_id, score = twins[row["i"]]
+            result.reviews.append((business_id, record, score))
         else:
             # Rows of one file naming the same business become one business with several sources.
             keys = _same_business_keys(row)
@@ -258,19 +255,7 @@ def _within_file(result: Plan) -> None:
     person (R-ROS-4) instead of becoming a second business. The exact keys have grouped already."""
     if len(result.new) < 2:
         return
-    frame = pl.DataFrame(
-        [
-            {
-                "core": r["core"],
-                "form": r["form"],
-                "address_key": r["address_key"],
-                "corporate_number": r.get("corporate_number", ""),
-                "phone": r.get("phone", ""),
-            }
-            for r in result.new
-        ],
-        schema=dict.fromkeys(["core", "form", "address_key", "corporate_number", "phone"], pl.String),
-    ).with_row_index("i")
+    frame = keys_frame(result.new, "i")
     pairs = (
         _scored(frame, frame.rename({"i": "b"}))
         .filter(pl.col("b") < pl.col("i"))
@@ -303,6 +288,80 @@ def _within_file(result: Plan) -> None:
     index = {position: n for n, position in enumerate(kept)}
     result.file_reviews = [(index[t], record, score) for t, record, score in result.file_reviews]
     result.new = [result.new[position] for position in kept]
+
+
+KEYS = ["core", "form", "address_key", "corporate_number", "phone"]
+
+
+def keys_frame(records: list[dict], index: str) -> pl.DataFrame:
+    """The linking keys of import rows (as ``plan`` makes them), numbered ``index`` in list order."""
+    return pl.DataFrame(
+        [{key: record.get(key) or "" for key in KEYS} for record in records],
+        schema=dict.fromkeys(KEYS, pl.String),
+    ).with_row_index(index)
+
+
+def known_frame(businesses: QuerySet[Business]) -> pl.DataFrame:
+    """The linking keys of businesses, ``b`` their ids."""
+    return pl.DataFrame(
+        list(
+            businesses.values_list(
+                "pk", "name_core", "legal_form", "address_key", "corporate_number", "phone"
+            )
+        ),
+        schema=["b", *KEYS],
+        orient="row",
+    )
+
+
+def _waiting_twins(incoming: pl.DataFrame, job: ImportJob) -> dict[int, tuple[int, int]]:
+    """Rows surely the same business as a row waiting for review (R-ROS-4), by index: they wait
+    with it, against its business and with its score, and its answer settles them
+    (roster.reviews.decide). Otherwise such a row became a business of its own, a twin of whatever
+    the answer made."""
+    waiting = list(
+        MatchReview.objects.filter(business__branch=job.branch, decision=ReviewDecision.PENDING)
+        .order_by("pk")
+        .values_list("business_id", "incoming", "score")
+    )
+    if not waiting:
+        return {}
+    pairs = (
+        _scored(incoming, keys_frame([row for _, row, _ in waiting], "b"))
+        .filter(pl.col("verdict") == SURE)
+        .sort(["i", "score", "b"], descending=[False, True, False])
+        .unique(subset="i", keep="first")
+    )
+    return {i: (waiting[b][0], waiting[b][2]) for i, b in pairs.select("i", "b").iter_rows()}
+
+
+def twins_of(record: dict, others: list[dict]) -> list[int]:
+    """Which of ``others`` (import rows) are surely the same business as ``record``, by position."""
+    if not others:
+        return []
+    pairs = _scored(keys_frame([record], "i"), keys_frame(others, "b")).filter(pl.col("verdict") == SURE)
+    return sorted(set(pairs["b"].to_list()))
+
+
+def surely_known(record: dict, businesses: QuerySet[Business]) -> int | None:
+    """The business of ``businesses`` an import row is surely (R-ROS-4), or None. Only those sharing
+    a linking key are read: a branch's roster is large, one row's candidates few."""
+    core, address, number = (
+        record.get("core") or "",
+        record.get("address_key") or "",
+        record.get("corporate_number"),
+    )
+    near = Q(address_key__startswith=re.sub(r"-\d+$", "", address)) if len(address) >= 2 else Q(pk__in=[])
+    if len(core) >= 2:
+        near |= Q(name_core__startswith=core[:4])
+    if number:
+        near |= Q(corporate_number=number)
+    if record.get("phone"):
+        near |= Q(phone=record["phone"])
+    links = _link(keys_frame([record], "i"), known_frame(businesses.filter(near))).filter(
+        pl.col("verdict") == SURE
+    )
+    return None if links.is_empty() else int(links["b"][0])
 
 
 def _same_business_keys(row: dict) -> list[tuple]:

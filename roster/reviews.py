@@ -2,6 +2,7 @@
 taking back a merge a person finds wrong, from the business's page."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,35 +25,63 @@ from roster.models import (
 )
 
 
-@transaction.atomic
-def decide(*, review: MatchReview, decision: str, actor: User, now: datetime.datetime) -> None:
-    """Same: the row becomes another source of the business. Different: it becomes a business.
+@dataclass
+class Decided:
+    business: Business  # the business the row now belongs to
+    made: bool  # a new business was made of the row
+    twins: int  # rows waiting against the same business, surely the row's business, settled with it
 
-    The decision is saved on the review (so audited), and a later import of the same row is
-    settled by it without asking again (roster.importing.plan reads the decided reviews).
+
+@transaction.atomic
+def decide(*, review: MatchReview, decision: str, actor: User, now: datetime.datetime) -> Decided:
+    """Same: the row becomes another source of the business. Different: it becomes a business, or a
+    source of the business on the roster it surely is (one made meanwhile of a row like it).
+
+    Rows waiting against the same business that are surely the same business as this row (another
+    file's line for it) follow the answer, so one company never becomes two businesses at one
+    address (R-ROS-4). The decisions are saved on the reviews (so audited), and a later import of
+    the same rows is settled by them without asking again (roster.importing.plan reads them).
     """
-    review.decision = decision
-    review.decided_by = actor
-    review.decided_at = now
-    review.save(update_fields=["decision", "decided_by", "decided_at"])
+    review = MatchReview.objects.select_for_update().select_related("job", "business").get(pk=review.pk)
+    if review.decision != ReviewDecision.PENDING:
+        raise ValidationError("この組み合わせは既に判断されています。")
+    waiting = list(
+        MatchReview.objects.select_for_update()
+        .select_related("job")
+        .filter(business=review.business, decision=ReviewDecision.PENDING)
+        .exclude(pk=review.pk)
+        .order_by("pk")
+    )
+    twins = [waiting[n] for n in importing.twins_of(review.incoming, [w.incoming for w in waiting])]
     job: ImportJob = review.job
+    made = False
     if decision == ReviewDecision.SAME:
-        BusinessSource.objects.get_or_create(
-            business=review.business,
-            row_hash=review.row_hash,
-            defaults={"kind": job.kind, "job": job, "original": importing.original_row(review.incoming)},
-        )
+        business = review.business
     else:
-        business = importing.new_business(job, review.incoming)
-        business.save()
-        BusinessSource.objects.create(
+        refused = MatchReview.objects.filter(
+            row_hash__in=[r.row_hash for r in [review, *twins]], decision=ReviewDecision.DIFFERENT
+        ).values("business")
+        known = Business.objects.filter(branch=review.business.branch_id).exclude(pk=review.business_id)
+        found = importing.surely_known(review.incoming, known.exclude(pk__in=refused))
+        if found is None:
+            business, made = importing.new_business(job, review.incoming), True
+            business.save()
+        else:
+            business = Business.objects.get(pk=found)
+        importing.put_on_roster(job, [business.pk], {business.pk} if made else set())
+    for settled in [review, *twins]:
+        settled.decision, settled.decided_by, settled.decided_at = decision, actor, now
+        settled.save(update_fields=["decision", "decided_by", "decided_at"])
+        BusinessSource.objects.get_or_create(
             business=business,
-            kind=job.kind,
-            job=job,
-            original=importing.original_row(review.incoming),
-            row_hash=review.row_hash,
+            row_hash=settled.row_hash,
+            defaults={
+                "kind": settled.job.kind,
+                "job": settled.job,
+                "original": importing.original_row(settled.incoming),
+            },
         )
-        importing.put_on_roster(job, [business.pk], {business.pk})
+    return Decided(business=business, made=made, twins=len(twins))
 
 
 def record_of(source: BusinessSource) -> dict:

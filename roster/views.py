@@ -284,14 +284,21 @@ def review_decide(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
     decision = request.POST.get("decision")
     if decision not in (ReviewDecision.SAME, ReviewDecision.DIFFERENT):
         messages.error(request, "「同一」か「別」を選んでください。")
-    elif review.decision != ReviewDecision.PENDING:
-        messages.error(request, "この組み合わせは既に判断されています。")
-    else:
-        reviews.decide(review=review, decision=decision, actor=request.user, now=timezone.now())
-        messages.success(
-            request,
-            f"「{review.incoming.get('name', '')}」を{ReviewDecision(decision).label}と判断しました。",
-        )
+        return redirect("roster_review_list")
+    with feedback.errors_as_message(request) as done:
+        decided = reviews.decide(review=review, decision=decision, actor=request.user, now=timezone.now())
+    if done:
+        label = ReviewDecision(decision).label
+        said = [f"「{review.incoming.get('name', '')}」を{label}と判断しました。"]
+        if decision == ReviewDecision.DIFFERENT and not decided.made:
+            said.append(
+                f"名簿にある「{decided.business.name}」（No.{decided.business.pk}）の出典に加えました。"
+            )
+        if decided.twins:
+            said.append(
+                f"同じ事業所と見られる確認待ちの行{decided.twins:,}件も、合わせて「{label}」としました。"
+            )
+        messages.success(request, "".join(said))
     return redirect("roster_review_list")
 
 

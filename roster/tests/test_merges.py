@@ -141,3 +141,123 @@ def test_separating_is_for_the_branchs_staff_only(
         client.post(f"/roster/businesses/{business.pk}/sources/{sources[1].pk}/separate/").status_code == 403
     )
     assert Business.objects.count() == 1
+
+
+def _kodaira_takahashi(tokyo):
+    return make_business(
+        tokyo,
+        "有限会社高橋製作所",
+        address="東京都小平市小川町1丁目2番3号",
+        name_core="高橋製作所",
+        legal_form="有限会社",
+        address_key="小平市小川町1-2-3",
+    )
+
+
+def _kamata(staff, rows, tokyo, callbacks, *, encoding="cp932"):
+    upload(staff, rows, tokyo, encoding=encoding)
+    return run(staff, callbacks)
+
+
+def _at_kamata():
+    return Business.objects.filter(address_key="大田区蒲田5-13-14")
+
+
+def test_rows_waiting_for_review_are_matched_against_each_other_and_later_files_R_ROS_4(
+    staff, tokyo, django_capture_on_commit_callbacks
+):
+    # Issue 28: two files name one company at one address while the first row still waits
+    # against a namesake in 小平; both answered 「別の事業所」 made two businesses at one address.
+    kodaira = _kodaira_takahashi(tokyo)
+    first = _kamata(
+        staff,
+        "髙橋製作所,東京都大田区蒲田5丁目13番14号,,\r\n",
+        tokyo,
+        django_capture_on_commit_callbacks,
+        encoding="utf-8-sig",
+    )
+    assert (first.added, first.to_review) == (0, 1)
+    second = _kamata(
+        staff, "高橋製作所,東京都大田区蒲田五丁目１３－１４,,\r\n", tokyo, django_capture_on_commit_callbacks
+    )
+    assert (second.added, second.to_review) == (0, 1)
+    waiting = list(MatchReview.objects.order_by("pk"))
+    assert [r.business for r in waiting] == [kodaira, kodaira]
+    page = staff.get("/roster/reviews/").content.decode()
+    assert page.count("有限会社高橋製作所</a>") == 2
+    answers = [
+        staff.post(f"/roster/reviews/{r.pk}/decide/", {"decision": "different"}, follow=True).content.decode()
+        for r in waiting
+    ]
+    assert "同じ事業所と見られる確認待ちの行1件も、合わせて「別の事業所」としました。" in answers[0]
+    assert "この組み合わせは既に判断されています。" in answers[1]
+    kamata = _at_kamata().get()
+    assert kamata.sources.count() == 2
+    assert set(MatchReview.objects.values_list("decision", flat=True)) == {ReviewDecision.DIFFERENT}
+    assert "確認を待つ組み合わせはありません。" in staff.get("/roster/reviews/").content.decode()
+    # A later list naming the company again goes to that one business, nothing new, nothing asked.
+    later = _kamata(
+        staff,
+        "髙橋製作所,東京都大田区蒲田5-13-14,,03-3731-0000\r\n",
+        tokyo,
+        django_capture_on_commit_callbacks,
+    )
+    assert (later.added, later.merged, later.to_review) == (0, 1, 0)
+    assert _at_kamata().get().sources.count() == 3
+    assert Business.objects.count() == 2
+
+
+def test_a_later_row_like_only_a_waiting_row_waits_with_it_and_follows_its_answer_R_ROS_4(
+    staff, tokyo, django_capture_on_commit_callbacks
+):
+    # The later row (its name cut short) is like no business on the roster, only like the row that
+    # waits: it used to become a business of its own, a twin of whatever the answer made.
+    kodaira = _kodaira_takahashi(tokyo)
+    _kamata(
+        staff,
+        "髙橋製作所,東京都大田区蒲田5丁目13番14号,,\r\n",
+        tokyo,
+        django_capture_on_commit_callbacks,
+        encoding="utf-8-sig",
+    )
+    review = MatchReview.objects.get()
+    later = _kamata(
+        staff, "高橋製作,東京都大田区蒲田五丁目１３－１４,,\r\n", tokyo, django_capture_on_commit_callbacks
+    )
+    assert (later.added, later.to_review) == (0, 1)
+    staff.post(f"/roster/reviews/{review.pk}/decide/", {"decision": "same"})
+    assert kodaira.sources.count() == 2 and not _at_kamata().exists()
+    assert not MatchReview.objects.filter(decision=ReviewDecision.PENDING).exists()
+
+
+def test_a_row_decided_another_business_joins_the_one_made_of_its_twin_R_ROS_4(
+    staff, tokyo, django_capture_on_commit_callbacks
+):
+    # Two rows of one company wait against two different namesakes; each answered 「別の事業所」,
+    # the second joins the business the first became instead of making a second one.
+    kodaira = _kodaira_takahashi(tokyo)
+    _kamata(
+        staff,
+        "髙橋製作所,東京都大田区蒲田5丁目13番14号,,\r\n",
+        tokyo,
+        django_capture_on_commit_callbacks,
+        encoding="utf-8-sig",
+    )
+    hachioji = make_business(
+        tokyo,
+        "株式会社高橋製作",
+        address="東京都八王子市元本郷町3丁目24番1号",
+        name_core="高橋製作",
+        legal_form="株式会社",
+        address_key="八王子市元本郷町3-24-1",
+    )
+    _kamata(
+        staff, "高橋製作,東京都大田区蒲田五丁目１３－１４,,\r\n", tokyo, django_capture_on_commit_callbacks
+    )
+    first, second = MatchReview.objects.order_by("pk")
+    assert (first.business, second.business) == (kodaira, hachioji)
+    staff.post(f"/roster/reviews/{first.pk}/decide/", {"decision": "different"})
+    answer = staff.post(f"/roster/reviews/{second.pk}/decide/", {"decision": "different"}, follow=True)
+    kamata = _at_kamata().get()
+    assert kamata.sources.count() == 2
+    assert f"名簿にある「{kamata.name}」（No.{kamata.pk}）の出典に加えました。" in answer.content.decode()
