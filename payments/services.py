@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from assignments.services import FIELD_APPOINTMENTS
 from audit.models import AuditEntry
 from fieldwork.models import Enrolment, Outcome, Visit
 from kit.rows import delete_rows, insert_rows
+from lib import wareki
 from lib.fiscal import month_range
 from notices.services import notify
 from org.models import FiscalYear, User
@@ -346,23 +348,35 @@ def own_part(actor: User, line: ClaimLine) -> str:
     return ""
 
 
-def _check_reviewer(actor: User, lines: list[ClaimLine]) -> None:
-    """D-7: nobody approves a line of a claim they submitted, or of a record they entered or confirmed;
-    one such line refuses the whole decision, naming the lines."""
-    own = [(line, part) for line in lines if (part := own_part(actor, line))]
-    if own:
-        named = "、".join(f"{line.business.name}（{line.day:%Y/%m/%d}・{part}）" for line, part in own[:5])
-        raise ValidationError(
-            f"自分で記録・確認・提出したものは審査できません（内部牽制）。別の職員が審査してください：{named}"
-        )
+@dataclass
+class Reviewed:
+    """What a review of many lines did: how many it decided, and the lines left for another person
+    (D-7), each named with why."""
+
+    decided: int
+    left: list[str]
+
+
+def _split_own(actor: User, lines: list[ClaimLine]) -> tuple[list[ClaimLine], list[str]]:
+    """D-7: nobody decides a line of a claim they submitted, or of a record they entered or confirmed.
+    The lines ``actor`` may decide, and the others named with what ``actor`` did to them: one such
+    line in a bulk decision leaves only itself undecided, for a colleague."""
+    mine, left = [], []
+    for line in lines:
+        if part := own_part(actor, line):
+            left.append(f"{line.business.name}（{wareki.format_date(line.day)}・{part}）")
+        else:
+            mine.append(line)
+    return mine, left
 
 
 REVIEWED_RECORDS = ("claim__appointment", "business", "visit", "enrolment")
 
 
 @transaction.atomic
-def lines_review(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reason: str = "") -> int:
-    """The branch accepts or rejects lines of submitted claims (R-FEE-5); a rejection needs a reason."""
+def lines_review(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reason: str = "") -> Reviewed:
+    """The branch accepts or rejects lines of submitted claims (R-FEE-5); a rejection needs a reason.
+    Lines ``actor`` may not decide (D-7) are left as they are and named."""
     if decision not in (Decision.ACCEPTED, Decision.REJECTED):
         raise ValidationError("承認か差戻しを選んでください。")
     if decision == Decision.REJECTED and not reason.strip():
@@ -372,7 +386,7 @@ def lines_review(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reas
         .select_related(*REVIEWED_RECORDS)
         .select_for_update(of=("self",))
     )
-    _check_reviewer(actor, chosen)
+    chosen, left = _split_own(actor, chosen)
     now = timezone.now()
     for line in chosen:
         line.branch_decision, line.branch_reason = decision, reason.strip()
@@ -381,7 +395,7 @@ def lines_review(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reas
     _record(actor, f"支部審査（{Decision(decision).label}）", chosen)
     if decision == Decision.REJECTED:
         _tell_returned(chosen, "支部", reason.strip())
-    return len(chosen)
+    return Reviewed(decided=len(chosen), left=left)
 
 
 def _tell_returned(lines: list[ClaimLine], by: str, reason: str) -> None:
@@ -426,9 +440,10 @@ def claims_send(*, actor: User, claims_: QuerySet[FeeClaim]) -> int:
 
 
 @transaction.atomic
-def lines_decide(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reason: str = "") -> int:
+def lines_decide(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reason: str = "") -> Reviewed:
     """HQ reviews the lines the branches accepted and decides payment (R-FEE-6); a rejection needs a
-    reason and sends the line back to the promoter. A claim whose lines are all decided is 本部審査済."""
+    reason and sends the line back to the promoter. A claim whose lines are all decided is 本部審査済.
+    Lines ``actor`` may not decide (D-7) are left as they are and named."""
     if not actor.is_hq:
         raise ValidationError("本部の審査は本部の職員が行います。")
     if decision not in (Decision.ACCEPTED, Decision.REJECTED):
@@ -444,7 +459,7 @@ def lines_decide(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reas
         .select_related(*REVIEWED_RECORDS)
         .select_for_update(of=("self",))
     )
-    _check_reviewer(actor, chosen)
+    chosen, left = _split_own(actor, chosen)
     now = timezone.now()
     for line in chosen:
         line.hq_decision, line.hq_reason, line.hq_by, line.hq_at = decision, reason.strip(), actor, now
@@ -461,7 +476,7 @@ def lines_decide(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reas
     FeeClaim.objects.filter(
         pk__in=claim_ids - undecided, status__in=FeeClaim.statuses_before(ClaimStatus.DECIDED)
     ).update(status=ClaimStatus.DECIDED)
-    return len(chosen)
+    return Reviewed(decided=len(chosen), left=left)
 
 
 def cap_conflicts(lines: list[ClaimLine]) -> dict[int, list[Visit]]:

@@ -160,17 +160,31 @@ def _chosen_lines(request: HttpRequest, lines, pending: dict):
     return lines.filter(Q(pk__in=line_ids) | Q(claim__in=claim_ids, **pending))
 
 
+LEFT_SHOWN = 20  # lines named in the message about the ones left for a colleague; the rest counted
+
+
 def _decide(request: HttpRequest, decide, lines, done_label: str, default: str) -> HttpResponse:
+    """Decide the chosen lines: every line the reviewer may (D-7), and the others named for a colleague."""
     with feedback.errors_as_message(request) as done:
-        done = decide(
+        reviewed = decide(
             actor=request.user,
             lines=lines,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
         )
-    if done:
+    if not done:
+        return _back_to(request, default)
+    if reviewed.decided or not reviewed.left:
         label = Decision(request.POST["decision"]).label
-        messages.success(request, f"{done:,}件の明細を{done_label}{label}としました。")
+        messages.success(request, f"{reviewed.decided:,}件の明細を{done_label}{label}としました。")
+    if reviewed.left:
+        named = "、".join(reviewed.left[:LEFT_SHOWN])
+        more = len(reviewed.left) - LEFT_SHOWN
+        messages.warning(
+            request,
+            f"次の{len(reviewed.left):,}件は自分で記録・確認・提出したものなので審査していません（内部牽制）。"
+            f"別の職員が審査してください：{named}" + (f" ほか{more:,}件" if more > 0 else ""),
+        )
     return _back_to(request, default)
 
 

@@ -13,12 +13,13 @@ from org.roles import Role
 from payments.models import ClaimStatus, Decision, FeeClaim
 
 
-def june_claim(client, people, tokyo) -> FeeClaim:
-    """Alice's June 2011 claim with two paid visits, built by her as a draft (client signed in as her)."""
+def june_claim(client, people, tokyo, names=("一番商事", "二番商事")) -> FeeClaim:
+    """Alice's June 2011 claim with a paid visit to each of ``names``, built by her as a draft (client
+    signed in as her)."""
     alice = make_appointment(
         make_person(tokyo, "推進 アリス", user=people["tokyo_promoter"]), status="active", year=2011
     )
-    for name in ("一番商事", "二番商事"):
+    for name in names:
         Visit.objects.create(
             business=make_business(tokyo, name, year=2011),
             appointment=alice,
@@ -99,8 +100,8 @@ def test_the_person_who_entered_a_claim_cannot_approve_it_R_FEE_7_D_7(client, pe
         "/payments/review/lines/", {"claim": submitted.pk, "decision": "accepted"}, follow=True
     )
     page = response.content.decode()
-    assert "自分で記録・確認・提出したものは審査できません（内部牽制）" in page
-    assert "一番商事（2011/06/03・支給申請を提出した）" in page
+    assert "次の2件は自分で記録・確認・提出したものなので審査していません（内部牽制）" in page
+    assert "一番商事（平成23年6月3日・支給申請を提出した）" in page
     assert not submitted.lines.exclude(branch_decision=Decision.PENDING).exists()
     response = client.post("/payments/review/send/", {"claim": submitted.pk}, follow=True)
     assert "自分が提出した支給申請は送付できません（内部牽制）" in response.content.decode()
@@ -111,7 +112,7 @@ def test_the_person_who_recorded_a_visit_cannot_approve_its_fee_D_7(client, peop
     Visit.objects.filter(pk=line.visit_id).update(recorded_by=people["tokyo_staff"])
     login(client, people["tokyo_staff"])
     response = client.post("/payments/review/lines/", {"line": line.pk, "decision": "accepted"}, follow=True)
-    assert "一番商事（2011/06/03・訪問を記録した）" in response.content.decode()
+    assert "一番商事（平成23年6月3日・訪問を記録した）" in response.content.decode()
     line.refresh_from_db()
     assert line.branch_decision == Decision.PENDING
     login(client, people["tokyo_admin"])  # a colleague may
@@ -201,3 +202,27 @@ def test_only_hq_decides_payment(client, people, submitted):
     login(client, people["hq_viewer"])
     assert client.get("/payments/hq-review/").status_code == 403
     assert not submitted.lines.exclude(hq_decision=Decision.PENDING).exists()
+
+
+def test_bulk_approval_approves_every_line_the_reviewer_may_and_names_the_rest_D_7(client, people, tokyo):
+    # Issue 28: one visit the reviewer recorded herself made 「すべて承認」 approve none of 13 lines.
+    claim = june_claim(client, people, tokyo, names=[f"{n}番商事" for n in range(1, 14)])
+    client.post(f"/payments/claims/{claim.pk}/submit/")
+    assert claim.lines.count() == 13
+    own = claim.lines.get(business__name="7番商事")
+    Visit.objects.filter(pk=own.visit_id).update(recorded_by=people["tokyo_staff"])
+    login(client, people["tokyo_staff"])
+    response = client.post(
+        "/payments/review/lines/", {"claim": claim.pk, "decision": "accepted"}, follow=True
+    )
+    page = response.content.decode()
+    assert "12件の明細を承認としました。" in page
+    assert (
+        "次の1件は自分で記録・確認・提出したものなので審査していません（内部牽制）。"
+        "別の職員が審査してください：7番商事（平成23年6月3日・訪問を記録した）"
+    ) in page
+    assert list(claim.lines.filter(branch_decision=Decision.PENDING)) == [own]
+    login(client, people["tokyo_admin"])  # the colleague finds it still waiting and approves it
+    client.post("/payments/review/lines/", {"claim": claim.pk, "decision": "accepted"})
+    own.refresh_from_db()
+    assert (own.branch_decision, own.branch_by) == (Decision.ACCEPTED, people["tokyo_admin"])
