@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from associations.models import Incident, IncidentKind, Membership
+from kit.text import fill
 from lib import wareki
 from org.models import Association, AssociationStatus, User
 
@@ -93,7 +94,10 @@ def association_close(
     stops being one that day."""
     if association.memberships.filter(left_on__isnull=True).exists():
         membership_leave(
-            actor=actor, association=association, left_on=closed_on, reason=f"解散・廃止：{reason}"
+            actor=actor,
+            association=association,
+            left_on=closed_on,
+            reason=fill(Membership, "leave_reason", "解散・廃止：{reason}", reason=reason),
         )
         association.refresh_from_db()
     association.status, association.closed_on, association.status_reason = (

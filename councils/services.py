@@ -20,11 +20,13 @@ from councils.models import (
     OutreachPlanMonth,
     deadline,
 )
+from kit.text import fill
 from lib import uploads, wareki
+from notices.models import Notice
 from notices.services import notify
 from org.models import Branch, FiscalYear, InspectionOffice, User
 from org.roles import Role
-from roster.models import OPEN_STATUSES, Business, BusinessStatus, EndReason
+from roster.models import OPEN_STATUSES, Business, BusinessStatus, EndReason, StatusChange
 from roster.worklists import leave_worklists
 
 # The fiscal year's months in order, April first.
@@ -57,7 +59,9 @@ def handover_create(
         raise ValidationError(f"状態が「{business.get_status_display()}」の事業所は移管できません。")
     _check_links(business, meeting, inspection_office)
     business.set_status(
-        BusinessStatus.HANDED_OVER, by=actor, reason=f"困難事案の移管：{reason.strip()}"[:200]
+        BusinessStatus.HANDED_OVER,
+        by=actor,
+        reason=fill(StatusChange, "reason", "困難事案の移管：{reason}", reason=reason.strip()),
     )
     leave_worklists(
         actor=actor, businesses=Business.objects.filter(pk=business.pk), reason=EndReason.HANDED_OVER
@@ -117,7 +121,7 @@ def handover_answer(
         notify(
             user,
             key=f"handover_answered:{handover.pk}",
-            title=f"移管した「{business.name}」に労働局から回答がありました",
+            title=fill(Notice, "title", "移管した「{name}」に労働局から回答がありました", name=business.name),
             body=answer.strip()[:300],
             url=reverse("handover_list") + f"?year={handover.fiscal_year.year}",
         )

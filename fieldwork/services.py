@@ -23,7 +23,9 @@ from fieldwork.models import (
     Outcome,
     Visit,
 )
+from kit.text import fill
 from lib import insurance_number, uploads, wareki
+from notices.models import Notice
 from notices.services import notify
 from org.models import User
 from people.models import Appointment, AppointmentStatus
@@ -247,7 +249,12 @@ def _tell_if_payable(enrolment: Enrolment) -> None:
             promoter,
             key=f"payable:{enrolment.pk}",
             once=True,
-            title=f"「{enrolment.business.name}」の成功報酬費を申請できるようになりました",
+            title=fill(
+                Notice,
+                "title",
+                "「{name}」の成功報酬費を申請できるようになりました",
+                name=enrolment.business.name,
+            ),
             body="証拠書類がそろい、雇用保険の手続も確認されました。"
             if enrolment.covers_koyou
             else "証拠書類がそろいました。",

@@ -22,6 +22,7 @@ from insurance.models import (
     PremiumStatement,
     ProgramRecord,
 )
+from kit.text import fit
 from lib import tables, uploads, wareki
 from org.models import Association, AssociationStatus, Branch, FiscalYear, User
 
@@ -106,7 +107,7 @@ def statement_import(*, actor: User, filename: str, data: bytes) -> PremiumState
     if errors := [e for row in parsed for e in row.errors]:
         raise ValidationError(errors[:50])
     statement = PremiumStatement.objects.create(
-        filename=filename[:200],
+        filename=fit(PremiumStatement, "filename", filename),
         digest=digest,
         rows=len(parsed),
         total=sum(row.amount or 0 for row in parsed),

@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
 ]
 
-# Background work (large imports, national runs): django-tasks with its database backend; a
+# Background work (large imports, national runs, notice e-mails): django-tasks with its database backend; a
 # worker (`manage.py db_worker`) runs the queue. Pages poll the job rows for progress.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -1,17 +1,17 @@
-"""Giving a person a notice, and e-mailing it when they want that (issue 20)."""
+"""Giving a person a notice, and e-mailing it when they want that (issue 20).
+
+A notice never fails or undoes the action that gives it: its title is cut to fit its column, and
+the e-mail goes from the task queue after the action is committed (``notices.tasks``)."""
 
 import datetime
-import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kit.text import fit, one_line
 from notices.models import Notice, Preference
+from notices.tasks import send_email
 from org.models import User
-
-log = logging.getLogger(__name__)
 
 
 def wants_email(user: User) -> bool:
@@ -32,7 +32,8 @@ def notify(
     once: bool = False,
 ) -> Notice | None:
     """The notice, or None when the person already has it: the same ``key`` on the same day (or,
-    with ``once``, on any day). Only an active person is notified."""
+    with ``once``, on any day). Only an active person is notified. ``title`` may name anything (a
+    business's 200-character name, a line break): it is made one line and cut to fit."""
     if not user.is_active:
         return None
     on = on or timezone.localdate()
@@ -40,30 +41,15 @@ def notify(
         return None
     try:
         with transaction.atomic():
-            notice = Notice.objects.create(user=user, key=key, on=on, title=title, body=body, url=url)
+            notice = Notice.objects.create(
+                user=user, key=key, on=on, title=fit(Notice, "title", one_line(title)), body=body, url=url
+            )
     except IntegrityError:
         return None
     if wants_email(user):
-        transaction.on_commit(lambda: _email(notice.pk))
+        # robust: a queue that cannot take the mail is logged; the committed action stands.
+        transaction.on_commit(lambda: send_email.enqueue(notice.pk), robust=True)
     return notice
-
-
-def _email(notice_id: int) -> None:
-    notice = Notice.objects.select_related("user").get(pk=notice_id)
-    site = settings.ISSOU_SITE_URL.rstrip("/")
-    lines = [f"{notice.user.full_name} 様", "", notice.title]
-    if notice.body:
-        lines += ["", notice.body]
-    if notice.url:
-        lines += ["", f"{site}{notice.url}"]
-    lines += ["", "――", "issou 全国労保連 業務システム", f"通知の受け取り方の変更：{site}/notices/"]
-    try:
-        send_mail(f"[issou] {notice.title}", "\n".join(lines), None, [notice.user.email])
-    except OSError:
-        # The notice stays under the bell; the mail server's trouble is logged, not the user's.
-        log.exception("通知メールを送信できませんでした（通知 %s）", notice.pk)
-        return
-    Notice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
 
 
 def unread(user: User) -> int:

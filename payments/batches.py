@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from kit.text import fill, fit
 from lib import wareki, zengin
 from org import access
 from org.models import FiscalYear, User
@@ -259,14 +260,14 @@ def line_reverse(*, actor: User, line: ClaimLine, reason: str) -> ClaimLine:
         business=line.business,
         day=line.day,
         rules=line.rules,
-        description=f"訂正（{reason.strip()}）"[:100],
+        description=fill(ClaimLine, "description", "訂正（{reason}）", reason=reason.strip()),
         amount=-line.amount,
         tax=-line.tax,
         branch_decision=Decision.ACCEPTED,
         branch_by=actor,
         branch_at=now,
         hq_decision=Decision.ACCEPTED,
-        hq_reason=reason.strip()[:200],
+        hq_reason=fit(ClaimLine, "hq_reason", reason.strip()),
         hq_by=actor,
         hq_at=now,
         reversal_of=line,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from kit import tracked
+from kit.text import fit
 from lib import normalize
 from org.models import Branch, FiscalYear, Prefecture
 from org.roles import Role
@@ -219,7 +220,11 @@ class Business(tracked.Tracked):
         if status not in self.TRANSITIONS[BusinessStatus(self.status)]:
             raise MoveRefused.between(dict(BusinessStatus.choices), self.status, status)
         change = StatusChange(
-            business=self, from_status=self.status, to_status=status, changed_by=by, reason=reason
+            business=self,
+            from_status=self.status,
+            to_status=status,
+            changed_by=by,
+            reason=fit(StatusChange, "reason", reason),
         )
         self.status = status
         self.save(update_fields=["status"])

@@ -22,6 +22,7 @@ from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 
+from kit.text import fill
 from lib import cities, identify, normalize, nta
 from org import revisions
 from org.models import Branch, FiscalYear
@@ -35,6 +36,7 @@ from roster.models import (
     JobStatus,
     NtaFeed,
     SourceKind,
+    StatusChange,
 )
 from roster.worklists import leave_worklists
 
@@ -99,7 +101,13 @@ def _close(feed: NtaFeed, ended: pl.DataFrame) -> dict[int, int]:
         business.set_status(
             BusinessStatus.CLOSED,
             by=feed.created_by,
-            reason=f"法人番号公表サイト：{reasons[business.corporate_number]}（{feed.filename}）",
+            reason=fill(
+                StatusChange,
+                "reason",
+                "法人番号公表サイト：{why}（{filename}）",
+                why=reasons[business.corporate_number],
+                filename=feed.filename,
+            ),
         )
         counts[business.branch_id] = counts.get(business.branch_id, 0) + 1
     return counts
@@ -155,7 +163,7 @@ def _link_new(feed: NtaFeed, fresh: pl.DataFrame) -> dict[int, ImportJob]:
             branch=branch,
             fiscal_year=fiscal_year,
             kind=SourceKind.NTA,
-            filename=f"差分 {feed.filename}",
+            filename=fill(ImportJob, "filename", "差分 {filename}", filename=feed.filename),
             stored_file=feed.stored_file,
             status=JobStatus.RUNNING,
             created_by=feed.created_by,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kit.text import fill
 from lib import normalize
 from org import revisions
 from org.models import User
@@ -137,7 +138,9 @@ def separate(*, source: BusinessSource, actor: User, now: datetime.datetime) -> 
         from_status="",
         to_status=BusinessStatus.ON_ROSTER,
         changed_by=actor,
-        reason=f"「{original.name}」（No.{original.pk}）から分離",
+        reason=fill(
+            StatusChange, "reason", "「{name}」（No.{pk}）から分離", name=original.name, pk=str(original.pk)
+        ),
     )
     MatchReview.objects.update_or_create(
         business=original,

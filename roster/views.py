@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kit import fragments
+from kit.text import fit
 from lib import tables, wareki
 from org import access, feedback
 from org.models import Branch, FiscalYear, User
@@ -98,7 +99,7 @@ def _start_fixed_layout_job(request: access.AuthenticatedRequest, data: dict[str
             branch=data["branch"],
             fiscal_year=data["fiscal_year"],
             kind=data["kind"],
-            filename=upload.name,
+            filename=fit(ImportJob, "filename", upload.name),
             stored_file=str(path),
             created_by=request.user,
         )
@@ -130,7 +131,7 @@ def import_mapping(request: access.AuthenticatedRequest) -> HttpResponse:
                 branch=branch,
                 fiscal_year=FiscalYear.objects.get(pk=upload["fiscal_year"]),
                 kind=upload["kind"],
-                filename=upload["filename"],
+                filename=fit(ImportJob, "filename", upload["filename"]),
                 stored_file=upload["path"],
                 mapping=mapping,
                 created_by=request.user,
@@ -395,7 +396,9 @@ def _start_feed(request: access.AuthenticatedRequest, upload) -> NtaFeed:
         for chunk in upload.chunks():
             handle.write(chunk)
     with transaction.atomic():
-        feed = NtaFeed.objects.create(filename=upload.name, stored_file=str(path), created_by=request.user)
+        feed = NtaFeed.objects.create(
+            filename=fit(NtaFeed, "filename", upload.name), stored_file=str(path), created_by=request.user
+        )
         transaction.on_commit(lambda: run_nta_feed.enqueue(feed.pk))
     return feed
 

@@ -261,3 +261,24 @@ def test_a_row_decided_another_business_joins_the_one_made_of_its_twin_R_ROS_4(
     kamata = _at_kamata().get()
     assert kamata.sources.count() == 2
     assert f"名簿にある「{kamata.name}」（No.{kamata.pk}）の出典に加えました。" in answer.content.decode()
+
+
+def test_separating_a_business_with_a_200_character_name_is_recorded(
+    staff, tokyo, django_capture_on_commit_callbacks
+):
+    # The history's reason 「{name}」（No.…）から分離 is cut to its column, never refused by the database.
+    core = "長" * 196
+    upload(staff, f"株式会社{core},東京都新宿区西新宿1-2-3,,\r\n", tokyo)
+    run(staff, django_capture_on_commit_callbacks)
+    upload(staff, f"{core}株式会社,東京都新宿区西新宿1丁目2番3号,,\r\n", tokyo)
+    run(staff, django_capture_on_commit_callbacks)
+    business = Business.objects.get()
+    second = business.sources.get(original__事業所名=f"{core}株式会社")
+    staff.post(f"/roster/businesses/{business.pk}/sources/{second.pk}/separate/")
+    separated = Business.objects.exclude(pk=business.pk).get()
+    reason = separated.status_changes.get().reason
+    assert (
+        len(reason) == 200
+        and reason.startswith("「株式会社長")
+        and reason.endswith(f"…」（No.{business.pk}）から分離")
+    )

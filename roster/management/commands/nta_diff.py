@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from kit.text import fit
 from lib import nta
 from org.models import User
 from org.roles import HQ_ROLES
@@ -39,7 +40,10 @@ class Command(BaseCommand):
         stored = FEED_DIR / (secrets.token_urlsafe(16) + file.suffix.lower())
         shutil.copyfile(file, stored)
         feed = NtaFeed.objects.create(
-            filename=file.name, stored_file=str(stored), created_by=actor, status=JobStatus.RUNNING
+            filename=fit(NtaFeed, "filename", file.name),
+            stored_file=str(stored),
+            created_by=actor,
+            status=JobStatus.RUNNING,
         )
         try:
             ntafeed.apply(feed)
