@@ -36,10 +36,14 @@ READERS = (*STAFF_ROLES, Role.VIEWER)
 @access.role_required(*READERS)
 def council_list(request: access.AuthenticatedRequest) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))
-    branches = list(access.visible(request.user, Branch.objects.select_related("prefecture")))
+    branches = access.visible(request.user, Branch.objects.select_related("prefecture"))
     meetings = access.visible(
         request.user, CouncilMeeting.objects.filter(fiscal_year=fiscal_year).select_related("branch")
     )
+    # One branch asked for (HQ's list of late branches links each to its own row).
+    one = request.GET.get("branch", "")
+    if one.isdigit():
+        branches, meetings = branches.filter(pk=int(one)), meetings.filter(branch=int(one))
     regular = {
         (m.branch_id, m.number): m
         for m in meetings

@@ -7,6 +7,7 @@ total. Branch staff, HQ and promoters each have their own set (issue 14).
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
@@ -84,7 +85,7 @@ def queues_for(user: User, *, limit: int = SHOWN, today: datetime.date | None = 
         queues = [_claims_to_decide(user, limit)]
         if user.has_payment_permission:
             queues.append(_batches_to_approve(user, limit))
-        queues.append(_late_branches(user, today))
+        queues.append(_late_branches(user, today, limit))
         return queues
     return []
 
@@ -296,45 +297,57 @@ def _batches_to_approve(user: User, limit: int) -> Queue:
     return queue
 
 
-def _late_branches(user: User, today: datetime.date) -> Queue:
-    """Branches behind with councils (R-CNL-1) or with sending claims (R-FEE-5), summarised."""
+def _late_branches(user: User, today: datetime.date, limit: int) -> Queue:
+    """Each branch behind with councils (R-CNL-1, one row per fiscal year) or with sending claims to HQ
+    (R-FEE-5): what is late, since when, and a link to that branch's page for it. One row per late
+    thing, so the count is the rows."""
     branches = list(access.visible(user, Branch.objects.select_related("prefecture")))
-    late_councils = overdue(branches, today)
-    per_number: dict[str, set] = {}
-    for late in late_councils:
-        per_number.setdefault(f"{late['fiscal_year'].label} {late['number'].label}", set()).add(
-            late["branch"]
+    order = {branch.pk: branch.prefecture.code for branch in branches}
+    rows: list[tuple[str, int, Entry]] = []
+    councils: dict[tuple, list[dict]] = {}
+    for late in overdue(branches, today):
+        councils.setdefault((late["branch"], late["fiscal_year"]), []).append(late)
+    for (branch, year), missed in councils.items():
+        numbers = "・".join(late["number"].label for late in missed)
+        rows.append(
+            (
+                order[branch.pk],
+                0,
+                Entry(
+                    f"{branch.name}：{year.label}の協議会（{numbers}）が未開催",
+                    f"{reverse('council_list')}?{urlencode({'year': year.year, 'branch': branch.pk})}",
+                    min(late["deadline"] for late in missed),
+                    urgent=True,
+                ),
+            )
         )
     claims = (
         payment_services.overdue_at_branch(access.visible(user, FeeClaim.objects.all()), today)
-        .values_list("appointment__branch__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
+        .values("appointment__branch", "appointment__branch__name")
+        .annotate(n=Count("pk"), oldest=Min("month"))
+        .values_list("appointment__branch", "appointment__branch__name", "n", "oldest")
     )
-    late_claims = list(claims)
-    queue = Queue("late", "期限を過ぎている支部", reverse("council_list"))
-    behind = {late["branch"] for late in late_councils}
-    queue.count = len(behind) + len(late_claims)
-    queue.oldest = min((late["deadline"] for late in late_councils), default=None)
-    for label, late_branches in per_number.items():
-        queue.entries.append(
-            Entry(
-                f"協議会（{label}）が未開催",
-                reverse("council_list"),
-                note=f"{len(late_branches)}支部",
-                urgent=True,
+    for branch_id, name, n, first in claims:
+        oldest = FeeClaim(month=first)
+        query = urlencode({"branch": branch_id, "year": wareki.fiscal_year_of(oldest.month)})
+        rows.append(
+            (
+                order.get(branch_id, ""),
+                1,
+                Entry(
+                    f"{name}：支給申請{n:,}件の本部への送付が遅れています",
+                    f"{reverse('review_list')}?{query}",
+                    oldest.send_by,
+                    f"最も古いもの：{wareki.year_month(oldest.month)}分",
+                    urgent=True,
+                ),
             )
         )
-    if late_claims:
-        worst = "、".join(f"{name}{n}件" for name, n in late_claims[:3])
-        queue.entries.append(
-            Entry(
-                f"支給申請の本部送付が遅れている支部 {len(late_claims)}支部（計{sum(n for _, n in late_claims)}件）",
-                reverse("hq_review"),
-                note=f"多い順：{worst}",
-                urgent=True,
-            )
-        )
+    rows.sort(key=lambda row: (row[0], row[1], row[2].day or today))
+    queue = Queue("late", "期限を過ぎている支部", reverse("work_queue", args=["late"]))
+    queue.count = len(rows)
+    queue.oldest = min((entry.day for _, _, entry in rows if entry.day), default=None)
+    queue.entries = [entry for _, _, entry in rows[: max(limit, 0)]]
     return queue
 
 

@@ -126,14 +126,32 @@ def test_hq_sees_claims_to_decide_and_batches_another_payer_made(client, people,
     assert 'data-testid="queue-batches"' not in client.get("/queues/").content.decode()
 
 
-def test_hq_sees_late_councils_summarised_not_one_line_per_branch(client, people, monkeypatch):
+def test_hq_sees_each_late_branch_with_what_is_late_and_a_link_to_it(client, people, tokyo, monkeypatch):
+    # Issue 28: the queue said 47件 and listed three summaries, all linking to /councils/.
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: datetime.date(2026, 11, 30))
+    alice = make_appointment(make_person(tokyo, "推進 アリス"), status="active")
+    FeeClaim.objects.create(  # due at HQ by 7 November
+        appointment=alice,
+        month=datetime.date(2026, 10, 1),
+        rules=FeeRules.objects.first(),
+        status=ClaimStatus.SUBMITTED,
+    )
     login(client, people["hq_admin"])
-    page = client.get("/").content.decode()
-    # Every branch is behind with councils ① and ② of FY2026 and ③ of FY2025: three lines, not 47 × 3.
-    assert "協議会（令和8年度（2026年度） 第1回）が未開催" in page
-    assert page.count('<div class="small text-muted">47支部</div>') == 3
-    assert "北海道支部" not in page
+    page = client.get("/queues/late/").content.decode()
+    # Every branch is behind with councils ① and ② of FY2026 and ③ of FY2025; Tokyo also with a claim.
+    rows = page.split('data-testid="queue-entries"')[1].split("<tbody>")[1].split("</tbody>")[0].count("<tr")
+    assert rows == 47 * 2 + 1
+    assert f"期限を過ぎている支部（{rows}件）" in page
+    councils = f"/councils/?year=2026&amp;branch={tokyo.pk}"
+    assert f'<a href="{councils}">東京支部：令和8年度（2026年度）の協議会（第1回・第2回）が未開催</a>' in page
+    claims = f"/payments/review/?branch={tokyo.pk}&amp;year=2026"
+    assert f'<a href="{claims}">東京支部：支給申請1件の本部への送付が遅れています</a>' in page
+    tokyo_councils = client.get(councils.replace("&amp;", "&")).content.decode()
+    assert 'data-testid="council-row-13"' in tokyo_councils
+    assert 'data-testid="council-row-01"' not in tokyo_councils
+    assert "推進 アリス" in client.get(claims.replace("&amp;", "&")).content.decode()
+    home = client.get("/").content.decode()
+    assert f"すべて表示（{rows}件）" in home
 
 
 def test_a_promoter_sees_this_months_claim_and_each_pending_fee_with_why(client, people, waiting):
