@@ -22,7 +22,7 @@ from org.models import Branch, User
 from org.roles import FIELD_ROLES, HQ_ROLES, Role
 from payments import claims as fee_claims
 from payments import services as payment_services
-from payments.models import BatchStatus, ClaimStatus, FeeClaim, FeeRules, PaymentBatch
+from payments.models import BatchStatus, ClaimLine, ClaimStatus, Decision, FeeClaim, FeeRules, PaymentBatch
 from people import services as people_services
 from people.models import Appointment, AppointmentRole
 from roster.models import MatchReview, ReviewDecision
@@ -70,7 +70,7 @@ def queues_for(user: User, *, limit: int = SHOWN, today: datetime.date | None = 
     """Every queue of the user's role, empty ones included, in the order they are worked."""
     today = today or timezone.localdate()
     if user.role in FIELD_ROLES:
-        return [_my_claims(user, today, limit), _my_pending_fees(user, limit)]
+        return [_my_claims(user, today, limit), _my_returned(user, limit), _my_pending_fees(user, limit)]
     if user.role in (Role.BRANCH_ADMIN, Role.BRANCH_STAFF):
         return [
             _claims_to_review(user, today, limit),
@@ -390,6 +390,47 @@ def _my_claims(user: User, today: datetime.date, limit: int) -> Queue:
     queue.count = len(queue.entries)
     queue.oldest = queue.entries[0].day if queue.entries else None
     queue.entries = queue.entries[: max(limit, 0)]
+    return queue
+
+
+def _my_returned(user: User, limit: int) -> Queue:
+    """Lines of the promoter's claims sent back (差戻し) by the branch or HQ, with why, until their
+    record stands in a claim again: each one click from where it is fixed (a success fee's
+    enrolment and its evidence; a visit fee's line in its claim)."""
+    live = payment_services.live_lines()
+    returned = (
+        access.visible(user, ClaimLine.objects.filter(claim__appointment__person__user=user))
+        .filter(Q(branch_decision=Decision.REJECTED) | Q(hq_decision=Decision.REJECTED))
+        .exclude(Exists(live.filter(visit=OuterRef("visit"))))
+        .exclude(Exists(live.filter(enrolment=OuterRef("enrolment"))))
+        .select_related("business")
+    )
+    queue = Queue(
+        "returned",
+        "差し戻された明細",
+        reverse("work_queue", args=["returned"]),
+        note="理由を確かめて直すと、次の支給申請に含められます",
+    )
+    queue.count, queue.oldest = _count_and_oldest(returned, "day")
+    for line in returned.order_by("day", "pk")[: max(limit, 0)]:
+        by, reason = (
+            ("本部", line.hq_reason)
+            if line.hq_decision == Decision.REJECTED
+            else ("支部", line.branch_reason)
+        )
+        url = (
+            reverse("enrolment_detail", args=[line.enrolment_id])
+            if line.enrolment_id
+            else f"{reverse('claim_detail', args=[line.claim_id])}#line-{line.pk}"
+        )
+        queue.entries.append(
+            Entry(
+                f"{line.business.name}（{line.get_kind_display()}・{wareki.format_date(line.day)}）",
+                url,
+                line.day,
+                f"{by}が差戻し：{reason}",
+            )
+        )
     return queue
 
 

@@ -226,3 +226,21 @@ def test_bulk_approval_approves_every_line_the_reviewer_may_and_names_the_rest_D
     client.post("/payments/review/lines/", {"claim": claim.pk, "decision": "accepted"})
     own.refresh_from_db()
     assert (own.branch_decision, own.branch_by) == (Decision.ACCEPTED, people["tokyo_admin"])
+
+
+def test_a_returned_line_waits_in_the_promoters_work_queue_until_claimed_again(client, people, submitted):
+    # Issue 28: a line sent back was only a notice; the promoter's 作業一覧 did not show it.
+    line = submitted.lines.order_by("pk").last()
+    login(client, people["tokyo_staff"])
+    client.post(
+        "/payments/review/lines/", {"line": line.pk, "decision": "rejected", "reason": "訪問日の誤り"}
+    )
+    login(client, people["tokyo_promoter"])
+    queues = client.get("/queues/").content.decode()
+    assert 'data-testid="queue-returned"' in queues
+    link = f'<a href="/payments/claims/{submitted.pk}/#line-{line.pk}">二番商事（調査説明費・平成23年6月3日）</a>'
+    assert link in queues and "支部が差戻し：訪問日の誤り" in queues
+    assert f'id="line-{line.pk}"' in client.get(f"/payments/claims/{submitted.pk}/").content.decode()
+    # Claimed again in the next month's claim, it is no longer work to do.
+    client.post("/payments/claims/build/", {"month": "2011-07"})
+    assert "二番商事（調査説明費" not in client.get("/queues/").content.decode()
