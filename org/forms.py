@@ -4,10 +4,12 @@ import jaconv
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from org.models import Block, Branch, EmploymentOffice, InspectionOffice, LabourBureau, User
+from lib import wareki
+from org.models import Block, Branch, EmploymentOffice, FiscalYear, InspectionOffice, LabourBureau, User
 from org.roles import Role
 from org.services import assignable_roles
 
@@ -40,6 +42,25 @@ class LongSelect(forms.Select):
             flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name})),
             options,
         )
+
+
+def _current_fiscal_year() -> FiscalYear | None:
+    return FiscalYear.objects.filter(year=wareki.fiscal_year_of(timezone.localdate())).first()
+
+
+class FiscalYearField(forms.ModelChoiceField):
+    """A fiscal year to work on: the years a picker offers (``FiscalYear.offered``), the year
+    containing today chosen until the user picks another."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "年度")
+        kwargs.setdefault("initial", _current_fiscal_year)
+        super().__init__(queryset=FiscalYear.objects.none(), **kwargs)
+
+    def get_bound_field(self, form, field_name):
+        # Asked per form, not once at import: the offered years move on 1 April while the server runs.
+        self.queryset = FiscalYear.offered()
+        return super().get_bound_field(form, field_name)
 
 
 class StyledMixin:

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from org import access
-from org.forms import StyledForm, StyledModelForm
+from org.forms import FiscalYearField, StyledForm, StyledModelForm
 from org.models import Association, Branch, FiscalYear, User
 from org.roles import Role
 from people.models import AccountType, AppointmentRole, AppointmentStatus, Person, RevokeReason
@@ -86,7 +86,7 @@ class PersonForm(StyledModelForm):
 
 
 class AppointmentRequestForm(StyledForm):
-    fiscal_year = forms.ModelChoiceField(label="年度", queryset=FiscalYear.objects.all())
+    fiscal_year = FiscalYearField()
     role = forms.ChoiceField(label="区分", choices=AppointmentRole.choices)
     has_expertise = forms.BooleanField(label="労働保険制度等に関する専門的知識を有する", required=False)
     declared_no_violation = forms.BooleanField(
@@ -102,7 +102,6 @@ class AppointmentRequestForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].queryset = FiscalYear.offered()
         for name in ["has_expertise", "declared_no_violation", "is_representative"]:
             self.fields[name].widget.attrs["class"] = "form-check-input"
 

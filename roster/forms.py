@@ -3,8 +3,8 @@
 from django import forms
 
 from org import access
-from org.forms import StyledForm
-from org.models import Branch, FiscalYear
+from org.forms import FiscalYearField, StyledForm
+from org.models import Branch
 from roster.importing import FIELDS, REQUIRED
 from roster.models import SourceKind
 
@@ -20,11 +20,10 @@ class UploadForm(StyledForm):
         help_text="法人番号公表サイトのデータ（Unicode版CSV・zip）は、登録済みの適用事業と突き合わせ、未手続候補を名簿に加えます。",
     )
     branch = forms.ModelChoiceField(label="支部", queryset=Branch.objects.none())
-    fiscal_year = forms.ModelChoiceField(label="年度", queryset=FiscalYear.objects.all())
+    fiscal_year = FiscalYearField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].queryset = FiscalYear.offered()
         self.fields["branch"].queryset = access.visible(user, Branch.objects.all())
         if not user.is_hq:
             self.fields["branch"].initial = user.branch

@@ -194,7 +194,7 @@ def targets_import(request: access.AuthenticatedRequest) -> HttpResponse:
     ) as done:
         if upload is None:
             raise ValidationError("ファイルを選んでください。")
-        headers, rows = tables.read_table(upload.name or "", upload.read())
+        headers, rows = tables.read_table(upload.name or "", upload.read(tables.MAX_UPLOAD_BYTES + 1))
         values = services.targets_from_table(headers, rows)
         changed = services.targets_save(actor=request.user, fiscal_year=fiscal_year, values=values)
     if done:

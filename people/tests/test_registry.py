@@ -76,7 +76,11 @@ def test_an_xlsx_is_read_with_dates_as_dates(staff):
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("people.csv", "氏名,カナ\r\n".encode("utf-16"), "文字コードを判別できません"),
+        (
+            "people.csv",
+            "氏名,カナ\r\n".encode("utf-16"),
+            "UTF-16（Excelの「Unicode テキスト」）のファイルは読み込めません",
+        ),
         ("people.csv", "氏名,電話番号\r\n山田,03\r\n".encode("cp932"), "必須の列がありません：氏名カナ"),
         ("people.txt", b"x", "CSV（.csv）または Excel（.xlsx）"),
         ("people.xlsx", b"not a zip", "Excelファイル（.xlsx）として読めません"),
@@ -93,7 +97,7 @@ def test_an_xlsx_zip_bomb_is_refused_before_parsing(staff):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (210 * 1024 * 1024))
     response = upload(staff, "bomb.xlsx", buffer.getvalue())
-    assert "展開後のサイズが上限を超える" in response.content.decode()
+    assert "展開後のサイズが上限（120MB）を超える" in response.content.decode()
 
 
 def test_bad_rows_are_named_by_row_and_column_and_all_or_nothing_holds(staff):

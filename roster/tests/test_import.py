@@ -1,6 +1,8 @@
 """Importing lists into the roster in the background: mapping, linking, review, atomicity (R-ROS-3, R-ROS-4)."""
 
+import datetime
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -169,7 +171,7 @@ def test_an_import_that_fails_halfway_leaves_the_roster_as_it_was(
 
 def test_a_file_in_another_encoding_is_refused_at_upload(staff, tokyo):
     response = upload(staff, "".join(ROWS), tokyo, encoding="utf-16")
-    assert "文字コードを判別できません" in response.content.decode()
+    assert "UTF-16" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
@@ -203,7 +205,7 @@ def test_an_xlsx_zip_bomb_is_refused_at_upload_before_parsing(staff, tokyo):
             "fiscal_year": 16,
         },
     )
-    assert "展開後のサイズが上限を超える" in response.content.decode()
+    assert "展開後のサイズが上限（120MB）を超える" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
@@ -342,3 +344,13 @@ def test_two_runs_of_one_job_write_its_rows_once(people, tokyo, tmp_path):
     importing.apply(job, second)
     job.refresh_from_db()
     assert (job.status, job.added, Business.objects.count()) == (JobStatus.DONE, 2, 2)
+
+
+@pytest.mark.parametrize(("today", "year"), [("2027-03-31", 2026), ("2027-04-01", 2027)])
+def test_the_import_page_preselects_the_fiscal_year_containing_today(staff, monkeypatch, today, year):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: datetime.date.fromisoformat(today))
+    page = staff.get("/roster/import/").content.decode()
+    chosen = re.search(r'<select name="fiscal_year".*?</select>', page, re.S)
+    assert chosen and re.findall(r'<option value="(\d+)" selected>', chosen.group()) == [
+        str(FiscalYear.objects.get(year=year).pk)
+    ]
