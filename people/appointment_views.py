@@ -98,6 +98,7 @@ def appointment_detail(request: access.AuthenticatedRequest, pk: int) -> HttpRes
             "decision_form": DecisionForm() if is_hq else None,
             "revoke_form": RevokeForm() if is_hq else None,
             "may_write": access.may_change(request.user, Appointment, pk),
+            "pledge_refusal": services.pledge_refusal(request.user, appointment.role),
         },
     )
 

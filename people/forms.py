@@ -96,7 +96,7 @@ class AppointmentRequestForm(StyledForm):
         label="誓約書の提出日",
         required=False,
         widget=DateInput(),
-        help_text="未提出なら空欄（提出後に登録できます）",
+        help_text="未提出なら空欄（提出後に登録できます）。促進員の誓約書は本部に提出され、本部が登録します",
     )
     is_representative = forms.BooleanField(label="支部の代表促進員とする（本部との連絡調整）", required=False)
 

@@ -36,6 +36,21 @@ def _require_hq(actor: User) -> None:
         raise PermissionDenied("委嘱の決定・取消は本部が行います。")
 
 
+def pledge_refusal(actor: User, role: str) -> str:
+    """R-PPL-7: a promoter's pledge (誓約書) is submitted to the branch, a coordinator's to HQ (別紙4 3(2)
+    「本部組織に提出」): why ``actor`` may not record the pledge of an appointment of ``role``, or ""."""
+    if role == AppointmentRole.COORDINATOR and actor.role not in HQ_ROLES:
+        return "促進員の誓約書は本部に提出されます。本部で誓約書を受け取ってから、本部が提出日を登録します。"
+    return ""
+
+
+def _check_pledge(actor: User, role: str, signed_on: datetime.date) -> None:
+    if why := pledge_refusal(actor, role):
+        raise ValidationError({"pledge_signed_on": why})
+    if signed_on > timezone.localdate():
+        raise ValidationError({"pledge_signed_on": "誓約書の提出日に未来の日付は指定できません。"})
+
+
 @transaction.atomic
 def appointment_request(
     *,
@@ -51,6 +66,8 @@ def appointment_request(
     """A branch asks HQ to appoint a person for a year and role."""
     if is_representative and role != AppointmentRole.COORDINATOR:
         raise ValidationError({"is_representative": "支部の代表は促進員の中から選びます。"})
+    if pledge_signed_on is not None:
+        _check_pledge(actor, role, pledge_signed_on)
     appointment = Appointment(
         person=person,
         branch=person.branch,
@@ -78,9 +95,9 @@ def appointment_request(
 def appointment_record_pledge(
     *, actor: User, appointment: Appointment, signed_on: datetime.date
 ) -> Appointment:
-    """The signed pledge (誓約書) was received on ``signed_on`` (R-PPL-7)."""
-    if signed_on > timezone.localdate():
-        raise ValidationError({"pledge_signed_on": "誓約書の提出日に未来の日付は指定できません。"})
+    """The signed pledge (誓約書) was received on ``signed_on`` (R-PPL-7): by the branch for a
+    promoter, by HQ for a coordinator."""
+    _check_pledge(actor, appointment.role, signed_on)
     appointment.pledge_signed_on = signed_on
     appointment.save(update_fields=["pledge_signed_on"])
     return appointment
@@ -102,8 +119,9 @@ def appointment_decide(*, actor: User, appointment: Appointment, appointed_on: d
     if appointment.status != AppointmentStatus.REQUESTED:
         raise ValidationError(f"この委嘱は「{appointment.get_status_display()}」のため決定できません。")
     if appointment.pledge_signed_on is None:
+        receiver = "本部" if appointment.role == AppointmentRole.COORDINATOR else "支部"
         raise ValidationError(
-            "誓約書の提出日が登録されていないため、委嘱できません。支部で誓約書を受け取ってから決定してください。"
+            f"誓約書の提出日が登録されていないため、委嘱できません。{receiver}で誓約書を受け取ってから決定してください。"
         )
     failures = eligibility_failures(appointment)
     appointment.decided_by = actor

@@ -267,3 +267,58 @@ def test_a_branch_cannot_renew_or_decide_through_ids_of_another_branch(client, p
     response = client.post("/appointments/letters.pdf", {"ids": [other.pk]}, follow=True)
     assert response["Content-Type"].startswith("text/html")  # nothing selected in its own scope
     assert "委嘱中の委嘱を選んでください" in response.content.decode()
+
+
+def test_a_coordinators_pledge_is_received_and_recorded_by_hq_not_the_branch_R_PPL_7(
+    client, people, tokyo_person
+):
+    # 別紙4 3(2): a coordinator's pledge goes to HQ (本部組織に提出); a promoter's to the branch.
+    appointment = make_appointment(tokyo_person, role="coordinator", pledge_signed_on=None)
+    login(client, people["tokyo_staff"])
+    page = client.get(f"/appointments/{appointment.pk}/").content.decode()
+    assert 'data-testid="pledge-at-hq"' in page and f"/appointments/{appointment.pk}/pledge/" not in page
+    response = client.post(
+        f"/appointments/{appointment.pk}/pledge/", {"pledge_signed_on": "2026-04-10"}, follow=True
+    )
+    assert "本部で誓約書を受け取ってから、本部が提出日を登録します。" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.pledge_signed_on is None
+    login(client, people["hq_staff"])
+    response = client.post(
+        f"/appointments/{appointment.pk}/decide/", {"appointed_on": "2026-05-01"}, follow=True
+    )
+    assert "本部で誓約書を受け取ってから決定してください。" in response.content.decode()
+    assert (
+        f"/appointments/{appointment.pk}/pledge/"
+        in client.get(f"/appointments/{appointment.pk}/").content.decode()
+    )
+    client.post(f"/appointments/{appointment.pk}/pledge/", {"pledge_signed_on": "2026-04-10"})
+    client.post(f"/appointments/{appointment.pk}/decide/", {"appointed_on": "2026-05-01"})
+    appointment.refresh_from_db()
+    assert (appointment.pledge_signed_on, appointment.status) == (
+        datetime.date(2026, 4, 10),
+        AppointmentStatus.ACTIVE,
+    )
+
+
+def test_a_branch_asking_for_a_coordinator_cannot_date_the_pledge_itself_R_PPL_7(
+    client, people, tokyo_person
+):
+    login(client, people["tokyo_staff"])
+    fy = FiscalYear.objects.get(year=2026)
+    response = client.post(
+        f"/people/{tokyo_person.pk}/appoint/",
+        {
+            "fiscal_year": fy.pk,
+            "role": "coordinator",
+            "has_expertise": "on",
+            "pledge_signed_on": "2026-04-10",
+        },
+    )
+    assert "促進員の誓約書は本部に提出されます。" in response.content.decode()
+    assert not Appointment.objects.exists()
+    client.post(
+        f"/people/{tokyo_person.pk}/appoint/",
+        {"fiscal_year": fy.pk, "role": "coordinator", "has_expertise": "on"},
+    )
+    assert Appointment.objects.get().pledge_signed_on is None
