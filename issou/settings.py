@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "org.middleware.session_limits",
     "django_otp.middleware.OTPMiddleware",
+    "org.middleware.htmx_needs_sign_in",
     "org.middleware.require_otp_for_admins",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

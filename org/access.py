@@ -32,6 +32,15 @@ class AuthenticatedRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+def signed_in(user: AnyUser) -> bool:
+    """Whether ``user`` has finished signing in: the password, and for administrators the second
+    factor (until then only the second-factor pages and logout answer them)."""
+    if not user.is_authenticated:
+        return False
+    user = cast(User, user)
+    return not user.requires_otp or bool(user.is_verified())  # type: ignore[attr-defined]  # django-otp's middleware adds it
+
+
 def visible(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
     """The rows of ``queryset`` that ``user`` may see."""
     scope = queryset.model.scope  # type: ignore[attr-defined]  # every scoped model declares one

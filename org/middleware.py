@@ -8,6 +8,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
+from org import access
+
 # Scripts and styles come only from our own static files: no CDN, nothing inline.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -69,6 +71,21 @@ def session_limits(get_response):
             # minute more or less of idle time changes nothing (issue 15: pages under load).
             if now - last_seen >= LAST_SEEN_STEP or "issou_last_seen" not in session:
                 session["issou_last_seen"] = now
+        return get_response(request)
+
+    return middleware
+
+
+def htmx_needs_sign_in(get_response):
+    """An htmx request (a menu counter, a live preview) from someone not signed in, or an
+    administrator before the second factor, is answered 401 with nothing in it. htmx neither swaps
+    nor follows that: a redirect would be followed, the login or second-factor page swapped into
+    the fragment (its scripts run a second time), or, sent as HX-Redirect, reload the page that
+    asked, again and again, losing what the person was typing (issue 28)."""
+
+    def middleware(request):
+        if request.headers.get("HX-Request") and not access.signed_in(request.user):
+            return HttpResponse(status=401)
         return get_response(request)
 
     return middleware

@@ -10,6 +10,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from org import access
 from org.models import User
 from org.roles import ADMIN_ROLES, FIELD_ROLES, Role
 
@@ -188,7 +189,9 @@ def links_for(user: User, *, menu: bool = False) -> list[dict[str, str]]:
 def menu(request: HttpRequest) -> dict[str, object]:
     """Context processor: the signed-in user's menu, for base.html."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # An administrator before the second factor gets no menu: its links and its counters would
+    # only be answered by the second-factor page (issue 28).
+    if user is None or not access.signed_in(user):
         return {}
     # Built only when a template shows the menu (not for htmx fragments).
-    return {"nav_menu": partial(links_for, user, menu=True)}
+    return {"signed_in": True, "nav_menu": partial(links_for, user, menu=True)}

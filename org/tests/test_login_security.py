@@ -121,6 +121,31 @@ def test_an_expired_htmx_request_is_told_to_navigate(client, people):
     assert response.status_code == 204 and response["HX-Redirect"] == "/login/?expired=1"
 
 
+def test_the_second_factor_page_loads_nothing_that_would_reload_it(client, people):
+    """Issue 28: the menu's counters on /otp/ were answered with HX-Redirect to /otp/, and the page
+    reloaded itself three times a second, losing the code being typed."""
+    TOTPDevice.objects.create(user=people["tokyo_admin"], name="app", confirmed=True)
+    client.post("/login/", {"username": "tokyo_admin_t", "password": PASSWORD})
+    page = client.get("/otp/").content.decode()
+    assert "hx-get" not in page and 'data-testid="bell"' not in page
+    assert "ログアウト" in page
+
+
+def test_htmx_before_signing_in_gets_a_status_htmx_neither_swaps_nor_follows(client, people):
+    htmx = {"HX-Request": "true"}
+    for url in ("/notices/badge/", "/queues/badge/", "/"):
+        anonymous = client.get(url, headers=htmx)
+        assert (anonymous.status_code, anonymous.content, anonymous.get("HX-Redirect")) == (401, b"", None)
+    TOTPDevice.objects.create(user=people["tokyo_admin"], name="app", confirmed=True)
+    client.post("/login/", {"username": "tokyo_admin_t", "password": PASSWORD})
+    for url in ("/notices/badge/", "/queues/badge/", "/otp/"):
+        pending = client.get(url, headers=htmx)
+        assert (pending.status_code, pending.content, pending.get("HX-Redirect")) == (401, b"", None)
+    # Signed in with both factors, the counters answer.
+    login(client, people["tokyo_admin"])
+    assert client.get("/notices/badge/", headers=htmx).status_code == 200
+
+
 def test_a_wrong_otp_code_is_refused_in_japanese(client, people):
     client.post("/login/", {"username": "tokyo_admin_t", "password": PASSWORD})
     TOTPDevice.objects.create(user=people["tokyo_admin"], name="app", confirmed=True)

@@ -41,3 +41,61 @@ def log_in(page, base_url: str, username: str):
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_url(f"{base_url}/**")
     page.get_by_test_id("whoami").wait_for()
+
+
+KEY_DELAY_MS = 90  # a person types about ten keys a second
+
+
+def type_like_a_person(field, text: str) -> None:
+    """Click into ``field`` and type ``text`` key by key at a person's speed (a page that reloads
+    itself meanwhile loses what was typed, as it would for them)."""
+    field.click()
+    field.page.keyboard.type(text, delay=KEY_DELAY_MS)
+
+
+class Watcher:
+    """Counts the pages a tab loads, and keeps its console errors and uncaught script errors."""
+
+    def __init__(self, page):
+        self.page = page
+        self.loads: list[str] = []
+        self.errors: list[str] = []
+        self.refused: set[str] = set()  # pages whose own document answered 403
+        page.on("load", lambda loaded: self.loads.append(loaded.url))
+        page.on("response", self._response)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"{error} ({page.url})"))
+        # htmx requests under way on the page (htmx acts on an HX-Redirect before it reports the
+        # request done, so a page sent to reload itself is already leaving when this reads 0).
+        page.add_init_script(
+            "window.htmxBusy = 0;"
+            "document.addEventListener('htmx:beforeRequest', () => { window.htmxBusy += 1; });"
+            "document.addEventListener('htmx:afterRequest', () => { window.htmxBusy -= 1; });"
+        )
+
+    def _response(self, response) -> None:
+        if response.request.resource_type == "document" and response.status == 403:
+            self.refused.add(response.url)
+
+    def _console(self, message) -> None:
+        if message.type != "error":
+            return
+        url = message.location.get("url") or self.page.url
+        # A page one may not open says so itself, and the browser notes its status in the console:
+        # whether a link to it should be shown is the link crawl's question, not a broken page.
+        if url in self.refused and message.text.startswith("Failed to load resource"):
+            return
+        self.errors.append(f"{message.text} ({url})")
+
+    def settle(self) -> None:
+        """Wait until the page has loaded and the htmx requests it made on loading (the menu's
+        counters) are answered."""
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_function("() => window.htmxBusy === 0")
+
+    def problems(self, actions: list[str]) -> list[str]:
+        """What went wrong: every error, and a load that no action asked for (a page reloading itself)."""
+        found = list(self.errors)
+        if len(self.loads) != len(actions):
+            found.append(f"操作{len(actions)}回 {actions} に対し読み込み{len(self.loads)}回 {self.loads}")
+        return found
