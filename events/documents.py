@@ -79,7 +79,7 @@ def training_summary(fiscal_year: FiscalYear, rows: list[dict]) -> bytes:
     return tables.write_workbook(
         [
             (
-                f"研修実施状況（{fiscal_year.year}年度）",
+                f"研修実施状況（{fiscal_year.label}）",
                 ["支部", "実施回数", "初回実施日", "推進員数", "受講者数", "受講率（%）"],
                 [
                     [r["branch"].name, r["sessions"], r["first"], r["promoters"], r["trained"], r["rate"]]

@@ -52,7 +52,7 @@ def check_training_day(fiscal_year: FiscalYear, day: datetime.date | None, makeu
     elif not first <= day <= last:
         raise ValidationError(
             {
-                "held_on": f"研修は4月から9月までに実施します（{first:%Y年}4月1日〜9月30日）。"
+                "held_on": f"研修は4月から9月までに実施します（{wareki.format_date(first)}〜{wareki.format_date(last)}）。"
                 "10月以降に受講できなかった推進員のために行う研修は「期間外の補講」として記録してください。"
             }
         )

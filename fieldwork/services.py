@@ -76,7 +76,9 @@ def check_visit(
         raise ValidationError({"visited_on": "訪問日に未来の日付は入力できません。"})
     since = _assigned_since(business)
     if since and visited_on < since:
-        raise ValidationError({"visited_on": f"訪問日が担当の割当日（{since:%Y/%m/%d}）より前です。"})
+        raise ValidationError(
+            {"visited_on": f"訪問日が担当の割当日（{wareki.format_date(since)}）より前です。"}
+        )
 
 
 @transaction.atomic
@@ -117,7 +119,7 @@ def visit_record(
 def _move_business(business: Business, visit: Visit, actor: User) -> bool:
     """Move the business along its workflow after ``visit``; whether it moved (and so was saved)."""
     before = business.status
-    reason = f"{visit.get_method_display()}（{visit.visited_on:%Y/%m/%d}）：{visit.get_outcome_display()}"
+    reason = f"{visit.get_method_display()}（{wareki.format_date(visit.visited_on)}）：{visit.get_outcome_display()}"
     if visit.method == Method.DIRECT and business.status in (
         BusinessStatus.IDENTIFIED,
         BusinessStatus.ON_ROSTER,

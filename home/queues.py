@@ -112,7 +112,7 @@ def _claims_to_review(user: User, today: datetime.date, limit: int) -> Queue:
     for claim in claims.order_by("month", "submitted_at")[:limit]:
         queue.entries.append(
             Entry(
-                f"{claim.appointment.person.full_name} {claim.month:%Y年%-m月}分",
+                f"{claim.appointment.person.full_name} {wareki.year_month(claim.month)}分",
                 reverse("claim_detail", args=[claim.pk]),
                 claim.month,
                 f"送付期限 {wareki.format_date(claim.send_by)}",
@@ -253,7 +253,7 @@ def _work_days(user: User, limit: int) -> Queue:
     for appointment, year, month, days, oldest in rows[:limit]:
         queue.entries.append(
             Entry(
-                f"{names[appointment]} {year}年{month}月（{days}日）",
+                f"{names[appointment]} {wareki.year_month(datetime.date(year, month, 1))}（{days}日）",
                 f"{reverse('work_days', args=[appointment])}?month={year}-{month:02d}",
                 oldest,
             )
@@ -273,7 +273,7 @@ def _claims_to_decide(user: User, limit: int) -> Queue:
     for claim in claims.order_by("sent_at", "pk")[:limit]:
         queue.entries.append(
             Entry(
-                f"{claim.appointment.branch.name} {claim.appointment.person.full_name} {claim.month:%Y年%-m月}分",
+                f"{claim.appointment.branch.name} {claim.appointment.person.full_name} {wareki.year_month(claim.month)}分",
                 reverse("claim_detail", args=[claim.pk]),
                 _date(claim.sent_at),
             )
@@ -370,7 +370,7 @@ def _my_claims(user: User, today: datetime.date, limit: int) -> Queue:
     for claim in unsubmitted:
         queue.entries.append(
             Entry(
-                f"{claim.month:%Y年%-m月}分が未提出",
+                f"{wareki.year_month(claim.month)}分が未提出",
                 reverse("claim_detail", args=[claim.pk]),
                 claim.month,
                 f"提出期限 {wareki.format_date(claim.submit_by)}を過ぎています",
@@ -381,7 +381,7 @@ def _my_claims(user: User, today: datetime.date, limit: int) -> Queue:
         deadline = FeeClaim(month=month).submit_by
         queue.entries.append(
             Entry(
-                f"{month:%Y年%-m月}分",
+                f"{wareki.year_month(month)}分",
                 reverse("claim_detail", args=[current.pk]) if current else reverse("claim_list"),
                 month,
                 f"提出期限 {wareki.format_date(deadline)}（{'作成済・未提出' if current else '未作成'}）",

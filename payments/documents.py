@@ -22,13 +22,19 @@ def _person_lines(batch: PaymentBatch) -> tuple[dict, dict]:
     for line in batch.lines.select_related("claim__appointment__person", "business").order_by("day", "pk"):
         person = line.claim.appointment.person_id
         lines.setdefault(person, []).append(
-            [f"{line.day:%Y/%m/%d}", line.business.name, line.get_kind_display(), line.amount, line.tax]
+            [wareki.format_date(line.day), line.business.name, line.get_kind_display(), line.amount, line.tax]
         )
         months.setdefault(person, set()).add(line.claim.month)
     for pay in batch.coordinator_pay.select_related("appointment__person"):
         person = pay.appointment.person_id
         lines.setdefault(person, []).append(
-            [f"{pay.month:%Y/%m}", f"{pay.days}日 × {pay.daily_rate:,}円", "促進員手当", pay.amount, 0]
+            [
+                wareki.year_month(pay.month),
+                f"{pay.days}日 × {pay.daily_rate:,}円",
+                "促進員手当",
+                pay.amount,
+                0,
+            ]
         )
         months.setdefault(person, set()).add(pay.month)
     return lines, months
@@ -131,7 +137,7 @@ def claim_form(claim: FeeClaim) -> bytes:
     lines = list(claim.lines.filter(amount__gt=0).select_related("business", "rules__fiscal_year"))
     rows = [
         [
-            f"{line.day:%Y/%m/%d}",
+            wareki.format_date(line.day),
             line.business.name,
             line.get_kind_display(),
             line.description

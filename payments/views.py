@@ -80,7 +80,7 @@ def claim_build(request: access.AuthenticatedRequest) -> HttpResponse:
     year, month = int(match[1]), int(match[2])
     appointment = field_appointment(request.user, datetime.date(year, month, 1))
     if appointment is None:
-        messages.error(request, f"{year}年{month}月の委嘱が確認できません。")
+        messages.error(request, f"{wareki.year_month(datetime.date(year, month, 1))}の委嘱が確認できません。")
         return redirect("claim_list")
     with feedback.errors_as_message(request) as done:
         claim = services.claim_assemble(appointment=appointment, year=year, month=month)

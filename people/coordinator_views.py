@@ -126,7 +126,7 @@ def _calendar_context(appointment: Appointment, month: datetime.date, user) -> d
     return {
         "appointment": appointment,
         "month": month,
-        "month_label": f"{wareki.era_year(month)[0]}{wareki.era_year(month)[1]}年{month.month}月（{month.year}年）",
+        "month_label": wareki.year_month(month),
         "weeks": weeks,
         "days": len(marked),
         "limit": terms.monthly_day_limit,

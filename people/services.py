@@ -12,7 +12,7 @@ from django.utils import timezone
 from zengin_code import Bank
 
 from audit.models import AuditEntry
-from lib import zengin
+from lib import wareki, zengin
 from org.models import Branch, FiscalYear, User
 from org.roles import HQ_ROLES
 from people.models import (
@@ -305,7 +305,7 @@ def work_days_confirm(*, actor: User, appointment: Appointment, month: datetime.
     AuditEntry.record_event(
         "bulk_change",
         target=appointment,
-        target_repr=f"{appointment.person.full_name} {month:%Y年%m月} 稼動日{len(days)}日を確認",
+        target_repr=f"{appointment.person.full_name} {wareki.year_month(month)} 稼動日{len(days)}日を確認",
         actor=actor,
         branch_id=appointment.branch_id,
         objects=[d.pk for d in days],

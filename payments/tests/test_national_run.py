@@ -50,7 +50,7 @@ def test_the_cap_of_two_paid_visits_counts_across_people_in_date_order_R_FEE_1(p
     _visit(promoters["bob"], shared, 3)
     late = _visit(promoters["alice"], shared, 5)
     _visit(promoters["carol"], make_business(osaka, "大阪商事", year=2011, address="大阪府大阪市北区1-1"), 2)
-    assert "2011年6月分の支給申請書を 3 件作成しました。" in _run("2011-06")
+    assert "平成23年6月分の支給申請書を 3 件作成しました。" in _run("2011-06")
     claims = {c.appointment.person.full_name: c for c in FeeClaim.objects.filter(month=JUNE)}
     assert {name: claim.total for name, claim in claims.items()} == {
         "推進 alice": 1260,

@@ -1,11 +1,13 @@
 """manage.py assemble_claims YYYY-MM [--branch 13]: the month-end run that prepares every promoter's
 claim (支給申請書) for the month as a draft, for them to check and submit (R-FEE-4)."""
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from lib import wareki
 from org.models import Branch
 from payments import services
 from people.models import Appointment
@@ -34,4 +36,6 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        self.stdout.write(f"{int(match[1])}年{int(match[2])}月分の支給申請書を {count:,} 件作成しました。")
+        self.stdout.write(
+            f"{wareki.year_month(datetime.date(int(match[1]), int(match[2]), 1))}分の支給申請書を {count:,} 件作成しました。"
+        )
