@@ -410,7 +410,7 @@ def _tell_returned(lines: list[ClaimLine], by: str, reason: str) -> None:
         notify(
             user,
             key=f"returned:{claim.pk}",
-            title=f"{claim.month:%Y年%-m月}分の支給申請の明細が{by}から差し戻されました",
+            title=f"{wareki.year_month(claim.month)}分の支給申請の明細が{by}から差し戻されました",
             body=f"理由：{reason}" if reason else "",
             url=reverse("claim_detail", args=[claim.pk]),
         )
@@ -430,7 +430,9 @@ def claims_send(*, actor: User, claims_: QuerySet[FeeClaim]) -> int:
         )
     pending = [c for c in chosen if c.lines.filter(amount__gt=0, branch_decision=Decision.PENDING).exists()]
     if pending:
-        names = "、".join(f"{c.appointment.person.full_name}（{c.month:%Y年%m月}）" for c in pending[:5])
+        names = "、".join(
+            f"{c.appointment.person.full_name}（{wareki.year_month(c.month)}）" for c in pending[:5]
+        )
         raise ValidationError(f"審査が終わっていない明細がある申請は送付できません：{names}")
     now = timezone.now()
     for claim in chosen:

@@ -61,7 +61,7 @@ def test_the_branch_accepts_one_line_and_rejects_another_with_a_reason(client, p
     # The promoter sees the reason; the rejected visit may be claimed again once fixed.
     notice = Notice.objects.get(user=people["tokyo_promoter"])
     assert (notice.title, notice.body) == (
-        "2011年6月分の支給申請の明細が支部から差し戻されました",
+        "平成23年6月分の支給申請の明細が支部から差し戻されました",
         "理由：訪問日の誤り",
     )
     login(client, people["tokyo_promoter"])

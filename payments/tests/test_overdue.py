@@ -75,8 +75,10 @@ def test_the_branch_and_hq_see_claims_not_sent_by_the_7th_R_FEE_5(client, people
     _on(monkeypatch, datetime.date(2011, 11, 8), 7)
     assert "期限超過" in client.get("/").content.decode()
     login(client, people["hq_staff"])
-    page = client.get("/").content.decode()
-    assert "支給申請の本部送付が遅れている支部 1支部（計1件）" in page and "多い順：東京支部1件" in page
+    page = client.get("/queues/late/").content.decode()
+    assert (
+        "東京支部：支給申請1件の本部への送付が遅れています" in page and "最も古いもの：平成23年10月分" in page
+    )
     login(client, people["osaka_staff"])
     assert "推進 アリス" not in client.get("/").content.decode()
     # Sent to HQ: no longer behind at the branch, now waiting for HQ's decision.
