@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from insurance.models import (
     Agent,
@@ -100,7 +101,7 @@ def statement_import(*, actor: User, filename: str, data: bytes) -> PremiumState
     digest = hashlib.sha256(data).hexdigest()
     if earlier := PremiumStatement.objects.filter(digest=digest).first():
         raise ValidationError(
-            f"このファイルは{wareki.format_date(earlier.imported_at.date())}に取込済みです（{earlier.filename}）。"
+            f"このファイルは{wareki.format_date(timezone.localdate(earlier.imported_at))}に取込済みです（{earlier.filename}）。"
         )
     headers, rows = tables.read_table(filename, data)
     parsed = statement_rows(headers, rows)

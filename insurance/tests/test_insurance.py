@@ -20,6 +20,7 @@ from insurance.models import (
     PremiumIncome,
     ProgramRecord,
 )
+from lib import wareki
 from org.models import Association, FiscalYear
 from targets.models import Target
 
@@ -219,3 +220,15 @@ def test_a_branch_reports_its_other_programs_by_month_and_they_count_as_measures
     assert "労保連年金共済の新規積立者" in page
     login(client, people["tokyo_viewer"])
     assert client.post(url, {"branch": tokyo.pk, "year": 2026, "pension_members-5": "9"}).status_code == 403
+
+
+def test_the_same_statement_again_names_the_japanese_day_it_was_imported(
+    client, people, agent, utc_server_at_1am_jst
+):
+    # Issue 28: at 01:00 JST the stored time is still yesterday in UTC; the day shown is Japan's.
+    login(client, people["hq_staff"])
+    sent = statement([["A1301", "令和6年4月", 1_250_000]])
+    client.post("/insurance/statements/", {"file": sent})
+    sent.seek(0)
+    again = client.post("/insurance/statements/", {"file": sent}, follow=True).content.decode()
+    assert f"このファイルは{wareki.format_date(utc_server_at_1am_jst)}に取込済みです" in again
