@@ -43,11 +43,15 @@ def decide(*, review: MatchReview, decision: str, actor: User, now: datetime.dat
     address (R-ROS-4). The decisions are saved on the reviews (so audited), and a later import of
     the same rows is settled by them without asking again (roster.importing.plan reads them).
     """
-    review = MatchReview.objects.select_for_update().select_related("job", "business").get(pk=review.pk)
+    review = (
+        MatchReview.objects.select_for_update(of=("self",))
+        .select_related("job", "business")
+        .get(pk=review.pk)
+    )
     if review.decision != ReviewDecision.PENDING:
         raise ValidationError("この組み合わせは既に判断されています。")
     waiting = list(
-        MatchReview.objects.select_for_update()
+        MatchReview.objects.select_for_update(of=("self",))
         .select_related("job")
         .filter(business=review.business, decision=ReviewDecision.PENDING)
         .exclude(pk=review.pk)
