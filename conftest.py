@@ -6,6 +6,7 @@ import os
 import re
 import time
 from functools import cache
+from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -55,6 +56,69 @@ def login(client, user: User) -> None:
     assert response.status_code == 302, response.content.decode()
     if user.requires_otp:
         verify_otp(client, user)
+
+
+class _Forms(HTMLParser):
+    """The forms of a page with what each would post as it stands: inputs, ticked boxes, chosen
+    options and text areas, as a browser sends them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, list[str]]] = []
+        self._form: dict[str, list[str]] | None = None
+        self._select: tuple[str, bool, list[str], list[str]] | None = None
+        self._text: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._form = {}
+            self.forms.append(self._form)
+        if self._form is None or "disabled" in a:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self._form.setdefault(name, []).append(
+                a.get("value", "on" if kind in ("checkbox", "radio") else "")
+            )
+        elif tag == "select" and name:
+            self._select = (name, "multiple" in a, [], [])
+        elif tag == "option" and self._select:
+            self._select[3].append(a.get("value", ""))
+            if "selected" in a:
+                self._select[2].append(a.get("value", ""))
+        elif tag == "textarea" and name:
+            self._text = (name, [])
+
+    def handle_data(self, data):
+        if self._text:
+            self._text[1].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select" and self._select and self._form is not None:
+            name, multiple, chosen, options = self._select
+            self._form[name] = chosen if (chosen or multiple) else options[:1]
+            self._select = None
+        elif tag == "textarea" and self._text and self._form is not None:
+            text = "".join(self._text[1])
+            self._form[self._text[0]] = [text[1:] if text.startswith("\n") else text]
+            self._text = None
+
+
+def form_data(response, having: str = "version") -> dict[str, list[str]]:
+    """What the page's form holding a field named ``having`` posts if submitted as it is shown."""
+    parser = _Forms()
+    parser.feed(response.content.decode())
+    found = [form for form in parser.forms if having in form]
+    assert found, f"no form with a field {having!r} on the page"
+    return found[0]
 
 
 def names_shown(response) -> list[str]:

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from kit.versions import VersionedForm
 from org import access
 from org.forms import FiscalYearField, StyledForm, StyledModelForm
 from org.models import Association, Branch, FiscalYear, User
@@ -18,7 +19,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class PersonForm(StyledModelForm):
+class PersonForm(VersionedForm, StyledModelForm):
     class Meta:
         model = Person
         fields = [

@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from kit import tracked
+from kit import tracked, versions
 from lib import normalize, wareki
 from org.models import Association, Branch, FiscalYear, Prefecture
 from org.roles import Role
@@ -25,7 +25,7 @@ def mask_account_number(value: str) -> str:
     return "****" + str(value)[-3:]
 
 
-class Person(tracked.Tracked):
+class Person(tracked.Tracked, versions.Versioned):
     """Someone a branch works with and HQ may appoint; the registry is kept per branch."""
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name="支部", related_name="people")

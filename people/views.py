@@ -72,8 +72,7 @@ def person_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
 def person_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     person = access.get_for_user(request.user, Person.objects.all(), pk, write=True)
     form = PersonForm(request.POST or None, instance=person, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.save_current():
         messages.success(request, "登録内容を更新しました。")
         return redirect("person_detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form, "title": f"人員の編集：{person}"})

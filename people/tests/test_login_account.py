@@ -1,12 +1,13 @@
 """Linking a person to their login account, so a promoter sees their own businesses and visits (issue 6)."""
 
-from conftest import login, make_person, make_user
+from conftest import form_data, login, make_person, make_user
 from org.roles import Role
 
 
 def _edit(client, person, **fields):
-    data = {"branch": person.branch_id, "full_name": person.full_name, "full_name_kana": "スイシン　タロウ"}
-    data.update(fields)
+    # What the page shows, with the version it read, and the fields changed.
+    data = form_data(client.get(f"/people/{person.pk}/edit/"))
+    data.update({name: [value] for name, value in fields.items()})
     return client.post(f"/people/{person.pk}/edit/", data)
 
 
