@@ -1,10 +1,9 @@
 """The visit form as a promoter fills it on a phone; the rules live in fieldwork.services."""
 
-import uuid
-
 from django import forms
 from django.utils import timezone
 
+from fieldwork.client_keys import client_key_for
 from fieldwork.models import TOPICS, EnrolmentKind, EvidenceKind, Method, Outcome
 from lib import uploads
 from org.forms import LongSelect, StyledForm
@@ -46,9 +45,9 @@ class VisitForm(StyledForm):
     next_on = forms.DateField(label="次回予定日", required=False, widget=DATE)
     notes = forms.CharField(label="メモ", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, companions, **kwargs):
+    def __init__(self, *args, companions, owner, **kwargs):
         kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("client_key", uuid.uuid4())
+        kwargs["initial"].setdefault("client_key", client_key_for(owner))
         kwargs["initial"].setdefault("visited_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["companion"].queryset = companions
@@ -95,9 +94,9 @@ class EnrolmentForm(StyledForm):
         "もう一方の加入勧奨を続けます。",
     )
 
-    def __init__(self, *args, associations, **kwargs):
+    def __init__(self, *args, associations, owner, **kwargs):
         kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("client_key", uuid.uuid4())
+        kwargs["initial"].setdefault("client_key", client_key_for(owner))
         super().__init__(*args, **kwargs)
         self.fields["association"].queryset = associations
         for name in ("kind",):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assignments.models import Assignment
 from assignments.services import FIELD_APPOINTMENTS
+from fieldwork.client_keys import check_client_key
 from fieldwork.models import (
     KOYOU_KINDS,
     ROUSAI_KINDS,
@@ -87,6 +88,7 @@ def visit_record(
 ) -> tuple[Visit, bool]:
     """Record a visit once per ``client_key``: (visit, True) when new, (the earlier one, False) when sent again."""
     client_key = fields["client_key"]
+    check_client_key(actor, client_key)
     earlier = Visit.objects.filter(client_key=client_key).first()
     if earlier is not None:
         if earlier.recorded_by_id != actor.pk:
@@ -222,6 +224,7 @@ def enrolment_draft_record(
     """An enrolment recorded once per ``client_key`` (the form's, or a phone's draft): (enrolment,
     True) when new, (the earlier one, False) when sent again."""
     key = fields.get("client_key")
+    check_client_key(actor, key)
     earlier = Enrolment.objects.filter(client_key=key).first() if key else None
     if earlier is not None:
         if earlier.recorded_by_id != actor.pk:

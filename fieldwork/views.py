@@ -126,7 +126,7 @@ def visit_new(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
         .exclude(pk=appointment.pk)
         .order_by("role", "person__full_name_kana", "pk")  # "instructor" sorts before "promoter"
     )
-    form = VisitForm(request.POST or None, companions=companions)
+    form = VisitForm(request.POST or None, companions=companions, owner=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             visit, new = services.visit_record(
@@ -177,7 +177,10 @@ def enrolment_new(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
     )
     associations = Association.objects.filter(branch=business.branch).order_by("sort_key")
     form = EnrolmentForm(
-        request.POST or None, associations=associations, initial={"enrolled_on": timezone.localdate()}
+        request.POST or None,
+        associations=associations,
+        owner=request.user,
+        initial={"enrolled_on": timezone.localdate()},
     )
     is_draft = request.headers.get(DRAFT_HEADER) == "1"
     if request.method == "POST" and form.is_valid():

@@ -167,7 +167,7 @@ def visits_bulk(request: HttpRequest, batch: VisitBatch) -> dict[str, Any]:
     return _record_drafts(
         user,
         batch.visits,
-        lambda draft: VisitForm(data=_visit_form_data(draft), companions=companions),
+        lambda draft: VisitForm(data=_visit_form_data(draft), companions=companions, owner=user),
         lambda draft, business, fields: visit_record(
             actor=user, appointment=appointment, business=business, **fields
         ),
@@ -212,7 +212,7 @@ def enrolments_bulk(request: HttpRequest, batch: EnrolmentBatch) -> dict[str, An
         # A checkbox left off is absent from a form's data; an empty field is empty text.
         data = {k: "" if v is None else v for k, v in data.items() if k not in flags or v}
         return EnrolmentForm(
-            data={**data, "association": draft.association_id or ""}, associations=associations
+            data={**data, "association": draft.association_id or ""}, associations=associations, owner=user
         )
 
     return _record_drafts(

@@ -1,6 +1,7 @@
 """Recording visits from the field (R-VIS-1 … R-VIS-3, R-PPL-9), through the promoter's pages."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -9,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assignments.services import assignments_assign
-from conftest import login, make_appointment, make_business, make_person, names_shown
+from conftest import login, make_appointment, make_business, make_person, make_user, names_shown
 from fieldwork.models import Visit
 from org.models import FiscalYear
+from org.roles import Role
 from roster.models import BusinessStatus
 
 YEAR = 2026
@@ -273,3 +275,42 @@ def test_a_visit_reporting_an_enrolment_leads_on_to_recording_it(client, people,
     login(client, people["tokyo_promoter"])
     response = client.post(f"/field/businesses/{business.pk}/visit/", _visit(outcome="enrolled"))
     assert response["Location"] == f"/field/businesses/{business.pk}/enrolment/"
+
+
+def _form_key(client, business) -> str:
+    """The send key in the visit form as it is shown to whoever is signed in on ``client``."""
+    page = client.get(f"/field/businesses/{business.pk}/visit/").content.decode()
+    return re.search(r'name="client_key" value="([^"]+)"', page).group(1)
+
+
+def test_a_visit_typed_by_one_promoter_is_refused_under_another_on_a_shared_phone_D_4(
+    client, tokyo, people, field
+):
+    """Issue 28: promoter A's offline draft, sent while B was signed in on the same phone, was
+    recorded as B's visit (B would earn the fee, and the direct visit a success fee needs, D-4)."""
+    business = field["mine"][0]
+    login(client, people["tokyo_promoter"])
+    alices_key = _form_key(client, business)
+    # The business has since gone to Bea, who signs in on the phone Alice left her draft on.
+    bea = make_user("tokyo_promoter_bea", Role.PROMOTER, tokyo)
+    _give(
+        people["tokyo_staff"],
+        [business],
+        make_appointment(make_person(tokyo, "推進 ビー", user=bea), status="active"),
+    )
+    login(client, bea)
+    refused = client.post(f"/field/businesses/{business.pk}/visit/", _visit(client_key=alices_key))
+    assert "別の方が入力したもの" in refused.content.decode()
+    draft = {
+        "client_key": alices_key,
+        "business_id": business.pk,
+        "visited_on": "2026-10-15",
+        "outcome": "explained",
+    }
+    sent = client.post("/api/v1/visits/bulk", {"visits": [draft]}, content_type="application/json").json()
+    assert sent["results"][0]["status"] == "error"
+    assert "別の方が入力したもの" in sent["results"][0]["errors"][0]["message"]
+    assert not Visit.objects.exists()
+    # Her own form's key is hers: that visit is recorded, as hers.
+    client.post(f"/field/businesses/{business.pk}/visit/", _visit(client_key=_form_key(client, business)))
+    assert Visit.objects.get().recorded_by == bea

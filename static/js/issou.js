@@ -36,10 +36,15 @@
 
   // Visit drafts: a visit typed where the network drops is kept on the device (localStorage) and
   // sent when the connection returns. Each draft carries the form's client_key, so the server
-  // records it once however often it arrives.
-  const DRAFTS = "issou.drafts";
+  // records it once however often it arrives, and only as the visit of the person whose form made
+  // it. A phone is shared (issue 28): each person's drafts are kept under their own name, leave
+  // with them at logout, and whoever signs in finds nobody else's (nor the one list all once shared).
+  const DRAFTS_PREFIX = "issou.drafts";
+  const USER = document.body.dataset.user || "";
+  const DRAFTS = USER ? `${DRAFTS_PREFIX}.${USER}` : "";
 
   function readDrafts() {
+    if (!DRAFTS) return [];
     try {
       return JSON.parse(localStorage.getItem(DRAFTS) || "[]");
     } catch {
@@ -48,8 +53,28 @@
   }
 
   function writeDrafts(list) {
-    localStorage.setItem(DRAFTS, JSON.stringify(list));
+    if (!DRAFTS) return;
+    if (list.length) localStorage.setItem(DRAFTS, JSON.stringify(list));
+    else localStorage.removeItem(DRAFTS);
   }
+
+  if (USER) {
+    for (const name of Object.keys(localStorage)) {
+      if (name.startsWith(DRAFTS_PREFIX) && name !== DRAFTS) localStorage.removeItem(name);
+    }
+  }
+
+  // Logging out takes the person's drafts off the device; unsent ones are named first.
+  document.addEventListener("submit", (event) => {
+    if (!event.target.matches("form[data-logout]")) return;
+    const waiting = readDrafts().length;
+    const text = `未送信の記録が${waiting}件あります。ログアウトすると、この端末から消えて送信されません。ログアウトしますか？`;
+    if (waiting && !window.confirm(text)) {
+      event.preventDefault();
+      return;
+    }
+    writeDrafts([]);
+  });
 
   function draftStatus(text, kind = "warning") {
     const box = document.getElementById("draft-status");

@@ -40,7 +40,8 @@ def log_in(page, base_url: str, username: str):
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_url(f"{base_url}/**")
-    page.get_by_test_id("whoami").wait_for()
+    # Attached, not visible: on a phone's width the menu holding it is folded away.
+    page.get_by_test_id("whoami").wait_for(state="attached")
 
 
 KEY_DELAY_MS = 90  # a person types about ten keys a second
