@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from assignments import services
 from assignments.models import Assignment, PromoterArea
 from councils import selection
-from lib import cities
+from lib import cities, numbers
 from org import access, feedback
 from org.models import Branch, FiscalYear
 from org.roles import STAFF_ROLES, Role
@@ -59,7 +59,7 @@ def assignment_list(request: access.AuthenticatedRequest) -> HttpResponse:
 def _chosen_ids(request: HttpRequest, branch: Branch, fiscal_year: FiscalYear) -> list[int]:
     if request.POST.get("target") == "all":
         return list(_selection(request, branch, fiscal_year, request.POST).rows.values_list("pk", flat=True))
-    return [int(pk) for pk in request.POST.getlist("business") if pk.isdigit()]
+    return numbers.ids(request.POST.getlist("business"))
 
 
 def _report(request: HttpRequest, result: services.Result) -> None:
@@ -93,9 +93,9 @@ def assignment_assign(request: access.AuthenticatedRequest) -> HttpResponse:
     branch, fiscal_year = place["branch"], place["fiscal_year"]
     access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
     ids = _chosen_ids(request, branch, fiscal_year)
-    raw = request.POST.get("appointment", "")
+    chosen = numbers.key(request.POST.get("appointment"))
     people = access.visible(request.user, Appointment.objects.select_related("person", "branch"))
-    appointment = people.filter(pk=int(raw)).first() if raw.isdigit() else None
+    appointment = people.filter(pk=chosen).first() if chosen is not None else None
     if not ids:
         messages.error(request, "割り当てる事業所を選んでください。")
     elif appointment is None:

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from associations import services
-from lib import wareki
+from lib import tables, wareki
 from lib.tables import TableError
 from org.models import Association, AssociationStatus, Branch, User
 
@@ -91,9 +91,17 @@ def parse_rows(headers: list[str], rows: list[list], *, user: User) -> list[Row]
     }
     seen: set[tuple[int, str]] = set()
     result = []
+    # One search over the whole file: most have no cell to look at again (as the roster import).
+    look = tables.suspicious_in(cell for cells in rows for cell in cells)
     for line, cells in enumerate(rows, start=2):
         raw = {name: (cells[index[h]] if h in index and index[h] < len(cells) else "") for h, name in COLUMNS}
         row = Row(line=line, values={name: _text(value) for name, value in raw.items()})
+        # A cell Excel would run as a formula (=HYPERLINK(…)) is never stored, nor sent on by the API.
+        row.errors += [
+            (header, f"{reason}。取り除いてから取り込んでください。")
+            for header, name in (COLUMNS if look else [])
+            if (reason := tables.suspicious(raw[name]))
+        ]
         code = row.values["branch"].zfill(2) if row.values["branch"] else ""
         if user.is_hq:
             row.branch = branches.get(code)

@@ -1,10 +1,7 @@
 """Pages of the association registry, its membership rate and the consultation desk (R-ORG-3)."""
 
 import datetime
-import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -27,13 +24,13 @@ from associations.forms import (
     LeaveForm,
 )
 from associations.models import Consultation, EntrustingEmployer
+from kit import imports
 from lib import tables, wareki
 from org import access, feedback
 from org.forms import form_errors
 from org.models import Association, AssociationStatus, Branch, FiscalYear
 from org.roles import STAFF_ROLES, Role
 
-IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
 READERS = (*STAFF_ROLES, Role.VIEWER)
 
 
@@ -253,21 +250,18 @@ def association_import(request: access.AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(tables.MAX_UPLOAD_BYTES + 1)
+        data = imports.read(upload)
         try:
             headers, rows = tables.read_table(upload.name, data)
             parsed = registry.parse_rows(headers, rows, user=request.user)
         except tables.TableError as error:
             form.add_error("file", str(error))
         else:
-            token = secrets.token_urlsafe(16)
-            IMPORT_DIR.mkdir(parents=True, exist_ok=True)
-            (IMPORT_DIR / token).write_bytes(data)
-            request.session["association_import"] = {"token": token, "name": upload.name}
+            request.session["association_import"] = {"token": imports.keep(data), "name": upload.name}
             return render(
                 request,
                 "associations/import_preview.html",
-                {"rows": parsed, "name": upload.name, "ok": all(r.ok for r in parsed)},
+                {"preview": imports.preview(parsed), "name": upload.name},
             )
     return render(request, "associations/import_form.html", {"form": form, "columns": registry.COLUMNS})
 
@@ -276,12 +270,10 @@ def association_import(request: access.AuthenticatedRequest) -> HttpResponse:
 @access.role_required(*STAFF_ROLES)
 def association_import_confirm(request: access.AuthenticatedRequest) -> HttpResponse:
     pending = request.session.pop("association_import", None)
-    path = IMPORT_DIR / pending["token"] if pending else None
-    if path is None or not path.exists():
+    data = imports.take(pending.get("token")) if pending else None
+    if pending is None or data is None:
         messages.error(request, "取り込むファイルが見つかりません。もう一度アップロードしてください。")
         return redirect("association_import")
-    data = path.read_bytes()
-    path.unlink()
     with feedback.errors_as_message(request, others={tables.TableError: None}) as outcome:
         headers, rows = tables.read_table(pending["name"], data)
         created, updated = registry.import_rows(

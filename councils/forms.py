@@ -4,6 +4,7 @@ from django import forms
 
 from councils.division import Rules
 from councils.models import CouncilMeeting, Counterpart, MeetingNumber, Side
+from kit.fields import WholeNumberField
 from lib.fiscal import FISCAL_MONTHS
 from org.forms import StyledForm, StyledModelForm
 from org.models import EmploymentOffice, InspectionOffice
@@ -81,7 +82,7 @@ class FileForm(StyledForm):
 
 
 class RulesForm(StyledForm):
-    min_workers = forms.IntegerField(
+    min_workers = WholeNumberField(
         label="労働者数がこの人数以上 → 労働局（手続指導）",
         min_value=1,
         required=False,
@@ -147,8 +148,8 @@ class HandoverAnswerForm(_HandoverLinks):
 
 
 class PlanForm(StyledForm):
-    branch_capacity = forms.IntegerField(label="支部で実施する加入勧奨の年間件数", min_value=0)
-    bureau_capacity = forms.IntegerField(label="労働局で実施する手続指導の年間件数", min_value=0)
+    branch_capacity = WholeNumberField(label="支部で実施する加入勧奨の年間件数")
+    bureau_capacity = WholeNumberField(label="労働局で実施する手続指導の年間件数")
     adopted_at = forms.ModelChoiceField(
         label="策定した協議会",
         queryset=CouncilMeeting.objects.none(),
@@ -162,7 +163,7 @@ class PlanForm(StyledForm):
         self.fields["adopted_at"].queryset = meetings
         for month in FISCAL_MONTHS:
             for kind, label in (("visits", "訪問"), ("enrolments", "成立")):
-                self.fields[f"{kind}_{month}"] = forms.IntegerField(
+                self.fields[f"{kind}_{month}"] = WholeNumberField(
                     label=f"{month}月 {label}",
                     min_value=0,
                     initial=0,

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from councils.models import Side
+from lib import numbers
 from roster import search
 from roster.models import OPEN_STATUSES, SIZE_BANDS, SIZE_UNKNOWN, Business, BusinessStatus, EndReason
 
@@ -80,8 +81,8 @@ def select(rows: QuerySet, params, *, prefix: str = "", fiscal_year=None) -> Sel
             pk=OuterRef(f"{prefix}pk"), assignments__end_reason=EndReason.REVOKED
         )
         rows = rows.filter(Exists(revoked), **{f"{prefix}assigned_to__isnull": True})
-    elif values["assignee"].isdigit():
-        rows = rows.filter(**{f"{prefix}assigned_to": int(values["assignee"])})
+    elif (assignee := numbers.key(values["assignee"])) is not None:
+        rows = rows.filter(**{f"{prefix}assigned_to": assignee})
     return Selection(rows=rows, values=values)
 
 

@@ -22,7 +22,7 @@ from councils.models import (
     deadline,
 )
 from kit import downloads
-from lib import uploads
+from lib import numbers, uploads
 from org import access, feedback
 from org.forms import form_errors
 from org.models import Branch, FiscalYear
@@ -266,7 +266,7 @@ def division_change(request: access.AuthenticatedRequest) -> HttpResponse:
     if request.POST.get("target") == "all":
         ids = list(chosen.rows.values_list("pk", flat=True))
     else:
-        ids = [int(pk) for pk in request.POST.getlist("entry") if pk.isdigit()]
+        ids = numbers.ids(request.POST.getlist("entry"))
     if not ids:
         messages.error(request, "変更する事業所を選んでください。")
     else:

@@ -16,6 +16,7 @@ from events.models import (
     Training,
     TrainingFormat,
 )
+from kit.fields import WholeNumberField
 from org.forms import StyledForm, StyledModelForm
 from org.models import Branch
 
@@ -69,7 +70,7 @@ class BriefingForm(YearForm):
 
 class AttendeeForm(StyledForm):
     name = forms.CharField(label="事業所名（名簿にない事業所）", max_length=200)
-    people = forms.IntegerField(label="参加人数", min_value=1, max_value=999, initial=1)
+    people = WholeNumberField(label="参加人数", min_value=1, max_value=999, initial=1)
 
 
 class TrainingForm(YearForm):

@@ -35,6 +35,7 @@ from events.models import (
     Training,
 )
 from kit import downloads
+from lib import numbers
 from org import access, feedback
 from org.forms import form_errors
 from org.models import Branch, FiscalYear
@@ -218,10 +219,11 @@ def attendee_add(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     business = None
     if business_id := request.POST.get("business"):
         business = access.get_for_user(request.user, Business.objects.all(), business_id)
-    with feedback.errors_as_message(
-        request, others={ValueError: "参加人数は数字で入力してください。"}
-    ) as done:
-        people = int(request.POST.get("people") or 1)
+    with feedback.errors_as_message(request) as done:
+        try:
+            people = numbers.whole_number(request.POST.get("people") or "1", minimum=1, maximum=999)
+        except ValueError as error:
+            raise ValidationError(f"「参加人数」：{error}") from None
         added = services.attendee_add(
             briefing=briefing, business=business, name=request.POST.get("name", ""), people=people
         )
@@ -279,7 +281,7 @@ def training_detail(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied("このデータを変更する権限がありません。")
-        ids = [int(v) for v in request.POST.getlist("appointment") if v.isdigit()]
+        ids = numbers.ids(request.POST.getlist("appointment"))
         with feedback.errors_as_message(request) as done:
             count = services.attendance_set(training=training, appointment_ids=ids)
         if done:

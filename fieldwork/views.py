@@ -20,6 +20,7 @@ from fieldwork import activity, documents, services
 from fieldwork.forms import EnrolmentForm, VisitForm, evidence_files
 from fieldwork.models import Enrolment, Evidence, EvidenceKind, Method, Outcome, Visit
 from kit import fragments
+from lib import numbers
 from lib.fiscal import FISCAL_MONTHS
 from org import access, feedback
 from org.forms import form_errors
@@ -285,7 +286,7 @@ def activity_page(request: access.AuthenticatedRequest) -> HttpResponse:
     """A branch's visits and enrolments of the year by promoter, city and month, with each report."""
     place = where(request)
     branch, fiscal_year = place["branch"], place["fiscal_year"]
-    month = int(request.GET["month"]) if request.GET.get("month", "").isdigit() else None
+    month = numbers.key(request.GET.get("month"))
     figures = activity.activity(branch, fiscal_year, month if month in range(1, 13) else None)
     people = {
         a.pk: a

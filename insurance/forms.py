@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from insurance.models import Agent, Answer, ChecklistItem
+from kit.fields import WholeNumberField
 from org.forms import StyledForm
 from org.models import Association, AssociationStatus
 
@@ -29,7 +30,7 @@ class StaffForm(StyledForm):
 
 class PremiumForm(StyledForm):
     month = forms.CharField(label="対象年月", help_text="例：令和6年4月、2024/4")
-    amount = forms.IntegerField(label="保険料（円）", min_value=0)
+    amount = WholeNumberField(label="保険料（円）")
 
 
 class StatementForm(StyledForm):

@@ -24,7 +24,7 @@ from insurance.models import (
     ProgramRecord,
 )
 from kit.text import fit
-from lib import tables, uploads, wareki
+from lib import numbers, tables, uploads, wareki
 from org.models import Association, AssociationStatus, Branch, FiscalYear, User
 
 STATEMENT_COLUMNS = ["代理店コード", "対象年月", "保険料"]
@@ -80,11 +80,10 @@ def statement_rows(headers: list[str], rows: list[list[object]]) -> list[Stateme
             )
         except ValueError as error:
             row.errors.append(f"{line}行目「対象年月」：{error}")
-        amount = str(_cell(cells, amount_at) or "").replace(",", "").replace("円", "").strip()
-        if amount.isdigit():
-            row.amount = int(amount)
-        else:
-            row.errors.append(f"{line}行目「保険料」：0以上の整数（円）で入力してください：{amount}")
+        try:
+            row.amount = numbers.whole_number(_cell(cells, amount_at), unit="円")
+        except ValueError as error:
+            row.errors.append(f"{line}行目・{amount_at + 1}列目「保険料」：{error}")
         if row.agent and row.month:
             if (row.agent.pk, row.month) in seen:
                 row.errors.append(f"{line}行目：同じ代理店・同じ月の行がファイル内に2回あります。")

@@ -36,7 +36,7 @@ from insurance.models import (
     Program,
     ProgramRecord,
 )
-from lib import fiscal, tables, uploads, wareki
+from lib import fiscal, numbers, tables, uploads, wareki
 from org import access, feedback
 from org.forms import form_errors
 from org.models import Association, AssociationStatus, Branch, FiscalYear
@@ -425,13 +425,11 @@ def program_records(request: access.AuthenticatedRequest) -> HttpResponse:
         figures: dict[tuple[str, int], int | None] = {}
         for program in Program:
             for month in fiscal.FISCAL_MONTHS:
-                raw = request.POST.get(f"{program.value}-{month}", "").replace(",", "").strip()
-                if not raw:
-                    figures[(program.value, month)] = None
-                elif raw.isdigit():
-                    figures[(program.value, month)] = int(raw)
-                else:
-                    errors.append(f"「{program.label}」{month}月：0以上の整数で入力してください（{raw}）。")
+                raw = request.POST.get(f"{program.value}-{month}", "").strip()
+                try:
+                    figures[(program.value, month)] = numbers.whole_number(raw) if raw else None
+                except ValueError as refused:
+                    errors.append(f"「{program.label}」{month}月：{refused}")
         if not errors:
             changed = services.program_records_save(
                 actor=request.user, branch=branch, fiscal_year=fiscal_year, figures=figures

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kit import tracked
-from lib import normalize, wareki
+from lib import normalize, numbers, wareki
 from org.roles import ADMIN_ROLES, BRANCH_ROLES, HQ_ROLES, Role
 from org.scope import MASTER_DATA, Scope
 
@@ -134,7 +134,8 @@ class FiscalYear(models.Model):
     @classmethod
     def chosen(cls, year: str | None) -> "FiscalYear":
         """The year a page was asked for (``?year=2026``), else the current one."""
-        found = cls.objects.filter(year=int(year)).first() if year and year.isdigit() else None
+        number = numbers.key(year)
+        found = cls.objects.filter(year=number).first() if number is not None and number < 10_000 else None
         return found or cls.for_date(timezone.localdate())
 
 

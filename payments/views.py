@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from fieldwork.services import field_appointment
-from lib import wareki
+from lib import numbers, wareki
 from org import access, feedback
 from org.models import Branch, FiscalYear
 from org.navigation import safe_next
@@ -155,8 +155,8 @@ def _back_to(request: HttpRequest, default: str = "review_list") -> HttpResponse
 
 def _chosen_lines(request: HttpRequest, lines, pending: dict):
     """The lines ticked one by one, and the undecided ones of the claims ticked as a whole."""
-    line_ids = [int(pk) for pk in request.POST.getlist("line") if pk.isdigit()]
-    claim_ids = [int(pk) for pk in request.POST.getlist("claim") if pk.isdigit()]
+    line_ids = numbers.ids(request.POST.getlist("line"))
+    claim_ids = numbers.ids(request.POST.getlist("claim"))
     return lines.filter(Q(pk__in=line_ids) | Q(claim__in=claim_ids, **pending))
 
 
@@ -200,7 +200,7 @@ def lines_review_view(request: access.AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @access.role_required(*STAFF_ROLES)
 def claims_send_view(request: access.AuthenticatedRequest) -> HttpResponse:
-    ids = [int(pk) for pk in request.POST.getlist("claim") if pk.isdigit()]
+    ids = numbers.ids(request.POST.getlist("claim"))
     chosen = access.changeable(request.user, FeeClaim.objects.filter(pk__in=ids))
     with feedback.errors_as_message(request) as done:
         sent = services.claims_send(actor=request.user, claims_=chosen)

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lib import numbers
 from org import access, feedback
 from org.forms import form_errors
 from org.models import FiscalYear
@@ -47,7 +48,7 @@ def _selected(request) -> list[Appointment]:
     """
     if request.POST.get("all") == "1":
         return list(_filtered(request, request.POST)[0])
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = numbers.ids(request.POST.getlist("ids"))
     return list(_appointments(request).filter(pk__in=ids))
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from kit.fields import WholeNumberField
 from kit.versions import VersionedForm
 from org import access
 from org.forms import FiscalYearField, StyledForm, StyledModelForm
@@ -169,7 +170,7 @@ class BankAccountForm(StyledForm):
 
 
 class AllocationForm(StyledForm):
-    count = forms.IntegerField(label="配置人数", min_value=0, max_value=99)
+    count = WholeNumberField(label="配置人数", min_value=0, max_value=99)
 
 
 class ImportForm(StyledForm):

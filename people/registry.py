@@ -6,7 +6,7 @@ import jaconv
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from lib import wareki
+from lib import tables, wareki
 from lib.tables import TableError
 from org.models import Association, Branch, Prefecture, User
 from people.models import AccountType, BankAccount, Person
@@ -74,11 +74,18 @@ def parse_rows(headers: list[str], rows: list[list], *, user: User) -> list[Row]
     # The same person (branch, name, date of birth) must not be registered twice, by the file or again.
     seen = set(Person.objects.values_list("branch_id", "full_name", "birth_date"))
     results = []
+    # One search over the whole file: most have no cell to look at again (as the roster import).
+    look = tables.suspicious_in(cell for cells in rows for cell in cells)
     for number, cells in enumerate(rows, start=2):
         values = {
             name: (cells[index[h]] if h in index and index[h] < len(cells) else "") for h, name in COLUMNS
         }
         row = Row(line=number, values={k: _text(v) for k, v in values.items()})
+        row.errors += [
+            (header, f"{reason}。取り除いてから取り込んでください。")
+            for header, name in (COLUMNS if look else [])
+            if (reason := tables.suspicious(values[name]))
+        ]
         if user.is_hq:
             branch = branches.get(row.values["branch"].zfill(2))
             if branch is None:

@@ -1,17 +1,14 @@
 """Pages for the person registry, bank accounts, imports and exports."""
 
-import secrets
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kit import imports
 from lib import normalize, postal, tables
 from org import access, feedback
 from org.forms import form_errors
@@ -20,8 +17,6 @@ from org.roles import STAFF_ROLES, Role
 from people import registry, services
 from people.forms import BankAccountForm, ImportForm, PersonForm
 from people.models import BankAccount, Person
-
-IMPORT_DIR = Path(settings.VAR_DIR) / "imports"
 
 
 def _people(request):
@@ -142,18 +137,19 @@ def person_import(request: access.AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(tables.MAX_UPLOAD_BYTES + 1)
+        data = imports.read(upload)
         try:
             headers, rows = tables.read_table(upload.name, data)
             parsed = registry.parse_rows(headers, rows, user=request.user)
         except tables.TableError as error:
             form.add_error("file", str(error))
         else:
-            token = secrets.token_urlsafe(16)
-            IMPORT_DIR.mkdir(parents=True, exist_ok=True)
-            (IMPORT_DIR / token).write_bytes(data)
-            request.session["people_import"] = {"token": token, "name": upload.name}
-            return render(request, "people/import_preview.html", {"rows": parsed, "name": upload.name})
+            request.session["people_import"] = {"token": imports.keep(data), "name": upload.name}
+            return render(
+                request,
+                "people/import_preview.html",
+                {"preview": imports.preview(parsed), "name": upload.name},
+            )
     return render(request, "people/import_form.html", {"form": form, "columns": registry.COLUMNS})
 
 
@@ -161,15 +157,10 @@ def person_import(request: access.AuthenticatedRequest) -> HttpResponse:
 @access.role_required(*STAFF_ROLES)
 def person_import_confirm(request: access.AuthenticatedRequest) -> HttpResponse:
     pending = request.session.pop("people_import", None)
-    if not pending:
+    data = imports.take(pending.get("token")) if pending else None
+    if pending is None or data is None:
         messages.error(request, "取り込むファイルが見つかりません。もう一度アップロードしてください。")
         return redirect("person_import")
-    path = IMPORT_DIR / pending["token"]
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise Http404("取り込むファイルが見つかりません。") from None
-    path.unlink()
     headers, rows = tables.read_table(pending["name"], data)
     parsed = registry.parse_rows(headers, rows, user=request.user)
     with feedback.errors_as_message(request) as done:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from kit.rows import insert_rows
-from lib import cities, identify, normalize, tables
+from lib import cities, identify, normalize, numbers, tables
 from lib.corporate_number import is_valid
 from org import revisions
 from roster.models import (
@@ -111,9 +111,11 @@ def _validate(values: dict, line: int) -> list[str]:
     insurance = values.get("insurance_number", "")
     if insurance and not (insurance.isdigit() and len(insurance) == 14):
         problems.append(f"{line}行目「労働保険番号」：14桁の数字ではありません：{insurance}")
-    workers = values.get("workers", "")
-    if workers and not workers.isdigit():
-        problems.append(f"{line}行目「労働者数」：数字ではありません：{workers}")
+    if workers := values.get("workers", ""):
+        try:
+            numbers.whole_number(workers)
+        except ValueError as error:
+            problems.append(f"{line}行目「労働者数」：{error}")
     return problems
 
 
@@ -481,7 +483,7 @@ def _business_fields(job: ImportJob, record: dict, today: datetime.date) -> dict
         "postal_code": record.get("postal_code", ""),
         "phone": record.get("phone", ""),
         "industry": record.get("industry", ""),
-        "workers": int(record["workers"]) if record.get("workers") else None,
+        "workers": numbers.whole_number(record["workers"]) if record.get("workers") else None,
         "name_core": record["core"],
         "legal_form": record["form"],
         "address_key": record["address_key"],

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from lib import numbers
 from org import access
 from org.models import User
 from roster import search
@@ -35,8 +36,8 @@ def filtered(user: User, *, q: str = "", status: str = "", year: str = "") -> Qu
         businesses = search.ranked(businesses, q)
     if status in BusinessStatus.values:
         businesses = businesses.filter(status=status)
-    if year.isdigit():
-        businesses = businesses.filter(roster_entries__fiscal_year__year=int(year))
+    if (number := numbers.key(year)) is not None and number < 10_000:
+        businesses = businesses.filter(roster_entries__fiscal_year__year=number)
     return businesses
 
 

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kit import fragments
+from kit import fragments, imports
 from kit.text import fit
 from lib import tables, wareki
 from org import access, feedback
@@ -57,17 +57,15 @@ def import_upload(request: access.AuthenticatedRequest) -> HttpResponse:
         form.add_error("file", f"ファイルが大きすぎます（上限 {NTA_MAX_BYTES // 1024 // 1024}MB）。")
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(tables.MAX_UPLOAD_BYTES + 1)
+        data = imports.read(upload)
         try:
             headers, first_rows = tables.read_head(upload.name, data, rows=PREVIEW_ROWS)
         except tables.TableError as error:
             form.add_error("file", str(error))
         else:
-            UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-            path = UPLOAD_DIR / secrets.token_urlsafe(16)
-            path.write_bytes(data)
+            # Kept as pending until the mapping is chosen; a mapping never chosen is swept away.
             request.session["roster_upload"] = {
-                "path": str(path),
+                "token": imports.keep(data),
                 "filename": upload.name,
                 "headers": headers,
                 "first_rows": first_rows,
@@ -119,20 +117,29 @@ def _remembered_mapping(branch: Branch, headers: list[str]) -> dict:
 @access.role_required(*STAFF_ROLES)
 def import_mapping(request: access.AuthenticatedRequest) -> HttpResponse:
     upload = request.session.get("roster_upload")
-    if not upload:
+    kept = imports.path_of(upload.get("token")) if upload else None
+    if upload and kept is None:
+        del request.session["roster_upload"]
+        messages.error(
+            request,
+            "アップロードしたファイルが見つかりません（時間が経ちました）。もう一度アップロードしてください。",
+        )
+    if not upload or kept is None:
         return redirect("roster_import_upload")
     branch = access.get_for_user(request.user, Branch.objects.all(), upload["branch"])
     headers = upload["headers"]
     form = MappingForm(request.POST or None, headers=headers, initial=_remembered_mapping(branch, headers))
     if request.method == "POST" and form.is_valid():
         mapping = {field: header for field, header in form.cleaned_data.items() if header}
+        UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+        stored = kept.rename(UPLOAD_DIR / kept.name)  # the job's own file from now on
         with transaction.atomic():
             job = ImportJob.objects.create(
                 branch=branch,
                 fiscal_year=FiscalYear.objects.get(pk=upload["fiscal_year"]),
                 kind=upload["kind"],
                 filename=fit(ImportJob, "filename", upload["filename"]),
-                stored_file=upload["path"],
+                stored_file=str(stored),
                 mapping=mapping,
                 created_by=request.user,
             )

@@ -11,7 +11,7 @@ from django.db.models import Count
 from audit.models import AuditEntry
 from councils.models import CouncilMeeting, Counterpart, MeetingNumber, OutreachPlan
 from councils.models import deadline as council_deadline
-from lib import fiscal
+from lib import fiscal, numbers
 from org.models import Branch, FiscalYear, User
 from people.models import Appointment, AppointmentRole, AppointmentStatus
 from targets.figures import Figures
@@ -331,13 +331,13 @@ def targets_from_table(headers: list[str], rows: list[list[Any]]) -> dict[tuple[
             errors.append(f"{number}行目「支部コード」：{row[0] if row else ''} は支部コードではありません。")
             continue
         for i, measure in columns.items():
-            cell = str(row[i]).strip() if i < len(row) else ""
-            if cell.endswith(".0"):
-                cell = cell[:-2]  # Excel stores whole numbers as floats
-            if cell and not cell.isdigit():
-                errors.append(f"{number}行目「{measure.label}」：{cell} は0以上の整数ではありません。")
+            cell = row[i] if i < len(row) else ""
+            try:
+                value = numbers.whole_number(cell) if str(cell).strip() else None
+            except ValueError as error:
+                errors.append(f"{number}行目・{i + 1}列目「{measure.label}」：{error}")
                 continue
-            values[(None if code == "00" else branches[code], measure)] = int(cell) if cell else None
+            values[(None if code == "00" else branches[code], measure)] = value
     if errors:
         raise ValidationError(errors[:20])
     return values

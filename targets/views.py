@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from insurance.models import Program
 from kit import downloads
-from lib import fiscal, tables
+from lib import fiscal, numbers, tables
 from org import access, feedback
 from org.models import Block, Branch, FiscalYear
 from org.roles import HQ_ROLES, STAFF_ROLES, Role
@@ -144,11 +144,15 @@ def targets_edit(request: access.AuthenticatedRequest) -> HttpResponse:
         access.require_write(request.user, Target, "目標は本部が設定します。")
         values: dict[tuple[int | None, str], int | None] = {}
         errors: list[str] = []
+        names = {b.pk: b.name for b in branches}
         for key in [(None, m) for m in Measure] + [(b.pk, m) for b in branches for m in Measure]:
             raw = request.POST.get(f"t-{key[0] or 0}-{key[1]}", "").strip()
-            if raw and not raw.isdigit():
-                errors.append(f"{raw} は0以上の整数ではありません。")
-            values[key] = int(raw) if raw.isdigit() else None
+            values[key] = None
+            try:
+                values[key] = numbers.whole_number(raw) if raw else None
+            except ValueError as error:
+                where = names[key[0]] if key[0] is not None else "全国"
+                errors.append(f"{where}「{Measure(key[1]).label}」：{error}")
         with feedback.errors_as_message(request) as done:
             if errors:
                 raise ValidationError(errors[:10])

@@ -93,7 +93,10 @@ def test_a_statement_with_a_bad_row_names_it_and_saves_nothing(client, people, a
     rows = [["A1301", "令和6年4月", 1_000], ["Z9999", "令和6年4月", 1_000], ["A1301", "6月", "千円"]]
     page = client.post("/insurance/statements/", {"file": statement(rows)}, follow=True).content.decode()
     assert "3行目「代理店コード」：登録されていない代理店コードです：Z9999" in page
-    assert "4行目「対象年月」" in page and "4行目「保険料」" in page
+    assert (
+        "4行目「対象年月」" in page
+        and "4行目・3列目「保険料」：0以上の整数で入力してください（千円）" in page
+    )
     assert not PremiumIncome.objects.exists()
 
 

@@ -36,7 +36,7 @@ def test_hq_sets_targets_and_a_branch_reads_only_its_own(client, people, tokyo, 
     page = client.get("/targets/edit/", {"year": 2026}).content.decode()
     assert "支部計 200・差 50" in page  # HQ's national figure against the branches' sum
     bad = client.post("/targets/edit/", {"year": 2026, f"t-{tokyo.pk}-enrolled": "-3"}, follow=True)
-    assert "-3 は0以上の整数ではありません。" in bad.content.decode()
+    assert "東京支部「保険関係成立」：0以上の整数で入力してください（-3）。" in bad.content.decode()
     assert set_2026.get(branch=tokyo).value == 120
     login(client, people["tokyo_staff"])
     page = client.get("/targets/edit/", {"year": 2026}).content.decode()
@@ -62,7 +62,7 @@ def test_targets_come_back_from_the_exported_sheet_and_a_bad_cell_changes_nothin
         follow=True,
     )
     page = response.content.decode()
-    assert "2行目「保険関係成立」：たくさん は0以上の整数ではありません。" in page
+    assert "2行目・5列目「保険関係成立」：0以上の整数で入力してください（たくさん）。" in page
     assert "3行目「支部コード」：99 は支部コードではありません。" in page
     assert not Target.objects.filter(fiscal_year__year=2026, branch__isnull=False).exists()
     client.post(
