@@ -7,26 +7,47 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from api import validation
 from api.auth import PageSession, TokenAuth
 from api.common import ERRORS, READERS, user_of
 from api.routes import events, exports, field, payments, records, targets
 
 
 def _docs_for_staff(view):
-    """The interactive docs are for signed-in office staff (issue 19), not for the world."""
+    """The schema and the interactive docs are for office staff (issue 19), not for the world: a
+    signed-in person's session, or a token, which is judged alone (a client fetching the schema
+    gets JSON, never the login page)."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "Authorization" in request.headers:
+            if TokenAuth()(request) is None:
+                return _plain_error(401, UNAUTHORISED)
+            if request.user.role not in READERS:  # type: ignore[union-attr]
+                return _plain_error(403, "APIの説明を見る権限がありません。")
+            return view(request, *args, **kwargs)
+        return _for_signed_in_staff(request, *args, **kwargs)
 
     @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def _for_signed_in_staff(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.role not in READERS:  # type: ignore[union-attr]
             raise PermissionDenied("APIの説明を見る権限がありません。")
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+UNAUTHORISED = "認証できません。トークンが正しくないか、期限切れまたは失効しています。"
+
+
+def _plain_error(status: int, detail: str) -> HttpResponse:
+    return JsonResponse(
+        {"detail": detail, "errors": []}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 api = NinjaAPI(
@@ -48,7 +69,7 @@ def _error(request: HttpRequest, status: int, detail: str, errors: list[dict] | 
 
 @api.exception_handler(AuthenticationError)
 def _unauthorised(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, 401, "認証できません。トークンが正しくないか、期限切れまたは失効しています。")
+    return _error(request, 401, UNAUTHORISED)
 
 
 @api.exception_handler(Http404)
@@ -79,12 +100,7 @@ def _refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
 @api.exception_handler(NinjaValidationError)
 def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {
-            "field": ".".join(str(part) for part in error.get("loc", [])[1:]),
-            # A validator's own Japanese message, without pydantic's English lead-in.
-            "message": error.get("msg", "").removeprefix("Value error, "),
-        }
-        for error in exc.errors
+        {"field": validation.field_of(error), "message": validation.message(error)} for error in exc.errors
     ]
     return _error(request, 422, "入力内容に誤りがあります。", errors)
 

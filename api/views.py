@@ -4,26 +4,36 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from api.forms import TokenForm
-from api.models import ApiToken
+from api.models import ApiToken, revoke
 from org import access
+from org.models import User
+from org.roles import ADMIN_ROLES
 
 
 @login_required
 def token_list(request: access.AuthenticatedRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, user=request.user)
     secret = None
     if request.method == "POST" and form.is_valid():
-        token, secret = ApiToken.issue(user=request.user, **form.cleaned_data)
+        token, secret = ApiToken.issue(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            expires_on=form.cleaned_data["expires_on"],
+            otp_device=form.otp_device,
+        )
         messages.success(request, f"トークン「{token.name}」を作成しました。下の値は今だけ表示されます。")
-        form = TokenForm()
+        form = TokenForm(user=request.user)
     return render(
         request,
         "api/token_list.html",
-        {"tokens": ApiToken.objects.filter(user=request.user), "form": form, "secret": secret},
+        {
+            "tokens": ApiToken.objects.filter(user=request.user).select_related("user"),
+            "form": form,
+            "secret": secret,
+        },
     )
 
 
@@ -33,10 +43,28 @@ def token_revoke(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     # A token is its owner's alone: another user's id is not found.
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token.revoke()
         messages.success(request, f"トークン「{token.name}」を失効させました。")
     return redirect("token_list")
+
+
+@require_POST
+@access.role_required(*ADMIN_ROLES)
+def user_tokens_revoke(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
+    """An administrator revokes the API tokens of a user they manage (a lost laptop, a person
+    leaving): one (``token``) or all. Each revocation is audited with who made it."""
+    subject = access.get_for_user(request.user, User.objects.all(), pk, write=True)
+    tokens = ApiToken.objects.filter(user=subject, revoked_at__isnull=True)
+    if chosen := request.POST.get("token"):
+        tokens = tokens.filter(pk=int(chosen) if chosen.isdigit() else 0)
+    revoked = revoke(tokens)
+    messages.success(
+        request,
+        f"{subject.full_name}さんのAPIトークン{revoked}件を失効させました。"
+        if revoked
+        else "失効させる有効なトークンはありません。",
+    )
+    return redirect("user_detail", pk=subject.pk)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

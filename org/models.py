@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -181,6 +182,9 @@ class User(AbstractUser):
     can_pay = models.BooleanField(
         "支払権限", default=False, help_text="口座番号の表示と支払処理ができる本部ユーザー"
     )
+    # When the password was changed or the second factor reset: API tokens made before it stop
+    # working (api.models.ApiToken.is_usable), as a stolen token should with the credentials it rode on.
+    credentials_changed_at = models.DateTimeField("認証情報の変更日時", null=True, blank=True, editable=False)
 
     # A promoter or instructor sees only their own account among users.
     scope = Scope(branch="branch", assignee="pk", writers=ADMIN_ROLES)
@@ -211,6 +215,21 @@ class User(AbstractUser):
 
     def get_additional_data(self) -> dict:
         return {"branch_id": self.branch_id}
+
+    def set_password(self, raw_password: str | None) -> None:
+        """A new password is a change of credentials: the user's API tokens made before it end."""
+        super().set_password(raw_password)
+        self.credentials_changed_at = timezone.now()
+
+    def check_password(self, raw_password: str | None) -> bool:
+        """Django's check, whose upgrade of an old hash keeps the same password: not a change."""
+
+        def rehash(raw: str) -> None:
+            super(User, self).set_password(raw)
+            self._password = None
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, rehash)
 
     @property
     def is_hq(self) -> bool:

@@ -3,6 +3,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEntry
@@ -113,6 +114,9 @@ def user_reset_otp(*, actor: User, user: User) -> int:
     if user.pk == actor.pk:
         raise ValidationError("自分自身の二要素認証はリセットできません。")
     deleted: int = TOTPDevice.objects.filter(user=user).delete()[0]
+    # A new second factor is new credentials: the API tokens made before it end (api.models).
+    user.credentials_changed_at = timezone.now()
+    user.save(update_fields=["credentials_changed_at"])
     # Devices are kept out of the audit trail (they hold the secret); the reset itself is not.
     AuditEntry.objects.log_create(
         user,
@@ -126,6 +130,6 @@ def user_reset_otp(*, actor: User, user: User) -> int:
 @transaction.atomic
 def user_set_password(*, user: User, password: str) -> User:
     validate_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    user.set_password(password)  # marks the credentials changed: older API tokens end
+    user.save(update_fields=["password", "credentials_changed_at"])
     return user

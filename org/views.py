@@ -69,7 +69,13 @@ def user_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "ユーザー情報を更新しました。")
                 return redirect("user_detail", pk=user.pk)
-    return render(request, "org/user_detail.html", {"subject": user, "form": form})
+    tokens = list(user.api_tokens.select_related("user"))  # api.models.ApiToken, shown and revoked here
+    live = sum(1 for token in tokens if token.revoked_at is None)
+    return render(
+        request,
+        "org/user_detail.html",
+        {"subject": user, "form": form, "tokens": tokens, "live_tokens": live},
+    )
 
 
 @require_POST

@@ -9,8 +9,9 @@ from django.utils import timezone
 from api.forms import TokenForm
 from api.models import ApiToken
 from audit.models import AuditEntry
-from conftest import login, make_appointment, make_business, make_person
-from org.models import Association
+from conftest import PASSWORD, login, make_appointment, make_business, make_person
+from org.models import Association, User
+from org.roles import Role
 
 
 def bearer(user, **fields) -> dict:
@@ -24,7 +25,10 @@ def bearer(user, **fields) -> dict:
 
 def test_a_token_is_made_on_the_users_page_shown_once_and_revoked(client, people):
     login(client, people["tokyo_staff"])
-    page = client.post("/account/tokens/", {"name": "集計用Excel", "expires_on": str(timezone.localdate())})
+    page = client.post(
+        "/account/tokens/",
+        {"name": "集計用Excel", "expires_on": str(timezone.localdate()), "password": PASSWORD},
+    )
     secret = page.context["secret"]
     assert secret.startswith("issou_") and secret in page.content.decode()
     token = ApiToken.objects.get()
@@ -233,6 +237,10 @@ def test_an_administrator_sees_a_users_tokens_on_the_users_page_but_not_their_se
 
 def test_a_token_may_expire_today_at_1am_on_a_utc_server(utc_server_at_1am_jst):
     # Issue 28: "today" is Japan's day, not the server clock's (yesterday until 09:00 JST in UTC).
-    form = TokenForm({"name": "集計用Excel", "expires_on": utc_server_at_1am_jst.isoformat()})
+    user = User(username="staff", role=Role.BRANCH_STAFF)
+    user.set_password(PASSWORD)
+    data = {"name": "集計用Excel", "expires_on": utc_server_at_1am_jst.isoformat(), "password": PASSWORD}
+    form = TokenForm(data, user=user)
     assert form.is_valid(), form.errors
-    assert TokenForm().fields["expires_on"].initial() == utc_server_at_1am_jst + datetime.timedelta(days=90)
+    initial = TokenForm(user=user).fields["expires_on"].initial()
+    assert initial == utc_server_at_1am_jst + datetime.timedelta(days=90)

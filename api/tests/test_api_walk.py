@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from api.models import ApiToken
 from conftest import make_appointment, make_business, make_person
@@ -81,7 +82,13 @@ def _get(client: Client, path: str, ids: dict, user=None, state: str = "usable")
     if user is not None:
         today = timezone.localdate()
         expires_on = today - datetime.timedelta(days=1) if state == "expired" else today
-        issued, secret = ApiToken.issue(user=user, name="walk", expires_on=expires_on)
+        # An administrator's token is made with their authenticator app (api.forms.TokenForm).
+        device = (
+            TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})[0]
+            if user.requires_otp
+            else None
+        )
+        issued, secret = ApiToken.issue(user=user, name="walk", expires_on=expires_on, otp_device=device)
         if state == "revoked":
             issued.revoked_at = timezone.now()
             issued.save()
