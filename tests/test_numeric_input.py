@@ -84,7 +84,8 @@ def test_the_other_programs_grid_names_program_and_month(client, people, tokyo, 
 @pytest.mark.parametrize("typed", HOSTILE)
 def test_the_premium_statement_import_names_the_row_and_column(client, people, agent, typed):
     login(client, people["hq_staff"])
-    data = f"代理店コード,対象年月,保険料\r\nA1301,令和6年4月,{typed}\r\n".encode("utf-8-sig")  # ² is not in cp932
+    # UTF-8: ² is not in cp932.
+    data = f"代理店コード,対象年月,保険料\r\nA1301,令和6年4月,{typed}\r\n".encode("utf-8-sig")
     page = client.post("/insurance/statements/", {"file": SimpleUploadedFile("明細.csv", data)}, follow=True)
     assert page.status_code == 200 and "2行目・3列目「保険料」：" in page.content.decode()
     assert not PremiumIncome.objects.exists()
