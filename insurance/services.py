@@ -23,7 +23,7 @@ from insurance.models import (
     PremiumStatement,
     ProgramRecord,
 )
-from kit.text import fit
+from kit.text import fit_filename
 from lib import numbers, tables, uploads, wareki
 from org.models import Association, AssociationStatus, Branch, FiscalYear, User
 
@@ -107,7 +107,7 @@ def statement_import(*, actor: User, filename: str, data: bytes) -> PremiumState
     if errors := [e for row in parsed for e in row.errors]:
         raise ValidationError(errors[:50])
     statement = PremiumStatement.objects.create(
-        filename=fit(PremiumStatement, "filename", filename),
+        filename=fit_filename(PremiumStatement, "filename", filename),
         digest=digest,
         rows=len(parsed),
         total=sum(row.amount or 0 for row in parsed),

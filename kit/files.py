@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.http import FileResponse
 
-from kit.text import fit
+from kit.text import fit_filename
 from lib import uploads
 
 
@@ -38,7 +38,7 @@ class StoredFile(models.Model):
     def keep(cls, *, actor: Any, filename: str, data: bytes, content_type: str, **owner: Any) -> Self:
         """Store checked bytes (lib.uploads.check gave ``content_type``) and record them with their owner."""
         return cls._default_manager.create(
-            filename=fit(cls, "filename", Path(filename).name),
+            filename=fit_filename(cls, "filename", Path(filename).name),
             stored_name=uploads.save(cls.folder(), data),
             size=len(data),
             content_type=content_type,

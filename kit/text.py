@@ -44,3 +44,13 @@ def fill(model: type[Model] | Model, field: str, template: str, **parts: str) ->
         )
         text = template.format(**parts)
     return text
+
+
+def fit_filename(model: type[Model] | Model, field: str, filename: str, *, prefix: str = "") -> str:
+    """``prefix`` and a file's name within the ``max_length`` of ``model.field``, the name cut
+    before its extension, which says how the file is read: 「名簿名簿…名簿….csv」."""
+    stem, dot, suffix = filename.rpartition(".")
+    literal = prefix.replace("{", "{{").replace("}", "}}")
+    if not dot or not stem or len(suffix) > 10:
+        return fill(model, field, literal + "{name}", name=filename)
+    return fill(model, field, literal + "{stem}." + suffix.replace("{", "{{").replace("}", "}}"), stem=stem)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from kit.rows import insert_rows
+from kit.text import fill
 from lib import cities, identify, normalize, numbers, tables
 from lib.corporate_number import is_valid
 from org import revisions
@@ -523,6 +524,7 @@ def put_on_roster(job: ImportJob, business_ids: list[int], new_ids: set[int]) ->
         ignore_conflicts=True,
     )
     revisions.touch([job.branch_id])
+    reason = fill(StatusChange, "reason", "取込：{filename}", filename=job.filename)
     insert_rows(
         StatusChange,
         [
@@ -532,7 +534,7 @@ def put_on_roster(job: ImportJob, business_ids: list[int], new_ids: set[int]) ->
                 "to_status": BusinessStatus.ON_ROSTER,
                 "changed_at": now,
                 "changed_by": job.created_by_id,
-                "reason": f"取込：{job.filename}",
+                "reason": reason,
             }
             for b in new_ids
         ],

@@ -22,7 +22,7 @@ from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 
-from kit.text import fill
+from kit.text import fill, fit_filename
 from lib import cities, identify, normalize, nta
 from org import revisions
 from org.models import Branch, FiscalYear
@@ -163,7 +163,7 @@ def _link_new(feed: NtaFeed, fresh: pl.DataFrame) -> dict[int, ImportJob]:
             branch=branch,
             fiscal_year=fiscal_year,
             kind=SourceKind.NTA,
-            filename=fill(ImportJob, "filename", "差分 {filename}", filename=feed.filename),
+            filename=fit_filename(ImportJob, "filename", feed.filename, prefix="差分 "),
             stored_file=feed.stored_file,
             status=JobStatus.RUNNING,
             created_by=feed.created_by,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kit import fragments, imports
-from kit.text import fit
+from kit.text import fit_filename
 from lib import tables, wareki
 from org import access, feedback
 from org.models import Branch, FiscalYear, User
@@ -97,7 +97,7 @@ def _start_fixed_layout_job(request: access.AuthenticatedRequest, data: dict[str
             branch=data["branch"],
             fiscal_year=data["fiscal_year"],
             kind=data["kind"],
-            filename=fit(ImportJob, "filename", upload.name),
+            filename=fit_filename(ImportJob, "filename", upload.name),
             stored_file=str(path),
             created_by=request.user,
         )
@@ -138,7 +138,7 @@ def import_mapping(request: access.AuthenticatedRequest) -> HttpResponse:
                 branch=branch,
                 fiscal_year=FiscalYear.objects.get(pk=upload["fiscal_year"]),
                 kind=upload["kind"],
-                filename=fit(ImportJob, "filename", upload["filename"]),
+                filename=fit_filename(ImportJob, "filename", upload["filename"]),
                 stored_file=str(stored),
                 mapping=mapping,
                 created_by=request.user,
@@ -404,7 +404,9 @@ def _start_feed(request: access.AuthenticatedRequest, upload) -> NtaFeed:
             handle.write(chunk)
     with transaction.atomic():
         feed = NtaFeed.objects.create(
-            filename=fit(NtaFeed, "filename", upload.name), stored_file=str(path), created_by=request.user
+            filename=fit_filename(NtaFeed, "filename", upload.name),
+            stored_file=str(path),
+            created_by=request.user,
         )
         transaction.on_commit(lambda: run_nta_feed.enqueue(feed.pk))
     return feed

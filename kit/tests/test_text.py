@@ -1,6 +1,6 @@
 """Text composed into a bounded column fits it: the parts are cut with …, the sentence is kept."""
 
-from kit.text import fill, fit, one_line
+from kit.text import fill, fit, fit_filename, one_line
 from notices.models import Notice
 from roster.models import StatusChange
 
@@ -21,3 +21,11 @@ def test_the_longest_part_is_cut_first_and_a_template_too_long_is_cut_at_its_end
 
 def test_line_breaks_become_spaces():
     assert one_line("改行\r\n商事\n\n本店\u2028") == "改行 商事 本店"
+
+
+def test_a_file_name_is_cut_before_its_extension():
+    from roster.models import ImportJob
+
+    name = fit_filename(ImportJob, "filename", "a" * 300 + ".xlsx", prefix="差分 ")
+    assert len(name) == 200 and name.startswith("差分 aaa") and name.endswith("a….xlsx")
+    assert fit_filename(ImportJob, "filename", "{x}.csv") == "{x}.csv"

@@ -282,3 +282,19 @@ def test_separating_a_business_with_a_200_character_name_is_recorded(
         and reason.startswith("「株式会社長")
         and reason.endswith(f"…」（No.{business.pk}）から分離")
     )
+
+
+def test_a_list_with_a_long_file_name_is_imported_and_its_history_names_it(
+    staff, tokyo, django_capture_on_commit_callbacks
+):
+    # A file name may be 255 characters: the job keeps what fits its column, the history's
+    # 「取込：{file}」 likewise, and PostgreSQL refuses neither.
+    name = "名簿" * 124 + "2026年度.csv"
+    upload(staff, "株式会社長名,東京都新宿区西新宿1-2-3,,\r\n", tokyo, name=name)
+    job = run(staff, django_capture_on_commit_callbacks)
+    # Cut before its extension, by which the worker reads the file.
+    assert len(job.filename) == 200 and job.filename.endswith("名….csv")
+    assert (job.status, job.added) == ("done", 1)
+    business = Business.objects.get()
+    reason = business.status_changes.get().reason
+    assert len(reason) == 200 and reason.startswith("取込：名簿名簿")

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kit.text import fit
+from kit.text import fit_filename
 from lib import nta
 from org.models import User
 from org.roles import HQ_ROLES
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         stored = FEED_DIR / (secrets.token_urlsafe(16) + file.suffix.lower())
         shutil.copyfile(file, stored)
         feed = NtaFeed.objects.create(
-            filename=fit(NtaFeed, "filename", file.name),
+            filename=fit_filename(NtaFeed, "filename", file.name),
             stored_file=str(stored),
             created_by=actor,
             status=JobStatus.RUNNING,
