@@ -75,6 +75,8 @@ class ApiToken(models.Model):
             return "失効"
         if self.expires_on < timezone.localdate():
             return "期限切れ"
+        if not self.user.is_active:
+            return "無効（利用者が無効）"
         return "有効" if self.is_usable else "無効（パスワードまたは二要素認証の変更後）"
 
     @classmethod
