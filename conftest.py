@@ -5,6 +5,7 @@ import html
 import os
 import re
 import time
+from collections.abc import Iterator
 from functools import cache
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
@@ -139,7 +140,7 @@ def empty_cache():
 
 
 @pytest.fixture
-def utc_server_at_1am_jst(monkeypatch) -> datetime.date:
+def utc_server_at_1am_jst(monkeypatch) -> Iterator[datetime.date]:
     """The process clock in UTC, as on most servers, at 01:00 JST: the UTC date is still yesterday.
 
     Django sets the process zone to TIME_ZONE at start; a server may set it back. Returns the JST day.
