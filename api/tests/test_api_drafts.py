@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from api.tests.test_api import bearer
 from conftest import login, make_appointment, make_business, make_person
+from fieldwork.client_keys import client_key_for
 from fieldwork.models import Enrolment, Visit
 
 
@@ -117,3 +118,28 @@ def test_a_request_django_refuses_outright_answers_json_on_the_api(client, peopl
     assert response.json() == {"detail": "リクエストの形式が正しくありません。", "errors": []}
     page = client.get("/login/", HTTP_HOST="Y9hf%<&")
     assert page.status_code == 400 and "リクエストを処理できません" in page.content.decode()
+
+
+def test_an_enrolment_draft_made_on_another_persons_form_is_refused(client, people, tokyo):
+    """Issue 28: a draft keeps the send key of the form it was typed in, which names its maker; sent
+    under anyone else (a shared phone), it is refused, and one a client made itself is its sender's."""
+    business = _assigned(client, people, tokyo)
+    draft = {
+        "business_id": business.pk,
+        "kind": "unified_both",
+        "insurance_number": "13-1-01-123456-000",
+        "enrolled_on": "2026-10-01",
+    }
+    someone_elses = {**draft, "client_key": str(client_key_for(people["tokyo_instructor"]))}
+    phone = bearer(people["tokyo_promoter"])
+    sent = client.post(
+        "/api/v1/enrolments/bulk", {"enrolments": [someone_elses]}, content_type="application/json", **phone
+    ).json()
+    assert sent["results"][0]["status"] == "error"
+    assert "別の方が入力したもの" in sent["results"][0]["errors"][0]["message"]
+    assert not Enrolment.objects.exists()
+    own = {**draft, "client_key": str(uuid.uuid4())}
+    sent = client.post(
+        "/api/v1/enrolments/bulk", {"enrolments": [own]}, content_type="application/json", **phone
+    ).json()
+    assert sent["results"][0]["status"] == "created"
