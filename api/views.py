@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from api.forms import TokenForm
 from api.models import ApiToken, revoke
+from lib import numbers
 from org import access
 from org.models import User
 from org.roles import ADMIN_ROLES
@@ -56,7 +57,7 @@ def user_tokens_revoke(request: access.AuthenticatedRequest, pk: int) -> HttpRes
     subject = access.get_for_user(request.user, User.objects.all(), pk, write=True)
     tokens = ApiToken.objects.filter(user=subject, revoked_at__isnull=True)
     if chosen := request.POST.get("token"):
-        tokens = tokens.filter(pk=int(chosen) if chosen.isdigit() else 0)
+        tokens = tokens.filter(pk=numbers.key(chosen) or 0)
     revoked = revoke(tokens)
     messages.success(
         request,

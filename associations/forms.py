@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from associations.models import Consultation, EntrustingEmployer, IncidentKind
+from lib import numbers
 from org import access
 from org.forms import ContactForm, StyledForm, StyledModelForm
 from org.models import Association, AssociationStatus, Branch
@@ -78,8 +79,8 @@ class EmployerForm(StyledModelForm):
         widgets = {"entrusted_on": DateInput(), "ended_on": DateInput()}
 
     def clean_insurance_number(self) -> str:
-        number = self.cleaned_data["insurance_number"].replace("-", "").strip()
-        if number and not (number.isdigit() and len(number) == 14):
+        number = numbers.digits(self.cleaned_data["insurance_number"].replace("-", ""))
+        if number and not numbers.is_digits(number, 14):
             raise forms.ValidationError("労働保険番号は14桁の数字で入力してください。")
         return number
 

@@ -41,23 +41,22 @@ def council_list(request: access.AuthenticatedRequest) -> HttpResponse:
         request.user, CouncilMeeting.objects.filter(fiscal_year=fiscal_year).select_related("branch")
     )
     # One branch asked for (HQ's list of late branches links each to its own row).
-    one = request.GET.get("branch", "")
-    if one.isdigit():
-        branches, meetings = branches.filter(pk=int(one)), meetings.filter(branch=int(one))
+    if (one := numbers.key(request.GET.get("branch"))) is not None:
+        branches, meetings = branches.filter(pk=one), meetings.filter(branch=one)
     regular = {
         (m.branch_id, m.number): m
         for m in meetings
         if m.counterpart == Counterpart.BUREAU and m.number != "extra"
     }
-    numbers = [MeetingNumber.FIRST, MeetingNumber.SECOND, MeetingNumber.THIRD]
+    regulars = [MeetingNumber.FIRST, MeetingNumber.SECOND, MeetingNumber.THIRD]
     today = timezone.localdate()
-    late = {n: deadline(n, fiscal_year) < today for n in numbers}
+    late = {n: deadline(n, fiscal_year) < today for n in regulars}
 
     def cell(branch, number):
         meeting = regular.get((branch.pk, number))
         return number, meeting, late[number] and (meeting is None or meeting.held_on is None)
 
-    grid = [{"branch": b, "cells": [cell(b, n) for n in numbers]} for b in branches]
+    grid = [{"branch": b, "cells": [cell(b, n) for n in regulars]} for b in branches]
     return render(
         request,
         "councils/council_list.html",
@@ -65,7 +64,7 @@ def council_list(request: access.AuthenticatedRequest) -> HttpResponse:
             "fiscal_year": fiscal_year,
             "years": FiscalYear.offered(),
             "grid": grid,
-            "columns": [(n, deadline(n, fiscal_year)) for n in numbers],
+            "columns": [(n, deadline(n, fiscal_year)) for n in regulars],
             "others": [m for m in meetings if m not in regular.values()],
             "may_write": access.may_write(request.user, CouncilMeeting),
         },

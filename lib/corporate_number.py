@@ -11,4 +11,10 @@ def check_digit(base: str) -> int:
 
 
 def is_valid(number: str) -> bool:
-    return len(number) == 13 and number.isdigit() and int(number[0]) == check_digit(number[1:])
+    # isascii: "²".isdigit() is true, and int("²") fails.
+    return (
+        len(number) == 13
+        and number.isascii()
+        and number.isdigit()
+        and int(number[0]) == check_digit(number[1:])
+    )

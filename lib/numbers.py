@@ -45,6 +45,17 @@ def whole_number(value: object, *, minimum: int = 0, maximum: int = INT_MAX, uni
     return number
 
 
+def digits(text: str) -> str:
+    """A code written in digits (postal code, account, insurance number) with full-width digits
+    made ASCII; the caller checks the result with ``is_digits``."""
+    return text.translate(_FULL_WIDTH).strip()
+
+
+def is_digits(text: str, length: int | None = None) -> bool:
+    """Whether ``text`` is ASCII digits only (of ``length`` if given): ² and ① are not digits."""
+    return bool(_DIGITS.fullmatch(text)) and (length is None or len(text) == length)
+
+
 def key(value: str | None) -> int | None:
     """A row key (or a year, a month) from a query parameter or a posted field: ASCII digits that
     fit a database key, else None."""

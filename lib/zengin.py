@@ -115,7 +115,7 @@ def not_a_bank_day(day: datetime.date) -> str:
 def _n(value: int | str, width: int, field: str) -> str:
     """A numeric field: digits, right-aligned and zero-padded."""
     text = str(value)
-    if not text.isdigit() or len(text) > width:
+    if not (text.isascii() and text.isdigit()) or len(text) > width:
         raise TransferFileError(f"{field}は{width}桁以内の数字です（{value}）。")
     return text.zfill(width)
 

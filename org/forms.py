@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from lib import wareki
+from lib import numbers, wareki
 from org.models import Block, Branch, EmploymentOffice, FiscalYear, InspectionOffice, LabourBureau, User
 from org.roles import Role
 from org.services import assignable_roles
@@ -196,7 +196,7 @@ class ContactForm(StyledModelForm):
 
     def clean_postal_code(self):
         code = jaconv.z2h(self.cleaned_data["postal_code"], digit=True, ascii=True).replace("-", "").strip()
-        if code and not (code.isdigit() and len(code) == 7):
+        if code and not numbers.is_digits(code, 7):
             raise forms.ValidationError("郵便番号は7桁の数字で入力してください（例：151-0053）。")
         return code
 

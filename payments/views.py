@@ -228,9 +228,8 @@ def hq_review(request: access.AuthenticatedRequest) -> HttpResponse:
         )
         .order_by("status", "appointment__branch__prefecture__code", "-month")
     )
-    branch = request.GET.get("branch", "")
-    if branch.isdigit():
-        claims_ = claims_.filter(appointment__branch=int(branch))
+    if (branch := numbers.key(request.GET.get("branch"))) is not None:
+        claims_ = claims_.filter(appointment__branch=branch)
     return render(
         request,
         "payments/hq_review.html",

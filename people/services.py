@@ -12,7 +12,7 @@ from django.utils import timezone
 from zengin_code import Bank
 
 from audit.models import AuditEntry
-from lib import wareki, zengin
+from lib import numbers, wareki, zengin
 from org.models import Branch, FiscalYear, User
 from org.roles import HQ_ROLES
 from people.models import (
@@ -336,9 +336,9 @@ def branch_choices(bank_code: str) -> list[tuple[str, str]]:
 
 def bank_lookup(bank_code: str, branch_code: str) -> tuple[str, str]:
     """Bank and branch names from the Zengin code data; unknown codes are refused."""
-    if not (bank_code.isdigit() and len(bank_code) == 4):
+    if not numbers.is_digits(bank_code, 4):
         raise ValidationError({"bank_code": "金融機関コードは4桁の数字です。"})
-    if not (branch_code.isdigit() and len(branch_code) == 3):
+    if not numbers.is_digits(branch_code, 3):
         raise ValidationError({"branch_code": "支店コードは3桁の数字です。"})
     try:
         bank = Bank[bank_code]
@@ -363,8 +363,8 @@ def clean_bank_account(
         names = bank_lookup(bank_code, branch_code)
     except ValidationError as error:
         errors.update(error.message_dict)
-    digits = account_number.strip()
-    if not (digits.isdigit() and 1 <= len(digits) <= 7):
+    digits = numbers.digits(account_number)
+    if not (numbers.is_digits(digits) and len(digits) <= 7):
         errors["account_number"] = ["口座番号は7桁以内の数字です。"]
     try:
         holder_kana = zengin.to_transfer_kana(holder_name)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from lib import identify, nta
+from lib import identify, nta, numbers
 from org.models import Prefecture
 from roster import importing
 from roster.models import ImportJob, JobStatus, RegisteredWorkplace
@@ -39,7 +39,7 @@ def import_registered(job: ImportJob, data: bytes) -> None:
     allowed = set(prefectures) if job.created_by.is_hq else {job.branch.prefecture.code}
     keep, rejected = [], []
     for line, row in enumerate(frame.iter_rows(named=True), start=2):
-        number = "".join(ch for ch in (row["労働保険番号"] or "") if ch.isdigit())
+        number = "".join(ch for ch in numbers.digits(row["労働保険番号"] or "") if numbers.is_digits(ch))
         if len(number) != 14:
             rejected.append(
                 {

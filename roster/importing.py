@@ -110,7 +110,7 @@ def _validate(values: dict, line: int) -> list[str]:
             f"{line}行目「法人番号」：13桁の法人番号として正しくありません（チェックデジット不一致）：{number}"
         )
     insurance = values.get("insurance_number", "")
-    if insurance and not (insurance.isdigit() and len(insurance) == 14):
+    if insurance and not numbers.is_digits(insurance, 14):
         problems.append(f"{line}行目「労働保険番号」：14桁の数字ではありません：{insurance}")
     if workers := values.get("workers", ""):
         try:

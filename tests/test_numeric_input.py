@@ -14,6 +14,7 @@ from conftest import login
 from insurance import services as insurance_services
 from insurance.models import PremiumIncome, ProgramRecord
 from org.models import Association
+from people.models import BankAccount
 from roster.models import Business, ImportJob, JobStatus
 from targets.models import Target
 
@@ -137,3 +138,43 @@ def test_checked_boxes_that_are_not_keys_are_ignored(client, people, tokyo):
         {"branch": tokyo.pk, "year": 2026, "business": ["²", NINES], "appointment": "²"},
     )
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/councils/?branch=²", "/payments/hq-review/?branch=²"])
+def test_a_branch_in_the_address_that_is_not_a_key_is_ignored(client, people, url):
+    login(client, people["hq_staff"])
+    assert client.get(url).status_code == 200
+
+
+def test_codes_written_in_digits_are_stored_in_ascii_and_superscripts_are_refused(client, people):
+    login(client, people["tokyo_staff"])
+    header = "氏名,氏名カナ,金融機関コード,支店コード,預金種目,口座番号,口座名義カナ\r\n"
+    rows = "推進 太郎,スイシン タロウ,0001,001,普通,１２３４５６７,スイシン タロウ\r\n推進 花子,スイシン ハナコ,0001,001,普通,12345²,スイシン ハナコ\r\n"
+    page = client.post(
+        "/people/import/", {"file": SimpleUploadedFile("people.csv", (header + rows).encode("utf-8"))}
+    ).content.decode()
+    assert "3行目「口座番号」：口座番号は7桁以内の数字です。" in page
+    client.post("/people/import/confirm/", {"only_valid": "1"})
+    assert BankAccount.objects.get().account_number == "1234567"
+
+
+def test_a_corporate_number_of_superscripts_rejects_its_row_not_the_import(
+    client, people, tokyo, django_capture_on_commit_callbacks
+):
+    login(client, people["tokyo_staff"])
+    data = "名称,住所,法人番号\r\nミライ商事,東京都港区芝公園4丁目2番8号," + "²" * 13 + "\r\n"
+    client.post(
+        "/roster/import/",
+        {
+            "file": SimpleUploadedFile("list.csv", data.encode("utf-8")),
+            "kind": "list",
+            "branch": tokyo.pk,
+            "fiscal_year": 16,
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/roster/import/mapping/", {"name": "名称", "address": "住所", "corporate_number": "法人番号"}
+        )
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.DONE and job.rejected == 1, job.error

@@ -2,7 +2,7 @@
 
 import pytest
 
-from lib import numbers
+from lib import corporate_number, numbers
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,9 @@ def test_a_number_beyond_what_the_database_holds_is_refused_not_overflowed():
 def test_keys_from_a_request_are_ascii_digits_that_fit_a_key():
     assert numbers.ids(["1", "²", "２", "x", "9" * 25, "9" * 5000, "", "42"]) == [1, 42]
     assert numbers.key("²") is None and numbers.key(None) is None and numbers.key("2026") == 2026
+
+
+def test_codes_in_digits_are_ascii_digits_only():
+    assert numbers.digits(" １５１００５３ ") == "1510053" and numbers.is_digits("1510053", 7)
+    assert not numbers.is_digits("²" * 7, 7) and not numbers.is_digits("١٢٣")
+    assert not corporate_number.is_valid("²" * 13)
