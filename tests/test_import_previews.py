@@ -2,12 +2,14 @@
 them, a bounded preview with its counts and the errors first, and no abandoned upload left in
 var/imports/ (here a temporary directory)."""
 
+import io
 import os
 import re
 import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from conftest import login
 from kit import imports
@@ -124,3 +126,12 @@ def test_a_roster_upload_swept_before_its_mapping_asks_for_the_file_again(staff,
     response = staff.post("/roster/import/mapping/", {"name": "名称", "address": "住所"}, follow=True)
     assert "もう一度アップロードしてください" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_the_daily_run_removes_abandoned_uploads_too(db, var_dir):
+    abandoned = var_dir / "imports" / "pending" / "abandoned-upload-token-0000"
+    recent = var_dir / "imports" / "pending" / "recent-upload-token-00000000"
+    _aged(abandoned, imports.KEEP_HOURS + 1)
+    _aged(recent, 1)
+    call_command("send_reminders", stdout=io.StringIO())
+    assert not abandoned.exists() and recent.exists()

@@ -1,5 +1,6 @@
 """manage.py send_reminders [--date YYYY-MM-DD]: the day's reminders (home.reminders), run daily by a
-timer (README). Run twice on one day, the second run gives nothing."""
+timer (README). Run twice on one day, the second run gives nothing. The daily run also removes
+uploads nobody confirmed (kit.imports), which otherwise go only when the next upload comes."""
 
 import datetime
 
@@ -7,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from home import reminders
+from kit import imports
 from lib import wareki
 
 SUBJECTS = {
@@ -36,6 +38,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--date は YYYY-MM-DD の形で指定してください（{options['date']}）。"
                 ) from None
+        imports.sweep()
         given = reminders.run(today)
         parts = [f"{SUBJECTS[key]} {n}件" for key, n in given.items() if n]
         self.stdout.write(
