@@ -122,6 +122,14 @@ def form_data(response, having: str = "version") -> dict[str, list[str]]:
     return found[0]
 
 
+def post_edit(client, url: str, changes: dict, **kwargs):
+    """Open an edit page and save it with ``changes`` typed in, as a person does: the page's own
+    fields, with the version of the record it read (kit.versions), are posted too."""
+    data = form_data(client.get(url))
+    data.update({name: value if isinstance(value, list) else [str(value)] for name, value in changes.items()})
+    return client.post(url, data, **kwargs)
+
+
 def names_shown(response) -> list[str]:
     """The businesses a list page shows (worklist cards, roster rows), in order, as the user reads them."""
     return [

@@ -129,8 +129,7 @@ def association_create(request: access.AuthenticatedRequest) -> HttpResponse:
 def association_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     association = access.get_for_user(request.user, Association.objects.all(), pk, write=True)
     form = AssociationForm(request.POST or None, instance=association, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.save_current():
         messages.success(request, "登録内容を更新しました。")
         return redirect("association_detail", pk=association.pk)
     return render(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from kit import tracked
+from kit import tracked, versions
 from kit.files import StoredFile
 from lib import wareki
 from org.models import Branch, FiscalYear
@@ -43,7 +43,7 @@ def deadline(number: str, fiscal_year: FiscalYear) -> datetime.date:
     return datetime.date(fiscal_year.year + offset, month, day)
 
 
-class CouncilMeeting(tracked.Tracked):
+class CouncilMeeting(tracked.Tracked, versions.Versioned):
     """One council meeting (労働保険の未手続事業一掃対策に係る協議会) of a branch with the bureau (R-CNL-1, R-CNL-2)."""
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name="支部", related_name="councils")

@@ -121,8 +121,7 @@ def council_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     form = MeetingForm(
         request.POST or None, instance=meeting, branch=meeting.branch, fiscal_year=meeting.fiscal_year
     )
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.save_current():
         messages.success(request, f"{meeting.reference}を更新しました。")
         return redirect("council_detail", pk=meeting.pk)
     return render(

@@ -148,6 +148,10 @@ class QuestionForm(StyledModelForm):
         super().__init__(*args, **kwargs)
         self.fields["choices_text"].initial = "\n".join(self.instance.choices or [])
 
+    def values_of(self, record):
+        # The choices are typed one per line: compared and shown as the page shows them.
+        return {**super().values_of(record), "choices_text": "\n".join(record.choices or [])}
+
     def clean(self):
         data = super().clean()
         choices = [line.strip() for line in data.get("choices_text", "").splitlines() if line.strip()]

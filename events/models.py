@@ -6,7 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from kit import tracked
+from kit import tracked, versions
 from lib import wareki
 from org.models import Block, Branch, FiscalYear
 from org.roles import HQ_ROLES
@@ -14,7 +14,7 @@ from org.scope import Scope
 from people.models import Appointment
 
 
-class EventSettings(models.Model):
+class EventSettings(versions.Versioned):
     """HQ's figures for a year: the briefing target as a share of businesses visited (R-EVT-1) and the
     seminar targets (R-TGT-2)."""
 
@@ -48,7 +48,7 @@ class Partner(models.TextChoices):
     OTHER = "other", "その他の団体"
 
 
-class Briefing(tracked.Tracked):
+class Briefing(tracked.Tracked, versions.Versioned):
     """An employer briefing (事業主説明会), planned then held (R-EVT-1)."""
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", verbose_name="支部")
@@ -125,7 +125,7 @@ class TrainingLevel(models.TextChoices):
     EXPERIENCED = "experienced", "経験者"
 
 
-class Training(tracked.Tracked):
+class Training(tracked.Tracked, versions.Versioned):
     """A promoter training session (研修), held between April and September (R-EVT-2)."""
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", verbose_name="支部")
@@ -192,7 +192,7 @@ def _token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Dispatch(tracked.Tracked):
+class Dispatch(tracked.Tracked, versions.Versioned):
     """A lecturer sent to a founders' seminar or a consultation session (講師派遣, R-EVT-4), by HQ
     (no branch) or a branch; its questionnaire is answered through a secret link."""
 
@@ -231,7 +231,7 @@ class Dispatch(tracked.Tracked):
         return self.branch.name if self.branch is not None else "本部"
 
 
-class SeminarReport(models.Model):
+class SeminarReport(versions.Versioned):
     """The lecturer's report of a seminar or consultation (実施報告書)."""
 
     dispatch = models.OneToOneField(Dispatch, on_delete=models.CASCADE, related_name="report")
@@ -260,7 +260,7 @@ class QuestionKind(models.TextChoices):
     TEXT = "text", "自由記述"
 
 
-class Question(models.Model):
+class Question(versions.Versioned):
     """One question of a year's seminar questionnaire (アンケート), edited by HQ."""
 
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, verbose_name="年度")
@@ -303,7 +303,7 @@ class MeetingKind(models.TextChoices):
     NATIONAL = "national", "全国会議"
 
 
-class Meeting(models.Model):
+class Meeting(versions.Versioned):
     """A block meeting (September–October) or the national meeting (13 November) (R-EVT-3)."""
 
     kind = models.CharField("区分", max_length=20, choices=MeetingKind.choices)
@@ -342,7 +342,7 @@ class IssueStatus(models.TextChoices):
     DONE = "done", "対応済"
 
 
-class MeetingIssue(models.Model):
+class MeetingIssue(versions.Versioned):
     """An issue a branch raised at a meeting, and HQ's follow-up."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="issues")

@@ -50,20 +50,25 @@ READERS = (*STAFF_ROLES, Role.VIEWER)
 def _save(request, form, instance_fields: dict, check=None):
     """Save a valid form with the fields the page decides (branch, year, author); a rule's
     ValidationError is shown on the form. Returns the saved row, or None."""
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
         return None
-    row = form.save(commit=False)
-    for name, value in instance_fields.items():
-        setattr(row, name, value)
-    try:
+
+    def save():
+        row = form.save(commit=False)
+        for name, value in instance_fields.items():
+            setattr(row, name, value)
         if check:
             check(row)
         row.save()
         form.save_m2m()
+        return row
+
+    try:
+        # A row changed by someone else since this page was read is refused (kit.versions).
+        return form.saved if form.save_current(save) else None
     except ValidationError as error:
         form_errors(form, error)
         return None
-    return row
 
 
 # ---- overview ---------------------------------------------------------------------------------
@@ -409,14 +414,15 @@ def dispatch_report(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
     form = ReportForm(
         request.POST or None, instance=report, initial={"participants": dispatch.participants or None}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            services.report_save(actor=request.user, dispatch=dispatch, **form.cleaned_data)
+            if form.save_current(
+                lambda: services.report_save(actor=request.user, dispatch=dispatch, **form.cleaned_data)
+            ):
+                messages.success(request, "実施報告書を保存しました。")
+                return redirect("dispatch_detail", pk=pk)
         except ValidationError as error:
             form_errors(form, error)
-        else:
-            messages.success(request, "実施報告書を保存しました。")
-            return redirect("dispatch_detail", pk=pk)
     return render(request, "events/form.html", {"form": form, "title": f"実施報告書：{dispatch}"})
 
 

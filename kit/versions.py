@@ -58,6 +58,39 @@ def claim(record: models.Model, read: int | None) -> None:
     record.version = read + 1  # type: ignore[attr-defined]
 
 
+def sign(values: dict[str, Any]) -> str:
+    """The values a page showed, to carry hidden in it and read back untampered."""
+    return signing.dumps(values, salt=_SALT, compress=True)
+
+
+def unsign(token: str) -> dict[str, Any] | None:
+    """What ``sign`` carried, or None for a page without it or a token altered on the way."""
+    try:
+        return signing.loads(token, salt=_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def message(who: Any, when: datetime.datetime | None, changes: list[tuple[str, str, bool]]) -> str:
+    """The refusal of a stale save: who changed the record and when, and each change as (label, new
+    value as shown, whether this user changed that field too)."""
+    name = (getattr(who, "full_name", "") or who.get_username()) if who is not None else ""
+    said = f"{name}さん" if name else "別の人"
+    moment = ""
+    if when is not None:
+        local = timezone.localtime(when)
+        moment = f"（{wareki.format_date(local)} {local:%H:%M}）"
+    listed = "、".join(
+        f"{label}「{shown}」" + ("（あなたの入力を残しています）" if both else "")
+        for label, shown, both in changes
+    )
+    return (
+        f"この記録は保存の間に{said}が変更しました{moment}。"
+        f"変更された項目：{listed or 'この画面にない項目'}。"
+        "あなたの入力は下に残っています。内容を確かめてもう一度保存してください。"
+    )
+
+
 def plain(value: Any) -> Any:
     """A value as JSON keeps it and two readings of it compare equal: a record by its key, several
     by their sorted keys, dates in ISO form, text without the browser's carriage returns."""
@@ -83,8 +116,9 @@ else:
 
 
 class VersionedForm(_Form):
-    """Mixin for a form editing one versioned record: carries the version read, hidden, and saves
-    through ``save_current()`` in place of ``is_valid()`` and a save.
+    """Mixin for a form editing one record: if the record is Versioned, the form carries the version
+    read, hidden, and its page saves through ``save_current()`` in place of ``is_valid()`` and a
+    save (which a form of a record without versions does too).
 
     A model form edits ``self.instance``; another form names its record in ``versioned_record()``
     and the values it shows of it in ``values_of()``."""
@@ -93,22 +127,34 @@ class VersionedForm(_Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._version: int | None = None
+        self._read_token = ""
         record = self.versioned_record()
-        if record is None or record.pk is None:
+        if not isinstance(record, Versioned) or record.pk is None:
             return
         self.fields[VERSION] = forms.IntegerField(widget=forms.HiddenInput, required=False)
         self.fields[READ] = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
-        # What the record holds now, before validation writes the user's input into it.
-        shown = self._shown_of(record)
         self.initial[VERSION] = getattr(record, VERSION)
-        self.initial[READ] = signing.dumps(shown, salt=_SALT, compress=True)
+        # Taken when the page is drawn: by then the form has its final fields.
+        self.initial[READ] = lambda: sign(self._shown_of(record))
+
+    def clean(self) -> dict[str, Any]:
+        # The version read is the form's own business: the services get the record's fields only.
+        cleaned = super().clean() or self.cleaned_data
+        self._version = cleaned.pop(VERSION, None)
+        self._read_token = cleaned.pop(READ, None) or ""
+        return cleaned
 
     def versioned_record(self) -> models.Model | None:
         return getattr(self, "instance", None)
 
     def values_of(self, record: models.Model) -> dict[str, Any]:
         """The values this form shows of ``record``, by field name (its fields that are the record's)."""
-        names = [name for name in self.fields if name not in (VERSION, READ)]
+        names = [
+            name
+            for name, field in self.fields.items()
+            if name not in (VERSION, READ) and not isinstance(field.widget, forms.PasswordInput)
+        ]
         return model_to_dict(record, fields=names)
 
     def _shown_of(self, record: models.Model) -> dict[str, Any]:
@@ -123,29 +169,23 @@ class VersionedForm(_Form):
             return False
         act = save or self.save  # type: ignore[attr-defined]
         record = self.versioned_record()
-        if record is None or record.pk is None:
+        if not isinstance(record, Versioned) or record.pk is None:
             self.saved = act()
             return True
         try:
             with transaction.atomic():
-                claim(record, self.cleaned_data.get(VERSION))
+                claim(record, self._version)
                 self.saved = act()
         except Stale:
             self._refuse(record)
             return False
         return True
 
-    def _read(self) -> dict[str, Any] | None:
-        try:
-            return signing.loads(self.cleaned_data.get(READ) or "", salt=_SALT)
-        except signing.BadSignature:
-            return None
-
     def _refuse(self, record: models.Model) -> None:
         fresh = type(record)._base_manager.get(pk=record.pk)
         now = self.values_of(fresh)
         current = {name: plain(value) for name, value in now.items()}
-        read = self._read()
+        read = unsign(self._read_token)
         if read is None:
             # A page without the values it read (opened before this check existed): nothing can be
             # told apart, so every field shows what the record holds now.
@@ -162,7 +202,7 @@ class VersionedForm(_Form):
             if name not in both:
                 self._put(data, name, now[name])
         data[self.add_prefix(VERSION)] = str(getattr(fresh, VERSION))
-        data[self.add_prefix(READ)] = signing.dumps(current, salt=_SALT, compress=True)
+        data[self.add_prefix(READ)] = sign(current)
         self.data = data
         self.add_error(None, self._message(fresh, theirs, both, now))
 
@@ -187,28 +227,18 @@ class VersionedForm(_Form):
             data[key] = "" if shown is None else plain(shown)
 
     def _message(self, fresh: models.Model, theirs: list[str], both: list[str], now: dict[str, Any]) -> str:
+        log = get_logentry_model()
         entry = (
-            get_logentry_model()
-            .objects.get_for_object(fresh)
+            log.objects.get_for_object(fresh)
+            .filter(action=log.Action.UPDATE)
             .select_related("actor")
             .order_by("-timestamp")
             .first()
         )
-        actor = entry.actor if entry else None
-        who = f"{getattr(actor, 'full_name', '') or actor.get_username()}さん" if actor else "別の人"
-        when = ""
-        if entry:
-            moment = timezone.localtime(entry.timestamp)
-            when = f"（{wareki.format_date(moment)} {moment:%H:%M}）"
-        changes = "、".join(
-            f"{self.fields[name].label}「{self._display(name, now[name])}」"
-            + ("（あなたの入力を残しています）" if name in both else "")
-            for name in theirs
-        )
-        return (
-            f"この記録は保存の間に{who}が変更しました{when}。"
-            f"変更された項目：{changes or 'この画面にない項目'}。"
-            "あなたの入力は下に残っています。内容を確かめてもう一度保存してください。"
+        return message(
+            entry.actor if entry else None,
+            entry.timestamp if entry else None,
+            [(str(self.fields[name].label), self._display(name, now[name]), name in both) for name in theirs],
         )
 
     def _display(self, name: str, value: Any) -> str:

@@ -51,8 +51,7 @@ def bureau_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
 def bureau_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     bureau = access.get_for_user(request.user, LabourBureau.objects.all(), pk, write=True)
     form = BureauForm(request.POST or None, instance=bureau)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.save_current():
         messages.success(request, f"{bureau.name}の連絡先を更新しました。")
         return redirect("bureau_detail", pk=bureau.pk)
     return render(request, "org/master_form.html", {"form": form, "title": f"労働局の編集：{bureau}"})
@@ -77,8 +76,7 @@ def office_edit(request: access.AuthenticatedRequest, kind: str, pk: int) -> Htt
     model = _office_model(kind)
     office = access.get_for_user(request.user, model.objects.select_related("bureau"), pk, write=True)
     form = office_form(model)(request.POST or None, instance=office)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.save_current():
         messages.success(request, f"{office.name}を更新しました。")
         return redirect("bureau_detail", pk=office.bureau_id)
     return render(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from kit.versions import VersionedForm
 from lib import numbers, wareki
 from org.models import Block, Branch, EmploymentOffice, FiscalYear, InspectionOffice, LabourBureau, User
 from org.roles import Role
@@ -82,11 +83,11 @@ class StyledForm(StyledMixin, forms.Form):
     pass
 
 
-class StyledModelForm(StyledMixin, forms.ModelForm):
-    pass
+class StyledModelForm(VersionedForm, StyledMixin, forms.ModelForm):
+    """A model form in the house style; editing a versioned record, it refuses a stale save (kit.versions)."""
 
 
-class UserForm(StyledForm):
+class UserForm(VersionedForm, StyledForm):
     username = forms.CharField(label="ユーザーID", max_length=150)
     full_name = forms.CharField(label="氏名", max_length=60)
     full_name_kana = forms.CharField(label="氏名（カナ）", max_length=60, required=False)
@@ -107,6 +108,7 @@ class UserForm(StyledForm):
     )
 
     def __init__(self, *args, actor: User, instance: User | None = None, **kwargs):
+        self.instance = instance
         super().__init__(*args, **kwargs)
         role = self.fields["role"]
         assert isinstance(role, forms.ChoiceField)  # the model's choices field
@@ -210,11 +212,13 @@ class BureauForm(ContactForm):
         fields = CONTACT_FIELDS
 
 
-def office_form(model: type[InspectionOffice] | type[EmploymentOffice]) -> type[forms.ModelForm]:
+def office_form(model: type[InspectionOffice] | type[EmploymentOffice]) -> type[ContactForm]:
     """The form of an inspection or an employment office: the same columns and their area."""
-    return forms.modelform_factory(
+    made = forms.modelform_factory(
         model,
         form=ContactForm,
         fields=[*CONTACT_FIELDS, "area"],
         widgets={"area": forms.Textarea(attrs={"rows": 2})},
     )
+    assert issubclass(made, ContactForm)
+    return made

@@ -10,13 +10,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from kit import tracked
+from kit import tracked, versions
 from lib import normalize, numbers, wareki
 from org.roles import ADMIN_ROLES, BRANCH_ROLES, HQ_ROLES, Role
 from org.scope import MASTER_DATA, Scope
 
 
-class Block(models.Model):
+class Block(versions.Versioned):
     """A regional block of branches for block meetings (R-ORG-2)."""
 
     number = models.PositiveSmallIntegerField("ブロック番号", unique=True)
@@ -49,7 +49,7 @@ class Prefecture(models.Model):
         return self.name
 
 
-class Branch(models.Model):
+class Branch(versions.Versioned):
     """One of the 47 prefectural branches (支部); HQ is not a branch (R-ORG-1)."""
 
     prefecture = models.OneToOneField(
@@ -161,7 +161,7 @@ class AccountManager(UserManager):
         return self._create_user(username, email, password, **extra_fields)
 
 
-class User(AbstractUser):
+class User(versions.Versioned, AbstractUser):
     """An account. It belongs to HQ (branch empty) or to one branch; users are disabled, never deleted."""
 
     first_name = None  # type: ignore[assignment]  # one full name (氏名) instead
@@ -259,7 +259,7 @@ class AssociationStatus(models.TextChoices):
     CLOSED = "closed", "解散・廃止"
 
 
-class Association(tracked.Tracked):
+class Association(tracked.Tracked, versions.Versioned):
     """A labour-insurance affairs association (労働保険事務組合) in a prefecture (R-ORG-3).
 
     Whether it is a member today is ``is_member``; since when, and the rate at any past date, are
@@ -330,7 +330,7 @@ class BranchRevision(models.Model):
         return f"{self.branch_id}: {self.revision}"
 
 
-class Office(models.Model):
+class Office(versions.Versioned):
     """What the labour bureau and its offices have in common: a name and how to reach them."""
 
     name = models.CharField("名称", max_length=100)

@@ -49,7 +49,10 @@ def user_create(request: access.AuthenticatedRequest) -> HttpResponse:
 
 @access.role_required(*ADMIN_ROLES)
 def user_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
-    user = access.get_for_user(request.user, User.objects.select_related("branch"), pk)
+    # The account the form reads is the one saved: its version is claimed on this very object.
+    user = access.get_for_user(
+        request.user, User.objects.select_related("branch"), pk, write=request.method == "POST"
+    )
     initial = {
         "full_name": user.full_name,
         "full_name_kana": user.full_name_kana,
@@ -60,15 +63,14 @@ def user_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     }
     form = UserForm(request.POST or None, actor=request.user, instance=user, initial=initial)
     if request.method == "POST":
-        user = access.get_for_user(request.user, User.objects.all(), pk, write=True)
-        if form.is_valid():
-            try:
-                services.user_update(actor=request.user, user=user, **form.cleaned_data)
-            except ValidationError as error:
-                form_errors(form, error)
-            else:
+        try:
+            if form.save_current(
+                lambda: services.user_update(actor=request.user, user=user, **form.cleaned_data)
+            ):
                 messages.success(request, "ユーザー情報を更新しました。")
                 return redirect("user_detail", pk=user.pk)
+        except ValidationError as error:
+            form_errors(form, error)
     tokens = list(user.api_tokens.select_related("user"))  # api.models.ApiToken, shown and revoked here
     live = sum(1 for token in tokens if token.revoked_at is None)
     return render(
@@ -146,8 +148,7 @@ def branch_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
 def branch_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     branch = access.get_for_user(request.user, Branch.objects.all(), pk, write=True)
     form = BranchForm(request.POST or None, instance=branch)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.save_current():
         messages.success(request, f"支部「{branch.name}」を更新しました。")
         return redirect("branch_list")
     return render(request, "org/master_form.html", {"form": form, "title": f"支部の編集：{branch}"})
@@ -167,8 +168,7 @@ def block_list(request: access.AuthenticatedRequest) -> HttpResponse:
 def block_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     block = access.get_for_user(request.user, Block.objects.all(), pk, write=True)
     form = BlockForm(request.POST or None, instance=block)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.save_current():
         messages.success(request, f"ブロック「{block.name}」を更新しました。")
         return redirect("block_list")
     return render(request, "org/master_form.html", {"form": form, "title": f"ブロックの編集：{block}"})

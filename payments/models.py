@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from fieldwork.models import EnrolmentKind, Method
-from kit import tracked
+from kit import tracked, versions
 from lib import fiscal, wareki
 from org.models import FiscalYear
 from org.roles import Role
@@ -22,7 +22,7 @@ class CapScope(models.TextChoices):
     LIFETIME = "lifetime", "事業所ごとに通算"
 
 
-class FeeRules(models.Model):
+class FeeRules(versions.Versioned):
     """A year's visit fee, paid visits per business, paid contact methods, success fees and tax rate."""
 
     fiscal_year = models.OneToOneField(

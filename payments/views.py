@@ -40,6 +40,12 @@ def rules_list(request: access.AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def _rules_save(form, user) -> None:
+    saved = form.save(commit=False)
+    saved.updated_by = user
+    saved.save()
+
+
 @access.role_required(*READERS)
 def rules_edit(request: access.AuthenticatedRequest, year: int) -> HttpResponse:
     """A year's rules: everyone in the office reads them, HQ sets them (R-FEE-3)."""
@@ -50,10 +56,7 @@ def rules_edit(request: access.AuthenticatedRequest, year: int) -> HttpResponse:
         raise PermissionDenied("支給基準を設定できるのは本部です。")
     instance = rules or FeeRules(fiscal_year=fiscal_year, paid_methods=["direct"])
     form = FeeRulesForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.updated_by = request.user
-        saved.save()
+    if request.method == "POST" and form.save_current(lambda: _rules_save(form, request.user)):
         messages.success(request, f"{fiscal_year.label}の支給基準を保存しました。")
         return redirect("fee_rules")
     return render(

@@ -5,7 +5,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kit.fields import WholeNumberField
-from kit.versions import VersionedForm
 from org import access
 from org.forms import FiscalYearField, StyledForm, StyledModelForm
 from org.models import Association, Branch, FiscalYear, User
@@ -20,7 +19,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class PersonForm(VersionedForm, StyledModelForm):
+class PersonForm(StyledModelForm):
     class Meta:
         model = Person
         fields = [

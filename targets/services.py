@@ -260,11 +260,51 @@ def plan_months(branch: Branch, fiscal_year: FiscalYear) -> dict[str, list[int]]
     return {Measure.VISITED: visits, Measure.ENROLLED: enrolments}
 
 
+Cell = tuple[int | None, str]
+
+
+class TargetsChanged(Exception):
+    """Targets of the year changed since the page was read: {cell: its value now}, and who changed
+    them last and when (kit.versions)."""
+
+    def __init__(self, cells: dict[Cell, int | None], who: User | None, when: datetime.datetime | None):
+        super().__init__(cells)
+        self.cells, self.who, self.when = cells, who, when
+
+
 @transaction.atomic
 def targets_save(
-    *, actor: User, fiscal_year: FiscalYear, values: dict[tuple[int | None, str], int | None]
+    *,
+    actor: User,
+    fiscal_year: FiscalYear,
+    values: dict[Cell, int | None],
+    read: dict[Cell, int | None] | None = None,
 ) -> int:
-    """Set targets from {(branch id or None, measure): value or None}; None removes one. Audited as one row."""
+    """Set targets from {(branch id or None, measure): value or None}; None removes one. Audited as one row.
+
+    ``read``: the values the page showed. Given, the year's grid is saved only if none of those cells
+    changed since (TargetsChanged otherwise, nothing saved), and only the cells this user changed are
+    written: two people setting targets at once never overwrite each other (issue 28)."""
+    if read is not None:
+        # One save of a year's grid at a time: the check and the writes see the same targets.
+        FiscalYear.objects.select_for_update().filter(pk=fiscal_year.pk).first()
+        branch_targets, national = targets_of(fiscal_year)
+        now: dict[Cell, int | None] = {
+            cell: national.get(cell[1]) if cell[0] is None else branch_targets.get((cell[0], cell[1]))
+            for cell in read
+        }
+        theirs = {cell: value for cell, value in now.items() if value != read[cell]}
+        if theirs:
+            latest = (
+                Target.objects.filter(fiscal_year=fiscal_year, updated_by__isnull=False)
+                .select_related("updated_by")
+                .order_by("-updated_at")
+                .first()
+            )
+            raise TargetsChanged(
+                theirs, latest.updated_by if latest else None, latest.updated_at if latest else None
+            )
+        values = {cell: value for cell, value in values.items() if cell not in read or value != read[cell]}
     changed = 0
     for (branch_id, measure), value in values.items():
         if value is not None and value < 0:

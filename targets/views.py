@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from insurance.models import Program
-from kit import downloads
+from kit import downloads, versions
 from lib import fiscal, numbers, tables
 from org import access, feedback
 from org.models import Block, Branch, FiscalYear
@@ -134,40 +134,88 @@ def _people(table: dict) -> list[dict]:
     return sorted(rows, key=lambda r: -r.get("counted", 0))
 
 
+def _cell_name(cell: services.Cell) -> str:
+    """The grid's input of a cell: t-<branch id, 0 for HQ's national figure>-<measure>."""
+    return f"t-{cell[0] or 0}-{cell[1]}"
+
+
+def _shown(values: dict[services.Cell, int | None]) -> str:
+    """The values a grid shows, signed, to carry in the page (kit.versions)."""
+    return versions.sign({_cell_name(cell): value for cell, value in values.items()})
+
+
 @access.role_required(*READERS)
 def targets_edit(request: access.AuthenticatedRequest) -> HttpResponse:
-    """HQ sets each branch's targets (or a national one, split by promoters); branches read theirs."""
+    """HQ sets each branch's targets (or a national one, split by promoters); branches read theirs.
+
+    The page carries the values it showed: a save after someone else changed the grid is refused,
+    the page shown again with this user's input and the other person's changes (issue 28)."""
     fiscal_year = FiscalYear.chosen(request.GET.get("year") or request.POST.get("year"))
     branches = access.visible(request.user, Branch.objects.select_related("prefecture"))
     may_write = access.may_write(request.user, Target)
+    cells: list[services.Cell] = [(None, m) for m in Measure] + [(b.pk, m) for b in branches for m in Measure]
+    current, national = services.targets_of(fiscal_year)
+    shown = {
+        cell: national.get(cell[1]) if cell[0] is None else current.get((cell[0], cell[1])) for cell in cells
+    }
+    refusal = ""
     if request.method == "POST":
         access.require_write(request.user, Target, "目標は本部が設定します。")
-        values: dict[tuple[int | None, str], int | None] = {}
+        values: dict[services.Cell, int | None] = {}
         errors: list[str] = []
         names = {b.pk: b.name for b in branches}
-        for key in [(None, m) for m in Measure] + [(b.pk, m) for b in branches for m in Measure]:
-            raw = request.POST.get(f"t-{key[0] or 0}-{key[1]}", "").strip()
+        for key in cells:
+            raw = request.POST.get(_cell_name(key), "").strip()
             values[key] = None
             try:
                 values[key] = numbers.whole_number(raw) if raw else None
             except ValueError as error:
                 where = names[key[0]] if key[0] is not None else "全国"
                 errors.append(f"{where}「{Measure(key[1]).label}」：{error}")
-        with feedback.errors_as_message(request) as done:
-            if errors:
-                raise ValidationError(errors[:10])
-            changed = services.targets_save(actor=request.user, fiscal_year=fiscal_year, values=values)
-        if done:
-            messages.success(request, f"目標を保存しました（{changed}件の変更）。")
-        return redirect(f"{reverse('targets_edit')}?year={fiscal_year.year}")
-    current, national = services.targets_of(fiscal_year)
+        signed = versions.unsign(request.POST.get(versions.READ, "")) or {}
+        read = {cell: signed.get(_cell_name(cell), -1) for cell in cells}
+        try:
+            with feedback.errors_as_message(request) as done:
+                if errors:
+                    raise ValidationError(errors[:10])
+                changed = services.targets_save(
+                    actor=request.user, fiscal_year=fiscal_year, values=values, read=read
+                )
+        except services.TargetsChanged as stale:
+            # Shown again: this user's input, and the other person's values where this user left a cell.
+            labels = {b.pk: b.name for b in branches} | {None: "全国"}
+            listed = [
+                (
+                    f"{labels.get(c[0], '')} {Measure(c[1]).label}",
+                    "（空欄）" if v is None else str(v),
+                    values[c] != read[c],
+                )
+                for c, v in stale.cells.items()
+            ]
+            if len(listed) > 10:
+                listed = [*listed[:10], (f"ほか{len(listed) - 10}件", "…", False)]
+            refusal = versions.message(stale.who, stale.when, listed)
+            current_now, national_now = services.targets_of(fiscal_year)
+            now = {
+                c: national_now.get(c[1]) if c[0] is None else current_now.get((c[0], c[1])) for c in cells
+            }
+            shown = {c: (now[c] if values[c] == read[c] else values[c]) for c in cells}
+            current = {(b, m): v for (b, m), v in shown.items() if b is not None and v is not None}
+            national = {c[1]: v for c, v in shown.items() if c[0] is None and v is not None}
+            read_token = _shown(now)
+        else:
+            if done:
+                messages.success(request, f"目標を保存しました（{changed}件の変更）。")
+            return redirect(f"{reverse('targets_edit')}?year={fiscal_year.year}")
+    else:
+        read_token = _shown(shown)
     if request.GET.get("format") == "xlsx":
         body = documents.targets_workbook(
             branches, list(Measure), current, national if request.user.is_hq else {}
         )
         return downloads.attachment(body, f"目標_{fiscal_year.year}.xlsx")
     rows = [{"branch": b, "cells": [(m, current.get((b.pk, m))) for m in Measure]} for b in branches]
-    sums = {m: sum(current.get((b.pk, m), 0) for b in branches) for m in Measure}
+    sums = {m: sum(current.get((b.pk, m), 0) or 0 for b in branches) for m in Measure}
     return render(
         request,
         "targets/targets.html",
@@ -183,6 +231,8 @@ def targets_edit(request: access.AuthenticatedRequest) -> HttpResponse:
             if request.user.is_hq
             else [],
             "may_write": may_write,
+            "version_read": read_token,
+            "refusal": refusal,
         },
     )
 

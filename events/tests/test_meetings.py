@@ -1,6 +1,6 @@
 """Block and national meetings, with the issues each branch raised and HQ's follow-up (R-EVT-3)."""
 
-from conftest import login
+from conftest import login, post_edit
 from events.models import Meeting, MeetingIssue
 
 
@@ -33,15 +33,10 @@ def test_hq_records_meetings_and_follows_up_the_issues_branches_raised(client, p
         f"/events/meetings/{block.pk}/", {"branch": osaka.pk, "issue": "大阪の課題", "status": "open"}
     )
     issue = MeetingIssue.objects.get(branch=tokyo)
-    client.post(
-        f"/events/meetings/{block.pk}/",
-        {
-            "edit": issue.pk,
-            "branch": tokyo.pk,
-            "issue": issue.issue,
-            "follow_up": "本部で募集広報を支援",
-            "status": "done",
-        },
+    post_edit(
+        client,
+        f"/events/meetings/{block.pk}/?edit={issue.pk}",
+        {"follow_up": "本部で募集広報を支援", "status": "done"},
     )
     issue.refresh_from_db()
     assert (issue.follow_up, issue.status) == ("本部で募集広報を支援", "done")

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from conftest import login, make_business
+from conftest import login, make_business, post_edit
 from councils.models import CouncilMeeting, Handover
 from org.models import InspectionOffice, LabourBureau, Prefecture
 from roster.models import BusinessStatus
@@ -24,7 +24,8 @@ def tokyo_bureau(tokyo):
 
 def test_a_branch_keeps_its_bureaus_contacts_and_offices(client, people, tokyo, tokyo_bureau):
     login(client, people["tokyo_staff"])
-    response = client.post(
+    response = post_edit(
+        client,
         f"/org/bureaus/{tokyo_bureau.pk}/edit/",
         {
             "name": "東京労働局",

@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps as django_apps
 
 from audit.models import AuditEntry
-from conftest import login
+from conftest import login, post_edit
 from org.models import Block, Branch, FiscalYear, Prefecture
 
 master_data = importlib.import_module("org.migrations.0002_master_data")
@@ -60,7 +60,7 @@ def test_loading_master_data_again_adds_nothing():
 def test_hq_admin_renames_a_block_and_the_change_is_audited(client, people):
     block = Block.objects.get(number=1)
     login(client, people["hq_admin"])
-    response = client.post(f"/org/blocks/{block.pk}/edit/", {"name": "北海道・東北ブロック"})
+    response = post_edit(client, f"/org/blocks/{block.pk}/edit/", {"name": "北海道・東北ブロック"})
     assert response.status_code == 302
     block.refresh_from_db()
     assert block.name == "北海道・東北ブロック"
@@ -72,7 +72,9 @@ def test_hq_admin_renames_a_block_and_the_change_is_audited(client, people):
 def test_hq_admin_renames_a_branch_and_moves_it_to_another_block(client, people, tokyo):
     other_block = Block.objects.get(number=3)
     login(client, people["hq_admin"])
-    response = client.post(f"/org/branches/{tokyo.pk}/edit/", {"name": "東京都支部", "block": other_block.pk})
+    response = post_edit(
+        client, f"/org/branches/{tokyo.pk}/edit/", {"name": "東京都支部", "block": other_block.pk}
+    )
     assert response.status_code == 302
     tokyo.refresh_from_db()
     assert (tokyo.name, tokyo.block) == ("東京都支部", other_block)
@@ -88,7 +90,7 @@ def test_only_hq_admin_edits_master_data(client, people, tokyo, who):
 
 def test_empty_block_name_is_refused_in_japanese(client, people):
     login(client, people["hq_admin"])
-    response = client.post(f"/org/blocks/{Block.objects.first().pk}/edit/", {"name": ""})
+    response = post_edit(client, f"/org/blocks/{Block.objects.first().pk}/edit/", {"name": ""})
     assert response.status_code == 200
     assert "ブロック名：このフィールドは必須です。" in response.content.decode()
 

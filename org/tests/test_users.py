@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError
 
-from conftest import PASSWORD, login, make_user
+from conftest import PASSWORD, login, make_user, post_edit
 from org.models import User
 from org.roles import Role
 
@@ -159,12 +159,15 @@ def test_a_user_changes_their_own_password(client, people):
 def test_hq_admin_grants_the_payment_permission_to_hq_users_only(client, people, tokyo):
     login(client, people["hq_admin"])
     user = people["hq_staff"]
-    client.post(
-        f"/users/{user.pk}/", {"full_name": "本部 職員", "role": Role.HQ_STAFF, "branch": "", "can_pay": "on"}
+    post_edit(
+        client,
+        f"/users/{user.pk}/",
+        {"full_name": "本部 職員", "role": Role.HQ_STAFF, "branch": "", "can_pay": "on"},
     )
     assert User.objects.get(pk=user.pk).has_payment_permission
     staff = people["tokyo_staff"]
-    client.post(
+    post_edit(
+        client,
         f"/users/{staff.pk}/",
         {"full_name": "支部 職員", "role": Role.BRANCH_STAFF, "branch": tokyo.pk, "can_pay": "on"},
     )

@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pytest
 
-from conftest import login, make_appointment, make_person
+from conftest import form_data, login, make_appointment, make_person
 from targets.models import Target
 
 
@@ -20,22 +20,24 @@ def _xlsx(rows) -> io.BytesIO:
     return buffer
 
 
+def _save_grid(client, cells: dict[str, str], **kwargs):
+    """Save the year's grid as the page shows it, with ``cells`` typed in."""
+    data = form_data(client.get("/targets/edit/", {"year": 2026}), having="version_read")
+    return client.post(
+        "/targets/edit/", {**data, **{name: [value] for name, value in cells.items()}}, **kwargs
+    )
+
+
 def test_hq_sets_targets_and_a_branch_reads_only_its_own(client, people, tokyo, osaka):
     login(client, people["hq_staff"])
-    client.post(
-        "/targets/edit/",
-        {
-            "year": 2026,
-            f"t-{tokyo.pk}-enrolled": "120",
-            f"t-{osaka.pk}-enrolled": "80",
-            "t-0-enrolled": "250",
-        },
+    _save_grid(
+        client, {f"t-{tokyo.pk}-enrolled": "120", f"t-{osaka.pk}-enrolled": "80", "t-0-enrolled": "250"}
     )
     set_2026 = Target.objects.filter(fiscal_year__year=2026, measure="enrolled")
     assert dict(set_2026.values_list("branch", "value")) == {tokyo.pk: 120, osaka.pk: 80, None: 250}
     page = client.get("/targets/edit/", {"year": 2026}).content.decode()
     assert "支部計 200・差 50" in page  # HQ's national figure against the branches' sum
-    bad = client.post("/targets/edit/", {"year": 2026, f"t-{tokyo.pk}-enrolled": "-3"}, follow=True)
+    bad = _save_grid(client, {f"t-{tokyo.pk}-enrolled": "-3"}, follow=True)
     assert "東京支部「保険関係成立」：0以上の整数で入力してください（-3）。" in bad.content.decode()
     assert set_2026.get(branch=tokyo).value == 120
     login(client, people["tokyo_staff"])
@@ -83,7 +85,7 @@ def test_a_national_target_is_split_by_promoters_and_adds_up(client, people, tok
     login(client, people["hq_staff"])
     page = client.post("/targets/split/", {"year": 2026, "measure": "visited"}, follow=True).content.decode()
     assert "全国の目標が設定されていません。" in page
-    client.post("/targets/edit/", {"year": 2026, "t-0-visited": "100"})
+    _save_grid(client, {"t-0-visited": "100"})
     client.post("/targets/split/", {"year": 2026, "measure": "visited"})
     split = Target.objects.filter(fiscal_year__year=2026, branch__isnull=False)
     assert dict(split.values_list("branch", "value")) == {
