@@ -298,3 +298,19 @@ def test_two_hq_staff_set_targets_at_once_the_stale_grid_is_refused_and_nothing_
     assert all(shown[name] == [value] for change in changes for name, value in change.items())
     assert late.post("/targets/edit/", shown).status_code == 302
     assert dict(enrolled.values_list("branch", "value")) == {tokyo.pk: 120, osaka.pk: 80}
+
+
+def test_the_api_reads_each_records_version_which_a_save_of_its_page_moves_on(client, people, tokyo):
+    """A program reading through the API gets the version an edit page carries, and sees it move."""
+    from api.tests.test_api import bearer
+    from conftest import make_person, post_edit
+
+    person = make_person(tokyo, phone="03-1111-1111")
+    token = bearer(people["tokyo_staff"])
+    assert client.get(f"/api/v1/people/{person.pk}", **token).json()["version"] == 1
+    login(client, people["tokyo_staff"])
+    assert post_edit(client, f"/people/{person.pk}/edit/", {"phone": "03-2222-2222"}).status_code == 302
+    client.logout()
+    assert client.get(f"/api/v1/people/{person.pk}", **token).json()["version"] == 2
+    councils = client.get("/api/v1/councils", **token).json()["items"]
+    assert all("version" in council for council in councils)

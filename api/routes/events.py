@@ -31,6 +31,7 @@ class BriefingOut(ModelSchema):
             "presenter",
             "notes",
             "updated_at",
+            "version",
         ]
 
 
@@ -59,6 +60,7 @@ class TrainingOut(ModelSchema):
             "topics",
             "notes",
             "updated_at",
+            "version",
         ]
 
 
@@ -88,6 +90,7 @@ class SeminarOut(ModelSchema):
             "participants",
             "questionnaire_open",
             "updated_at",
+            "version",
         ]
 
 

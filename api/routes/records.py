@@ -65,6 +65,7 @@ class AssociationOut(Schema):
     is_member: bool
     status: str
     updated_at: datetime.datetime
+    version: int  # the record's version: changed by every save of its edit page (kit.versions)
 
 
 class AssociationPage(PageOut):
@@ -80,6 +81,7 @@ class PersonOut(Schema):
     email: str
     association_id: int | None
     updated_at: datetime.datetime
+    version: int  # the record's version: changed by every save of its edit page (kit.versions)
 
 
 class PersonPage(PageOut):
@@ -145,6 +147,7 @@ class CouncilOut(ModelSchema):
             "agenda",
             "decisions",
             "updated_at",
+            "version",
         ]
 
 
