@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from assignments import services
-from assignments.models import Assignment, PromoterArea
+from assignments.models import Assignment
 from councils import selection
 from lib import cities, numbers
 from org import access, feedback
@@ -146,7 +146,6 @@ def workload(request: access.AuthenticatedRequest) -> HttpResponse:
         {
             **place,
             "rows": services.workload(branch, fiscal_year),
-            "may_write": access.may_write(request.user, PromoterArea),
         },
     )
 

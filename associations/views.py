@@ -74,7 +74,6 @@ def association_list(request: access.AuthenticatedRequest) -> HttpResponse:
             "member": member,
             "status": status,
             "statuses": AssociationStatus.choices,
-            "may_write": access.may_write(request.user, Association),
         },
     )
 
@@ -107,9 +106,8 @@ def association_detail(request: access.AuthenticatedRequest, pk: int) -> HttpRes
     )
 
 
-@access.role_required(*STAFF_ROLES)
+@access.role_required(*STAFF_ROLES, writes=Association)
 def association_create(request: access.AuthenticatedRequest) -> HttpResponse:
-    access.require_write(request.user, Association)
     form = AssociationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         joined_on = form.cleaned_data["joined_on"]
@@ -219,15 +217,13 @@ def consultation_list(request: access.AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "branch": branch,
             "branches": access.visible(request.user, Branch.objects.select_related("prefecture")),
-            "may_write": access.may_write(request.user, Consultation),
         },
     )
 
 
-@access.role_required(*STAFF_ROLES)
+@access.role_required(*STAFF_ROLES, writes=Consultation)
 def consultation_create(request: access.AuthenticatedRequest) -> HttpResponse:
     branch = access.chosen_branch(request.user, request.GET.get("branch"))
-    access.require_write(request.user, Consultation)
     initial = {"held_on": timezone.localdate(), "association": request.GET.get("association")}
     form = ConsultationForm(request.POST or None, branch=branch, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -242,10 +238,9 @@ def consultation_create(request: access.AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(*STAFF_ROLES)
+@access.role_required(*STAFF_ROLES, writes=Association)
 def association_import(request: access.AuthenticatedRequest) -> HttpResponse:
     """Upload, preview with errors by row and column, then confirm: all rows or none."""
-    access.require_write(request.user, Association)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

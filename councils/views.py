@@ -66,7 +66,6 @@ def council_list(request: access.AuthenticatedRequest) -> HttpResponse:
             "grid": grid,
             "columns": [(n, deadline(n, fiscal_year)) for n in regulars],
             "others": [m for m in meetings if m not in regular.values()],
-            "may_write": access.may_write(request.user, CouncilMeeting),
         },
     )
 
@@ -386,7 +385,6 @@ def handover_list(request: access.AuthenticatedRequest) -> HttpResponse:
             "page": Paginator(handovers, 50).get_page(request.GET.get("page")),
             "fiscal_year": fiscal_year,
             "years": FiscalYear.offered(),
-            "may_write": access.may_write(request.user, Handover),
         },
     )
 

@@ -111,10 +111,9 @@ def events_home(request: access.AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(*HQ_ROLES)
+@access.role_required(*HQ_ROLES, writes=EventSettings)
 def settings_edit(request: access.AuthenticatedRequest, year: int) -> HttpResponse:
     fiscal_year = FiscalYear.chosen(str(year))
-    access.require_write(request.user, EventSettings)
     current = EventSettings.of(fiscal_year)
     form = SettingsForm(request.POST or None, instance=current)
     if _save(request, form, {"fiscal_year": fiscal_year}):
@@ -145,14 +144,12 @@ def briefing_list(request: access.AuthenticatedRequest) -> HttpResponse:
             "attended": measures.briefing_attendance(year, [place["branch"].pk]).get(place["branch"].pk, 0),
             "target": measures.briefing_targets(year, [place["branch"].pk]).get(place["branch"].pk, 0),
             "settings": EventSettings.of(year),
-            "may_write": access.may_write(request.user, Briefing),
         },
     )
 
 
 def _branch_event_edit(request, pk, model, form_class, what: str, done) -> HttpResponse:
     """Register or edit a branch's briefing or training of a year; ``done(saved)`` gives the message."""
-    access.require_write(request.user, model)
     if pk:
         row = access.get_for_user(
             request.user, model.objects.select_related("branch", "fiscal_year"), pk, write=True
@@ -174,7 +171,7 @@ def _branch_event_edit(request, pk, model, form_class, what: str, done) -> HttpR
     )
 
 
-@access.role_required(*STAFF_ROLES)
+@access.role_required(*STAFF_ROLES, writes=Briefing)
 def briefing_edit(request: access.AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     return _branch_event_edit(
         request,
@@ -262,12 +259,11 @@ def training_list(request: access.AuthenticatedRequest) -> HttpResponse:
             **place,
             "trainings": trainings,
             "untrained": services.untrained(place["branch"], place["fiscal_year"]),
-            "may_write": access.may_write(request.user, Training),
         },
     )
 
 
-@access.role_required(*STAFF_ROLES)
+@access.role_required(*STAFF_ROLES, writes=Training)
 def training_edit(request: access.AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     return _branch_event_edit(
         request,
@@ -313,11 +309,9 @@ def training_report(request: access.AuthenticatedRequest) -> HttpResponse:
     return downloads.attachment(body, f"研修実施報告_{place['branch'].name}_{place['fiscal_year'].year}.xlsx")
 
 
-@access.role_required(*HQ_ROLES, Role.VIEWER)
+@access.role_required(*HQ_ROLES, Role.VIEWER, hq=True)
 def training_summary(request: access.AuthenticatedRequest) -> HttpResponse:
     """HQ's national summary of training: one row per branch."""
-    if not request.user.is_hq:
-        raise PermissionDenied("全国集計は本部の画面です。")
     fiscal_year = FiscalYear.chosen(request.GET.get("year"))
     rows = documents.training_rows(fiscal_year)
     if request.GET.get("format") == "xlsx":
@@ -352,14 +346,12 @@ def dispatch_list(request: access.AuthenticatedRequest) -> HttpResponse:
             "years": FiscalYear.offered(),
             "dispatches": dispatches,
             "seminars": measures.seminars(fiscal_year, dispatches),
-            "may_write": access.may_write(request.user, Dispatch),
         },
     )
 
 
-@access.role_required(*STAFF_ROLES)
+@access.role_required(*STAFF_ROLES, writes=Dispatch)
 def dispatch_edit(request: access.AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
-    access.require_write(request.user, Dispatch)
     if pk:
         dispatch = access.get_for_user(request.user, _dispatches(request), pk, write=True)
         fiscal_year = dispatch.fiscal_year
@@ -392,7 +384,6 @@ def dispatch_detail(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
             "answers": dispatch.responses.count(),
             "results": services.results(Dispatch.objects.filter(pk=dispatch.pk), asked),
             "own": dispatch.lecturer.person.user_id == request.user.pk,
-            "may_write": access.may_change(request.user, Dispatch, pk),
         },
     )
 
@@ -448,11 +439,10 @@ def seminar_results(request: access.AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@access.role_required(*HQ_ROLES)
+@access.role_required(*HQ_ROLES, writes=Question)
 def question_list(request: access.AuthenticatedRequest) -> HttpResponse:
     """HQ edits the year's questionnaire: add, change or remove questions (not once answered)."""
     fiscal_year = FiscalYear.chosen(request.GET.get("year") or request.POST.get("year"))
-    access.require_write(request.user, Question)
     editing = None
     if pk := request.GET.get("edit") or request.POST.get("pk"):
         editing = access.get_for_user(request.user, Question.objects.filter(fiscal_year=fiscal_year), pk)
@@ -474,9 +464,8 @@ def question_list(request: access.AuthenticatedRequest) -> HttpResponse:
 
 
 @require_POST
-@access.role_required(*HQ_ROLES)
+@access.role_required(*HQ_ROLES, writes=Question)
 def question_delete(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
-    access.require_write(request.user, Question)
     question = access.get_for_user(request.user, Question.objects.select_related("fiscal_year"), pk)
     with feedback.errors_as_message(request) as done:
         services.question_delete(question)
@@ -503,14 +492,12 @@ def meeting_list(request: access.AuthenticatedRequest) -> HttpResponse:
             "years": FiscalYear.offered(),
             "meetings": meetings.annotate(open_issues=Count("issues", filter=Q(issues__status="open"))),
             "open_issues": issues.filter(status="open").select_related("meeting__block", "branch"),
-            "may_write": access.may_write(request.user, Meeting),
         },
     )
 
 
-@access.role_required(*HQ_ROLES)
+@access.role_required(*HQ_ROLES, writes=Meeting)
 def meeting_edit(request: access.AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
-    access.require_write(request.user, Meeting)
     meeting = access.get_for_user(request.user, Meeting.objects.all(), pk) if pk else None
     fiscal_year = (
         meeting.fiscal_year

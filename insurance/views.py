@@ -261,7 +261,6 @@ def audit_list(request: access.AuthenticatedRequest) -> HttpResponse:
             "years": FiscalYear.offered(),
             "audits": audits,
             "today": timezone.localdate(),
-            "may_write": access.may_write(request.user, AgentAudit),
         },
     )
 

@@ -6,15 +6,19 @@ so that ids of other branches reveal nothing.
 """
 
 from collections.abc import Callable
-from functools import wraps
+from dataclasses import dataclass
+from functools import lru_cache, wraps
+from types import SimpleNamespace
 from typing import Any, TypeVar, cast
 
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.urls import URLResolver, get_resolver
 from django_htmx.middleware import HtmxDetails
 
 from org.models import Branch, User
@@ -83,10 +87,13 @@ def require_write(
         raise PermissionDenied(message)
 
 
+PAYMENT_REFUSAL = "支払権限のある本部の職員だけが利用できます。"
+
+
 def require_payment_permission(user: AnyUser) -> None:
     """403 unless ``user`` holds the payment permission (支払権限: HQ staff given it by an administrator)."""
     if not getattr(user, "has_payment_permission", False):
-        raise PermissionDenied("支払権限のある本部の職員だけが利用できます。")
+        raise PermissionDenied(PAYMENT_REFUSAL)
 
 
 def get_for_user(user: AnyUser, queryset: QuerySet[M], pk: object, *, write: bool = False) -> M:
@@ -106,20 +113,80 @@ def get_for_user(user: AnyUser, queryset: QuerySet[M], pk: object, *, write: boo
 View = Callable[..., HttpResponseBase]
 
 
-def role_required(*roles: str) -> Callable[[View], View]:
-    """Let in logged-in users holding one of ``roles``; others get 403 (the page exists for others)."""
+@dataclass(frozen=True)
+class Gate:
+    """Who may open a view: declared once on it by ``role_required``, enforced there, and read back
+    by ``may_open`` so that a link is shown only to those its page lets in."""
+
+    roles: frozenset[str]
+    writes: type[Model] | None = None  # the page changes rows of this model (``may_write``)
+    hq: bool = False  # a page of HQ's alone; a branch's users have their own
+    payment: bool = False  # the payment permission (支払権限)
+
+    def refusal(self, user: AnyUser) -> str | None:
+        """Why ``user`` may not open the page (the 403 message), or None when they may."""
+        if not (user.is_authenticated and cast(User, user).role in self.roles):
+            return "この画面を利用する権限がありません。"
+        if self.hq and not cast(User, user).is_hq:
+            return "この画面は本部用です。"
+        if self.writes is not None and not may_write(user, self.writes):
+            return "このデータを変更する権限がありません。"
+        if self.payment and not getattr(user, "has_payment_permission", False):
+            return PAYMENT_REFUSAL
+        return None
+
+
+def role_required(
+    *roles: str, writes: type[Model] | None = None, hq: bool = False, payment: bool = False
+) -> Callable[[View], View]:
+    """Let in logged-in users holding one of ``roles`` (and, where asked, the right to change
+    ``writes``, a place at HQ, the payment permission); others get 403 (the page exists for others).
+
+    The declaration is kept on the view as ``gate``, where ``may_open`` reads it."""
+    gate = Gate(frozenset(roles), writes, hq, payment)
 
     def decorator(view: View) -> View:
         @wraps(view)
         @login_required
         def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if request.user.role not in roles:
-                raise PermissionDenied("この画面を利用する権限がありません。")
+            refusal = gate.refusal(request.user)
+            if refusal is not None:
+                raise PermissionDenied(refusal)
             return view(request, *args, **kwargs)
 
+        wrapped.gate = gate  # type: ignore[attr-defined]  # read by may_open
         return wrapped
 
     return decorator
+
+
+def may_open(user: AnyUser, url_name: str) -> bool:
+    """Whether the page ``url_name`` would let ``user`` in: read from the ``gate`` its view declares,
+    so a link and its page never disagree (the ``may_open`` template tag).
+
+    No row is consulted: a page links only rows it shows (``visible``), and of those a user may
+    change exactly the ones of a model their role writes (``changeable``), which the gate says."""
+    if url_name.startswith("admin:"):
+        return bool(admin.site.has_permission(SimpleNamespace(user=user)))  # type: ignore[arg-type]
+    gate: Gate | None = getattr(_views(get_resolver())[url_name], "gate", None)
+    return gate is None or gate.refusal(user) is None  # no gate: open to everyone signed in
+
+
+@lru_cache(maxsize=2)
+def _views(resolver: URLResolver) -> dict[str, Callable[..., object]]:
+    """Each URL name of the site (namespaced as ``reverse`` takes it) and its view."""
+    return _named(resolver, "")
+
+
+def _named(resolver: URLResolver, prefix: str) -> dict[str, Callable[..., object]]:
+    found: dict[str, Callable[..., object]] = {}
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = _named(pattern, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
+            found = inner | found  # a name given twice keeps its first view
+        elif pattern.name:
+            found.setdefault(prefix + pattern.name, pattern.callback)
+    return found
 
 
 def chosen_branch(user: AnyUser, pk: object = None) -> Branch:

@@ -42,7 +42,6 @@ def bureau_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
             "bureau": bureau,
             "inspection_offices": bureau.inspection_offices.all(),
             "employment_offices": bureau.employment_offices.all(),
-            "may_write": access.may_change(request.user, LabourBureau, bureau.pk),
         },
     )
 

@@ -128,7 +128,7 @@ def branch_list(request: access.AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "org/branch_list.html",
-        {"branches": branches, "may_edit": access.may_write(request.user, Branch)},
+        {"branches": branches},
     )
 
 
@@ -160,7 +160,7 @@ def block_list(request: access.AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "org/block_list.html",
-        {"blocks": blocks, "may_edit": access.may_write(request.user, Block)},
+        {"blocks": blocks},
     )
 
 

@@ -251,9 +251,8 @@ def lines_decide_view(request: access.AuthenticatedRequest) -> HttpResponse:
     return _decide(request, services.lines_decide, chosen, "本部で", "hq_review")
 
 
-@access.role_required(*HQ_ROLES)
+@access.role_required(*HQ_ROLES, payment=True)
 def batch_list(request: access.AuthenticatedRequest) -> HttpResponse:
-    access.require_payment_permission(request.user)
     today = timezone.localdate()
     return render(
         request,
@@ -268,9 +267,8 @@ def batch_list(request: access.AuthenticatedRequest) -> HttpResponse:
 
 
 @require_POST
-@access.role_required(*HQ_ROLES)
+@access.role_required(*HQ_ROLES, payment=True)
 def batch_create(request: access.AuthenticatedRequest) -> HttpResponse:
-    access.require_payment_permission(request.user)
     fiscal_year = FiscalYear.chosen(request.POST.get("year"))
     with feedback.errors_as_message(
         request, others={ValueError: "四半期と振込日を入力してください。"}
@@ -286,9 +284,8 @@ def batch_create(request: access.AuthenticatedRequest) -> HttpResponse:
     return redirect("batch_detail", pk=batch.pk)
 
 
-@access.role_required(*HQ_ROLES)
+@access.role_required(*HQ_ROLES, payment=True)
 def batch_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
-    access.require_payment_permission(request.user)
     batch = access.get_for_user(
         request.user, PaymentBatch.objects.select_related("fiscal_year", "created_by", "approved_by"), pk
     )
@@ -308,10 +305,9 @@ def batch_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@access.role_required(*HQ_ROLES)
+@access.role_required(*HQ_ROLES, payment=True)
 def batch_action(request: access.AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     """Approve, confirm or cancel a batch; each step re-checks who may take it."""
-    access.require_payment_permission(request.user)
     batch = access.get_for_user(request.user, PaymentBatch.objects.all(), pk)
     steps = {
         "approve": (batches.batch_approve, "承認しました。"),
@@ -327,9 +323,8 @@ def batch_action(request: access.AuthenticatedRequest, pk: int, action: str) -> 
     return redirect("batch_list") if action == "cancel" else redirect("batch_detail", pk=pk)
 
 
-@access.role_required(*HQ_ROLES)
+@access.role_required(*HQ_ROLES, payment=True)
 def batch_file(request: access.AuthenticatedRequest, pk: int) -> FileResponse:
-    access.require_payment_permission(request.user)
     batch = access.get_for_user(request.user, PaymentBatch.objects.filter(status=BatchStatus.CONFIRMED), pk)
     # The file holds every payee's full account number: each download is audited, as a reveal is.
     AuditEntry.record_event(
@@ -347,10 +342,9 @@ def batch_file(request: access.AuthenticatedRequest, pk: int) -> FileResponse:
     )
 
 
-@access.role_required(*HQ_ROLES)
+@access.role_required(*HQ_ROLES, payment=True)
 def batch_document(request: access.AuthenticatedRequest, pk: int, fmt: str) -> HttpResponse:
     """The batch's payment statements (PDF) or its summary for accounting (Excel)."""
-    access.require_payment_permission(request.user)
     batch = access.get_for_user(request.user, PaymentBatch.objects.select_related("fiscal_year"), pk)
     if fmt == "pdf":
         response = HttpResponse(documents.statements(batch), content_type="application/pdf")
@@ -379,10 +373,9 @@ def claim_pdf(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@access.role_required(*HQ_ROLES)
+@access.role_required(*HQ_ROLES, payment=True)
 def line_reverse_view(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     """Correct a paid line: a negative line joins the next batch (R-FEE-6, correction)."""
-    access.require_payment_permission(request.user)
     line = access.get_for_user(request.user, ClaimLine.objects.all(), pk)
     with feedback.errors_as_message(request) as done:
         batches.line_reverse(actor=request.user, line=line, reason=request.POST.get("reason", ""))

@@ -32,7 +32,7 @@ def person_list(request: access.AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "people/person_list.html",
-        {"page": page, "q": q, "may_write": access.may_write(request.user, Person)},
+        {"page": page, "q": q},
     )
 
 
@@ -58,7 +58,6 @@ def person_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse
             "person": person,
             "appointments": appointments,
             "account": account,
-            "may_write": access.may_change(request.user, Person, person.pk),
         },
     )
 

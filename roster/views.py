@@ -208,7 +208,7 @@ def business_list(request: access.AuthenticatedRequest) -> HttpResponse:
                 "statuses": BusinessStatus.choices,
                 "year": year,
                 "years": FiscalYear.offered(),
-                "may_write": access.may_write(user, Business),
+                "user": user,  # for its links (may_open), which depend on the role: part of the key
             },
         )
 
@@ -247,7 +247,6 @@ def business_detail(request: access.AuthenticatedRequest, pk: int) -> HttpRespon
             "briefings": business.briefings_attended.select_related("briefing").order_by(
                 "briefing__planned_on"
             ),
-            "may_write": access.may_change(request.user, Business, business.pk),
             "may_separate": request.user.role in STAFF_ROLES
             and access.may_change(request.user, Business, business.pk),
             "open": business.status in OPEN_STATUSES,

@@ -33,7 +33,8 @@ def _menu(page: str) -> list[str]:
                 "役割分担",
                 "担当割当",
                 "訪問・成立",
-                "支給審査",
+                # No 支給審査: the review pages are for staff, and a viewer is not shown a link to
+                # a page that would refuse them (issue 28).
                 "説明会・研修",
                 "人員",
                 "委嘱",
