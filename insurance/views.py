@@ -36,6 +36,7 @@ from insurance.models import (
     Program,
     ProgramRecord,
 )
+from kit import imports
 from lib import fiscal, numbers, tables, uploads, wareki
 from org import access, feedback
 from org.forms import form_errors
@@ -183,7 +184,7 @@ def statement_import(request: access.AuthenticatedRequest) -> HttpResponse:
     upload = form.cleaned_data["file"]
     with feedback.errors_as_message(request, others={tables.TableError: None}) as outcome:
         statement = services.statement_import(
-            actor=request.user, filename=upload.name, data=upload.read(tables.MAX_UPLOAD_BYTES + 1)
+            actor=request.user, filename=upload.name, data=imports.read(upload)
         )
     if outcome:
         messages.success(

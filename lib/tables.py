@@ -228,6 +228,8 @@ def _check_xlsx(data: bytes) -> tuple[int, int]:
             "Excelファイルの圧縮率が通常ではありえない値のため読み込めません（不正なファイルの可能性）。"
         )
     sheet = _first_sheet(archive)
+    if sheet not in {entry.filename for entry in entries}:
+        sheet = None  # not named, or named wrongly: every sheet is looked at
     unpacked = rows = columns = 0
     for entry in entries:
         # The first sheet's extent is found as it inflates; without relationships to name it, every sheet's.

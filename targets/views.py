@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from insurance.models import Program
-from kit import downloads, versions
+from kit import downloads, imports, versions
 from lib import fiscal, numbers, tables
 from org import access, feedback
 from org.models import Block, Branch, FiscalYear
@@ -248,7 +248,7 @@ def targets_import(request: access.AuthenticatedRequest) -> HttpResponse:
     ) as done:
         if upload is None:
             raise ValidationError("ファイルを選んでください。")
-        headers, rows = tables.read_table(upload.name or "", upload.read(tables.MAX_UPLOAD_BYTES + 1))
+        headers, rows = tables.read_table(upload.name or "", imports.read(upload))
         values = services.targets_from_table(headers, rows)
         changed = services.targets_save(actor=request.user, fiscal_year=fiscal_year, values=values)
     if done:

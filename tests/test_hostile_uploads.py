@@ -44,6 +44,13 @@ def sparse_xlsx() -> bytes:
     return _workbook({"A1": "名称", "XFD1048576": "x"})
 
 
+def sparse_unnamed_xlsx() -> bytes:
+    """The same, its relationships pointing at a sheet that is not there: every sheet is looked at."""
+    return _rewrite(
+        sparse_xlsx(), "xl/_rels/workbook.xml.rels", lambda xml: xml.replace(b"sheet1.xml", b"missing.xml")
+    )
+
+
 def far_column_xlsx() -> bytes:
     return _workbook({"A1": "名称", "A2": "ミライ商事", "KZ2": "遠い列"})
 
@@ -111,6 +118,7 @@ def utf16_csv() -> bytes:
 # (file name, contents, what the refusal must say)
 CORPUS = [
     ("sparse.xlsx", sparse_xlsx, ROWS_LIMIT),
+    ("sparse_unnamed.xlsx", sparse_unnamed_xlsx, ROWS_LIMIT),
     ("far_column.xlsx", far_column_xlsx, COLUMNS_LIMIT),
     ("lying.xlsx", lying_xlsx, BROKEN),
     ("truncated.xlsx", truncated_xlsx, BROKEN),
