@@ -17,6 +17,7 @@ from org.models import Association
 from people.models import BankAccount
 from roster.models import Business, ImportJob, JobStatus
 from targets.models import Target
+from targets.tests.test_targets import _save_grid
 
 NINES = "9" * 25
 HOSTILE = ["²", NINES]
@@ -44,7 +45,7 @@ def agent(tokyo, people):
 @pytest.mark.parametrize("typed", HOSTILE)
 def test_the_targets_grid_names_the_cell_and_saves_nothing(client, people, tokyo, typed):
     login(client, people["hq_staff"])
-    page = client.post("/targets/edit/", {"year": 2026, f"t-{tokyo.pk}-enrolled": typed}, follow=True)
+    page = _save_grid(client, {f"t-{tokyo.pk}-enrolled": typed}, follow=True)
     assert page.status_code == 200
     assert "東京支部「保険関係成立」：" in page.content.decode()
     assert not Target.objects.filter(fiscal_year__year=2026, branch__isnull=False).exists()
@@ -52,7 +53,7 @@ def test_the_targets_grid_names_the_cell_and_saves_nothing(client, people, tokyo
 
 def test_the_targets_grid_takes_full_width_digits(client, people, tokyo):
     login(client, people["hq_staff"])
-    client.post("/targets/edit/", {"year": 2026, f"t-{tokyo.pk}-enrolled": "１，２００"})
+    _save_grid(client, {f"t-{tokyo.pk}-enrolled": "１，２００"})
     assert Target.objects.get(fiscal_year__year=2026, branch=tokyo).value == 1200
 
 
