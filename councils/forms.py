@@ -5,6 +5,7 @@ from django import forms
 from councils.division import Rules
 from councils.models import CouncilMeeting, Counterpart, MeetingNumber, Side
 from kit.fields import WholeNumberField
+from kit.versions import VersionedForm
 from lib.fiscal import FISCAL_MONTHS
 from org.forms import StyledForm, StyledModelForm
 from org.models import EmploymentOffice, InspectionOffice
@@ -147,7 +148,24 @@ class HandoverAnswerForm(_HandoverLinks):
     field_order = ["answered_on", "answer", "meeting", "inspection_office"]
 
 
-class PlanForm(StyledForm):
+def plan_values(plan) -> dict:
+    """What the plan form shows of a saved plan, by field name."""
+    values = {
+        "branch_capacity": plan.branch_capacity,
+        "bureau_capacity": plan.bureau_capacity,
+        "adopted_at": plan.adopted_at_id,
+        "note": plan.note,
+    }
+    for month in FISCAL_MONTHS:  # a month not yet planned reads as nothing planned
+        values[f"visits_{month}"] = values[f"enrolments_{month}"] = 0
+    for row in plan.months.all():
+        values[f"visits_{row.month}"], values[f"enrolments_{row.month}"] = row.visits, row.enrolments
+    return values
+
+
+class PlanForm(VersionedForm, StyledForm):
+    """The year's plan; two people editing it at once do not overwrite each other (kit.versions)."""
+
     branch_capacity = WholeNumberField(label="支部で実施する加入勧奨の年間件数")
     bureau_capacity = WholeNumberField(label="労働局で実施する手続指導の年間件数")
     adopted_at = forms.ModelChoiceField(
@@ -158,7 +176,8 @@ class PlanForm(StyledForm):
     )
     note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, meetings, **kwargs):
+    def __init__(self, *args, meetings, plan=None, **kwargs):
+        self.instance = plan
         super().__init__(*args, **kwargs)
         self.fields["adopted_at"].queryset = meetings
         for month in FISCAL_MONTHS:
@@ -169,6 +188,9 @@ class PlanForm(StyledForm):
                     initial=0,
                     widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end"}),
                 )
+
+    def values_of(self, record) -> dict:
+        return {name: value for name, value in plan_values(record).items() if name in self.fields}
 
     def months(self) -> dict[int, tuple[int, int]]:
         return {

@@ -252,7 +252,7 @@ class Handover(models.Model):
         return {"branch_id": self.business.branch_id}
 
 
-class OutreachPlan(models.Model):
+class OutreachPlan(versions.Versioned):
     """The branch's outreach plan for the year (加入促進計画), adopted at council ① (R-CNL-3)."""
 
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name="支部", related_name="plans")

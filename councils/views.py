@@ -10,7 +10,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from councils import division, papers, selection, services
-from councils.forms import FileForm, HandoverAnswerForm, HandoverForm, MeetingForm, PlanForm, RulesForm
+from councils.forms import (
+    FileForm,
+    HandoverAnswerForm,
+    HandoverForm,
+    MeetingForm,
+    PlanForm,
+    RulesForm,
+    plan_values,
+)
 from councils.models import (
     CouncilFile,
     CouncilMeeting,
@@ -397,23 +405,14 @@ def plan_page(request: access.AuthenticatedRequest) -> HttpResponse:
         request.user, OutreachPlan.objects.filter(branch=branch, fiscal_year=fiscal_year)
     ).first()
     meetings = CouncilMeeting.objects.filter(branch=branch, fiscal_year=fiscal_year)
-    initial = {}
-    if plan is not None:
-        initial = {
-            "branch_capacity": plan.branch_capacity,
-            "bureau_capacity": plan.bureau_capacity,
-            "adopted_at": plan.adopted_at_id,
-            "note": plan.note,
-        }
-        for row in plan.months.all():
-            initial[f"visits_{row.month}"], initial[f"enrolments_{row.month}"] = row.visits, row.enrolments
-    form = PlanForm(request.POST or None, meetings=meetings, initial=initial)
+    initial = plan_values(plan) if plan is not None else {}
+    form = PlanForm(request.POST or None, meetings=meetings, initial=initial, plan=plan)
     if request.method == "POST":
         access.get_for_user(request.user, Branch.objects.all(), branch.pk, write=True)
         access.require_write(request.user, OutreachPlan)
-        if form.is_valid():
-            try:
-                services.plan_save(
+        try:
+            saved = form.save_current(
+                lambda: services.plan_save(
                     actor=request.user,
                     branch=branch,
                     fiscal_year=fiscal_year,
@@ -423,9 +422,11 @@ def plan_page(request: access.AuthenticatedRequest) -> HttpResponse:
                     adopted_at=form.cleaned_data["adopted_at"],
                     note=form.cleaned_data["note"],
                 )
-            except ValidationError as error:
-                form_errors(form, error)
-            else:
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            if saved:
                 messages.success(request, f"{fiscal_year.label}の加入促進計画を保存しました。")
                 return redirect(f"{reverse('plan')}?branch={branch.pk}&year={fiscal_year.year}")
     return render(

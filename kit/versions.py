@@ -190,7 +190,7 @@ class VersionedForm(_Form):
             # A page without the values it read (opened before this check existed): nothing can be
             # told apart, so every field shows what the record holds now.
             read = {name: None for name in current}
-        theirs = [name for name, value in current.items() if read.get(name, value) != value]
+        theirs = [name for name, value in current.items() if read.get(name) != value]
         mine = {
             name: plain(self.cleaned_data[name])
             for name in current
