@@ -61,9 +61,7 @@ class Watcher:
         self.page = page
         self.loads: list[str] = []
         self.errors: list[str] = []
-        self.refused: set[str] = set()  # pages whose own document answered 403
         page.on("load", lambda loaded: self.loads.append(loaded.url))
-        page.on("response", self._response)
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"{error} ({page.url})"))
         # htmx requests under way on the page (htmx acts on an HX-Redirect before it reports the
@@ -74,19 +72,10 @@ class Watcher:
             "document.addEventListener('htmx:afterRequest', () => { window.htmxBusy -= 1; });"
         )
 
-    def _response(self, response) -> None:
-        if response.request.resource_type == "document" and response.status == 403:
-            self.refused.add(response.url)
-
     def _console(self, message) -> None:
-        if message.type != "error":
-            return
-        url = message.location.get("url") or self.page.url
-        # A page one may not open says so itself, and the browser notes its status in the console:
-        # whether a link to it should be shown is the link crawl's question, not a broken page.
-        if url in self.refused and message.text.startswith("Failed to load resource"):
-            return
-        self.errors.append(f"{message.text} ({url})")
+        # Every error counts, a page answering 403 or 404 too (the browser notes its status here).
+        if message.type == "error":
+            self.errors.append(f"{message.text} ({message.location.get('url') or self.page.url})")
 
     def settle(self) -> None:
         """Wait until the page has loaded and the htmx requests it made on loading (the menu's
