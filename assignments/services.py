@@ -15,6 +15,7 @@ from django.utils import timezone
 from assignments.models import Assignment, PromoterArea
 from audit.models import AuditEntry
 from councils.models import Allocation, Side
+from kit import versions
 from lib import wareki
 from notices.services import notify
 from org.models import Branch, FiscalYear, User
@@ -211,9 +212,19 @@ def assignments_end(
     )
 
 
-def areas_set(*, actor: User, appointment: Appointment, cities: list[tuple[str, str]]) -> None:
-    """Replace the cities a promoter or instructor covers with (code, name) pairs."""
+def areas_set(
+    *, actor: User, appointment: Appointment, cities: list[tuple[str, str]], read: list[str] | None = None
+) -> None:
+    """Replace the cities a promoter or instructor covers with (code, name) pairs.
+
+    ``read``: the city codes the page showed; if the areas changed since, nothing is saved
+    (versions.Stale): two staff choosing areas at once do not overwrite each other (issue 28)."""
     with transaction.atomic():
+        if read is not None:
+            Appointment.objects.select_for_update().filter(pk=appointment.pk).first()
+            now = PromoterArea.objects.filter(appointment=appointment).values_list("city_code", flat=True)
+            if sorted(now) != sorted(read):
+                raise versions.Stale
         PromoterArea.objects.filter(appointment=appointment).exclude(
             city_code__in=[code for code, _ in cities]
         ).delete()

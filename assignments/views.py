@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from assignments import services
 from assignments.models import Assignment
 from councils import selection
+from kit import versions
 from lib import cities, numbers
 from org import access, feedback
 from org.models import Branch, FiscalYear
@@ -161,22 +162,44 @@ def areas_edit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     if appointment.role not in services.FIELD_APPOINTMENTS:
         raise Http404("推進員・指導員の委嘱ではありません。")
     choices = cities.of_prefecture(appointment.branch.prefecture.name)
-    if request.method == "POST":
-        chosen = set(request.POST.getlist("city"))
-        services.areas_set(
-            actor=request.user,
-            appointment=appointment,
-            cities=[(c.code, c.name) for c in choices if c.code in chosen],
-        )
-        messages.success(
-            request, f"{appointment.person.full_name}さんの担当地域を{len(chosen)}市区町村にしました。"
-        )
-        return redirect(
-            f"{reverse('workload')}?branch={appointment.branch_id}&year={appointment.fiscal_year.year}"
-        )
     current = set(appointment.areas.values_list("city_code", flat=True))
+    shown, refusal = current, ""
+    if request.method == "POST":
+        chosen = {c.code for c in choices} & set(request.POST.getlist("city"))
+        read = (versions.unsign(request.POST.get(versions.READ, "")) or {}).get("cities")
+        try:
+            services.areas_set(
+                actor=request.user,
+                appointment=appointment,
+                cities=[(c.code, c.name) for c in choices if c.code in chosen],
+                read=read if read is not None else ["（この画面は古い形式です）"],
+            )
+        except versions.Stale:
+            # Shown again: this user's ticks and unticks on top of the areas as they are now.
+            before = set(read or [])
+            shown = (current | (chosen - before)) - (before - chosen)
+            names = {c.code: c.name for c in choices}
+            changes = [
+                ("担当地域", f"{names.get(code, code)}を追加", False) for code in sorted(current - before)
+            ]
+            changes += [
+                ("担当地域", f"{names.get(code, code)}を除外", False) for code in sorted(before - current)
+            ]
+            refusal = versions.message(None, None, changes)
+        else:
+            messages.success(
+                request, f"{appointment.person.full_name}さんの担当地域を{len(chosen)}市区町村にしました。"
+            )
+            return redirect(
+                f"{reverse('workload')}?branch={appointment.branch_id}&year={appointment.fiscal_year.year}"
+            )
     return render(
         request,
         "assignments/areas_form.html",
-        {"appointment": appointment, "choices": [(c, c.code in current) for c in choices]},
+        {
+            "appointment": appointment,
+            "choices": [(c, c.code in shown) for c in choices],
+            "version_read": versions.sign({"cities": sorted(current)}),
+            "refusal": refusal,
+        },
     )

@@ -343,3 +343,33 @@ def test_the_api_reads_each_records_version_which_a_save_of_its_page_moves_on(cl
     assert client.get(f"/api/v1/people/{person.pk}", **token).json()["version"] == 2
     councils = client.get("/api/v1/councils", **token).json()["items"]
     assert all("version" in council for council in councils)
+
+
+@pytest.mark.parametrize("order", ["first then second", "second then first"])
+def test_two_staff_choose_a_promoters_areas_at_once_and_neither_choice_is_lost(people, tokyo, order):
+    """Alice ticks 新宿区, Bob 八王子市, on the page as they opened it: the later save is refused
+    naming the other's area, and the page then shown, saved, keeps both."""
+    from conftest import make_appointment, make_person
+
+    appointment = make_appointment(make_person(tokyo), status="active")
+    url = f"/assignments/areas/{appointment.pk}/"
+    editors = [(Client(), people["tokyo_staff"]), (Client(), people["tokyo_admin"])]
+    for client, user in editors:
+        login(client, user)
+    ticks = ["13104", "13201"]  # 新宿区, 八王子市
+    names = {"13104": "新宿区", "13201": "八王子市"}
+    if order == "second then first":
+        editors, ticks = editors[::-1], ticks[::-1]
+    pages = [form_data(client.get(url), having="version_read") for client, _ in editors]
+    (early, _), (late, _) = editors
+
+    assert early.post(url, {**pages[0], "city": [ticks[0]]}).status_code == 302
+    refused = late.post(url, {**pages[1], "city": [ticks[1]]})
+
+    assert refused.status_code == 200
+    assert f"担当地域「{names[ticks[0]]}を追加」" in refused.content.decode()
+    assert list(appointment.areas.values_list("city_code", flat=True)) == [ticks[0]]
+    shown = form_data(refused, having="version_read")
+    assert sorted(shown["city"]) == sorted(ticks)
+    assert late.post(url, shown).status_code == 302
+    assert sorted(appointment.areas.values_list("city_code", flat=True)) == sorted(ticks)

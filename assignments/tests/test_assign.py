@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from assignments.models import Assignment, PromoterArea
-from conftest import login, make_appointment, make_business, make_person
+from conftest import form_data, login, make_appointment, make_business, make_person
 from org.models import FiscalYear
 from roster.models import BusinessStatus
 
@@ -197,8 +197,10 @@ def test_workload_shows_assigned_visited_and_open_per_promoter(client, people, t
 
 def test_areas_are_chosen_from_the_prefectures_cities(client, people, team):
     login(client, people["tokyo_staff"])
-    page = client.get(f"/assignments/areas/{team['alice'].pk}/").content.decode()
+    response = client.get(f"/assignments/areas/{team['alice'].pk}/")
+    page = response.content.decode()
     assert "八王子市" in page and "大阪市" not in page
-    client.post(f"/assignments/areas/{team['alice'].pk}/", {"city": ["13104", "13201", "27100"]})
+    data = form_data(response, having="version_read")
+    client.post(f"/assignments/areas/{team['alice'].pk}/", {**data, "city": ["13104", "13201", "27100"]})
     assert sorted(team["alice"].areas.values_list("city", flat=True)) == ["八王子市", "新宿区"]
     assert FiscalYear.objects.get(year=YEAR) == team["alice"].fiscal_year
