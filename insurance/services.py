@@ -23,6 +23,7 @@ from insurance.models import (
     PremiumStatement,
     ProgramRecord,
 )
+from kit import versions
 from kit.text import fit_filename
 from lib import numbers, tables, uploads, wareki
 from org.models import Association, AssociationStatus, Branch, FiscalYear, User
@@ -233,11 +234,37 @@ def audit_close(*, actor: User, audit: AgentAudit, closed_on: datetime.date) -> 
 
 
 @transaction.atomic
+def program_records_of(branch: Branch, fiscal_year: FiscalYear) -> dict[tuple[str, int], int]:
+    """A branch's monthly figures of the other programs in a year: {(program, calendar month): value}."""
+    return {
+        (r.program, r.month.month): r.value
+        for r in ProgramRecord.objects.filter(
+            branch=branch, month__range=(fiscal_year.start, fiscal_year.end)
+        )
+    }
+
+
+@transaction.atomic
 def program_records_save(
-    *, actor: User, branch: Branch, fiscal_year: FiscalYear, figures: dict[tuple[str, int], int | None]
+    *,
+    actor: User,
+    branch: Branch,
+    fiscal_year: FiscalYear,
+    figures: dict[tuple[str, int], int | None],
+    read: dict[tuple[str, int], int | None] | None = None,
 ) -> int:
     """Save a branch's monthly figures of the other programs ({(program, calendar month): value};
-    None removes a figure). Returns how many figures changed."""
+    None removes a figure). Returns how many figures changed.
+
+    ``read``: the figures the page showed. Given, nothing is saved if any changed since
+    (versions.Stale), and only the figures this user changed are written: two staff entering the
+    grid at once never overwrite each other (issue 28)."""
+    if read is not None:
+        Branch.objects.select_for_update().filter(pk=branch.pk).first()  # one save of the grid at a time
+        now = program_records_of(branch, fiscal_year)
+        if any(now.get(cell) != read.get(cell) for cell in figures):
+            raise versions.Stale
+        figures = {cell: value for cell, value in figures.items() if value != read.get(cell)}
     changed = 0
     for (program, month), value in figures.items():
         day = datetime.date(fiscal_year.year + (month < 4), month, 1)

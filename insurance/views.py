@@ -36,7 +36,7 @@ from insurance.models import (
     Program,
     ProgramRecord,
 )
-from kit import imports
+from kit import imports, versions
 from lib import fiscal, numbers, tables, uploads, wareki
 from org import access, feedback
 from org.forms import form_errors
@@ -419,9 +419,14 @@ def program_records(request: access.AuthenticatedRequest) -> HttpResponse:
         request.user, ProgramRecord
     )
     errors: list[str] = []
+    records = services.program_records_of(branch, fiscal_year)
+    cells = [(program.value, month) for program in Program for month in fiscal.FISCAL_MONTHS]
+    shown: dict[tuple[str, int], object] = dict(records)
+    refusal = ""
     if request.method == "POST":
         if not may_write:
             raise PermissionDenied("実績を入力する権限がありません。")
+        shown = {cell: request.POST.get(f"{cell[0]}-{cell[1]}", "") for cell in cells}
         figures: dict[tuple[str, int], int | None] = {}
         for program in Program:
             for month in fiscal.FISCAL_MONTHS:
@@ -430,32 +435,51 @@ def program_records(request: access.AuthenticatedRequest) -> HttpResponse:
                     figures[(program.value, month)] = numbers.whole_number(raw) if raw else None
                 except ValueError as refused:
                     errors.append(f"「{program.label}」{month}月：{refused}")
+        signed = versions.unsign(request.POST.get(versions.READ, "")) or {}
+        read = {cell: signed.get(f"{cell[0]}-{cell[1]}", -1) for cell in cells}
         if not errors:
-            changed = services.program_records_save(
-                actor=request.user, branch=branch, fiscal_year=fiscal_year, figures=figures
-            )
-            messages.success(request, f"{changed}件の実績を保存しました。")
-            return redirect(f"{reverse('program_records')}?branch={branch.pk}&year={fiscal_year.year}")
+            try:
+                changed = services.program_records_save(
+                    actor=request.user, branch=branch, fiscal_year=fiscal_year, figures=figures, read=read
+                )
+            except versions.Stale:
+                # Shown again: this user's figures, and the other person's where this user left a cell.
+                records = services.program_records_of(branch, fiscal_year)
+                theirs = [cell for cell in cells if records.get(cell) != read[cell]]
+                labels = {program.value: program.label for program in Program}
+                listed = [
+                    (
+                        f"「{labels[p]}」{m}月",
+                        str(records.get((p, m), "（空欄）")),
+                        figures[(p, m)] != read[(p, m)],
+                    )
+                    for p, m in theirs
+                ]
+                if len(listed) > 10:
+                    listed = [*listed[:10], (f"ほか{len(listed) - 10}件", "…", False)]
+                refusal = versions.message(None, None, listed)
+                shown.update({cell: records.get(cell, "") for cell in theirs if figures[cell] == read[cell]})
+            else:
+                messages.success(request, f"{changed}件の実績を保存しました。")
+                return redirect(f"{reverse('program_records')}?branch={branch.pk}&year={fiscal_year.year}")
         for error in errors:
             messages.error(request, error)
-    records = {
-        (r.program, r.month.month): r.value
-        for r in ProgramRecord.objects.filter(
-            branch=branch, month__range=(fiscal_year.start, fiscal_year.end)
-        )
-    }
     grid = [
-        (
-            program,
-            [
-                (month, request.POST.get(f"{program.value}-{month}", records.get((program.value, month), "")))
-                for month in fiscal.FISCAL_MONTHS
-            ],
-        )
+        (program, [(month, shown.get((program.value, month), "")) for month in fiscal.FISCAL_MONTHS])
         for program in Program
     ]
     return render(
         request,
         "insurance/program_records.html",
-        {**place, "grid": grid, "labels": _month_labels(), "may_write": may_write},
+        {
+            **place,
+            "grid": grid,
+            "labels": _month_labels(),
+            "may_write": may_write,
+            # The reading a save is checked against: a page shown again for a bad cell keeps its own.
+            "version_read": request.POST.get(versions.READ, "")
+            if errors
+            else versions.sign({f"{p}-{m}": records.get((p, m)) for p, m in cells}),
+            "refusal": refusal,
+        },
     )

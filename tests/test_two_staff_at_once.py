@@ -373,3 +373,36 @@ def test_two_staff_choose_a_promoters_areas_at_once_and_neither_choice_is_lost(p
     assert sorted(shown["city"]) == sorted(ticks)
     assert late.post(url, shown).status_code == 302
     assert sorted(appointment.areas.values_list("city_code", flat=True)) == sorted(ticks)
+
+
+@pytest.mark.parametrize("order", ["first then second", "second then first"])
+def test_two_staff_enter_the_other_programs_grid_at_once_and_neither_figure_is_lost(people, tokyo, order):
+    """A branch's monthly figures of the other programs are one grid: the later save of a stale
+    grid is refused naming the other figure, and the grid then shown, saved, keeps both."""
+    from insurance.models import ProgramRecord
+
+    url = f"/insurance/programs/?branch={tokyo.pk}&year=2026"
+    editors = [Client(), Client()]
+    login(editors[0], people["tokyo_staff"])
+    login(editors[1], people["tokyo_admin"])
+    figures = [{"pension_members-5": "3"}, {"awards-6": "2"}]
+    if order == "second then first":
+        editors, figures = editors[::-1], figures[::-1]
+    pages = [form_data(client.get(url), having="version_read") for client in editors]
+
+    assert editors[0].post(url, {**pages[0], **figures[0]}).status_code == 302
+    refused = editors[1].post(url, {**pages[1], **figures[1]})
+
+    assert refused.status_code == 200
+    text = refused.content.decode()
+    assert "この記録は保存の間に別の人が変更しました" in text
+    [(cell, value)] = figures[0].items()
+    assert f"月「{value}」" in text
+    assert ProgramRecord.objects.count() == 1
+    shown = form_data(refused, having="version_read")
+    assert shown[cell] == [value] and shown[next(iter(figures[1]))] == [next(iter(figures[1].values()))]
+    assert editors[1].post(url, shown).status_code == 302
+    assert sorted(ProgramRecord.objects.values_list("program", "value")) == [
+        ("awards", 2),
+        ("pension_members", 3),
+    ]

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from associations import services as association_services
-from conftest import login
+from conftest import form_data, login
 from insurance import services
 from insurance.models import (
     Agent,
@@ -209,15 +209,15 @@ def test_a_branch_reports_its_other_programs_by_month_and_they_count_as_measures
     )
     assert "「優良会員事務組合等の表彰」6月：0以上の整数で入力してください（二）。" in bad.content.decode()
     assert not ProgramRecord.objects.exists()
-    client.post(
-        url, {"branch": tokyo.pk, "year": 2026, "pension_members-5": "3", "publication_copies-1": "1,200"}
-    )
+    shown = form_data(client.get(url), having="version_read")
+    client.post(url, {**shown, "pension_members-5": "3", "publication_copies-1": "1,200"})
     assert dict(ProgramRecord.objects.values_list("program", "month")) == {
         "pension_members": datetime.date(2026, 5, 1),
         "publication_copies": datetime.date(2027, 1, 1),
     }
     # Blank is "not reported": the figure goes.
-    client.post(url, {"branch": tokyo.pk, "year": 2026, "pension_members-5": "3"})
+    shown = form_data(client.get(url), having="version_read")
+    client.post(url, {**shown, "publication_copies-1": ""})
     assert ProgramRecord.objects.count() == 1
     page = client.get("/targets/branch/", {"year": 2026}).content.decode()
     assert "労保連年金共済の新規積立者" in page
