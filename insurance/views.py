@@ -457,7 +457,17 @@ def program_records(request: access.AuthenticatedRequest) -> HttpResponse:
                 ]
                 if len(listed) > 10:
                     listed = [*listed[:10], (f"ほか{len(listed) - 10}件", "…", False)]
-                refusal = versions.message(None, None, listed)
+                latest = (
+                    ProgramRecord.objects.filter(
+                        branch=branch, month__range=(fiscal_year.start, fiscal_year.end)
+                    )
+                    .select_related("entered_by")
+                    .order_by("-updated_at")
+                    .first()
+                )
+                refusal = versions.message(
+                    latest.entered_by if latest else None, latest.updated_at if latest else None, listed
+                )
                 shown.update({cell: records.get(cell, "") for cell in theirs if figures[cell] == read[cell]})
             else:
                 messages.success(request, f"{changed}件の実績を保存しました。")

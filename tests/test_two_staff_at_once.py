@@ -386,8 +386,9 @@ def test_two_staff_enter_the_other_programs_grid_at_once_and_neither_figure_is_l
     login(editors[0], people["tokyo_staff"])
     login(editors[1], people["tokyo_admin"])
     figures = [{"pension_members-5": "3"}, {"awards-6": "2"}]
+    names = [people["tokyo_staff"].full_name, people["tokyo_admin"].full_name]
     if order == "second then first":
-        editors, figures = editors[::-1], figures[::-1]
+        editors, figures, names = editors[::-1], figures[::-1], names[::-1]
     pages = [form_data(client.get(url), having="version_read") for client in editors]
 
     assert editors[0].post(url, {**pages[0], **figures[0]}).status_code == 302
@@ -395,7 +396,7 @@ def test_two_staff_enter_the_other_programs_grid_at_once_and_neither_figure_is_l
 
     assert refused.status_code == 200
     text = refused.content.decode()
-    assert "この記録は保存の間に別の人が変更しました" in text
+    assert f"この記録は保存の間に{names[0]}さんが変更しました" in text
     [(cell, value)] = figures[0].items()
     assert f"月「{value}」" in text
     assert ProgramRecord.objects.count() == 1
