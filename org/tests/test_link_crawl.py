@@ -13,6 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.template import Context, Template
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -138,3 +139,22 @@ def test_every_link_a_role_is_shown_opens(demo_site, db, client, username):
     refused, opened = _crawl(client)
     assert refused == [], "\n".join(refused)
     assert opened >= 5, opened  # the lecturer, with the fewest pages, opens about ten
+
+
+def test_the_tag_shows_a_link_to_those_its_page_lets_in_read_from_the_views_own_gate(people, tokyo):
+    """branch_edit declares HQ administrators: HQ staff, who may otherwise change branches' data,
+    are shown no 編集 (they were shown 47, each answering 403); the payment pages' link follows the
+    payment permission the view declares, not a list of its own."""
+    page = Template(
+        "{% load access %}{% may_open 'branch_edit' %}[列]{% endmay_open %}"
+        "{% may_open 'branch_edit' pk as url %}<a href=\"{{ url }}\">編集</a>{% endmay_open %}"
+        "{% may_open 'batch_list' as url %}<a href=\"{{ url }}\">支払バッチ</a>{% endmay_open %}"
+    )
+    shown = {
+        who: page.render(Context({"user": people[who], "pk": tokyo.pk}))
+        for who in ("hq_admin", "hq_staff", "hq_viewer", "tokyo_admin")
+    }
+    assert shown["hq_admin"] == f'[列]<a href="/org/branches/{tokyo.pk}/edit/">編集</a>'
+    assert shown["hq_staff"] == shown["hq_viewer"] == shown["tokyo_admin"] == ""
+    people["hq_staff"].can_pay = True
+    assert "支払バッチ" in page.render(Context({"user": people["hq_staff"], "pk": tokyo.pk}))
