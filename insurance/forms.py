@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from insurance.models import Agent, Answer, ChecklistItem
 from kit.fields import WholeNumberField
+from kit.versions import VersionedForm
 from org.forms import StyledForm
 from org.models import Association, AssociationStatus
 
@@ -53,12 +54,14 @@ class AuditForm(StyledForm):
         self.fields["agent"].queryset = agents
 
 
-class AnswerForm(StyledForm):
-    """One choice and a comment per checklist item of the year."""
+class AnswerForm(VersionedForm, StyledForm):
+    """One choice and a comment per checklist item of the year; two people recording the answers at
+    once do not overwrite each other (kit.versions)."""
 
     answered_on = forms.DateField(label="回答受領日", widget=DATE, initial=timezone.localdate)
 
-    def __init__(self, *args, items: list[ChecklistItem], answers: dict, **kwargs):
+    def __init__(self, *args, items: list[ChecklistItem], answers: dict, audit=None, **kwargs):
+        self.instance = audit
         super().__init__(*args, **kwargs)
         for item in items:
             given = answers.get(item.pk)
@@ -72,6 +75,17 @@ class AnswerForm(StyledForm):
                 label=f"{item.number}の補足", required=False, initial=given.comment if given else ""
             )
         self.items = items
+
+    def values_of(self, record) -> dict:
+        values = {"answered_on": record.answered_on}
+        for item in self.items:
+            values[f"answer_{item.pk}"] = values[f"comment_{item.pk}"] = ""
+        for given in record.answers.all():
+            values[f"answer_{given.item_id}"], values[f"comment_{given.item_id}"] = (
+                given.answer,
+                given.comment,
+            )
+        return {name: value for name, value in values.items() if name in self.fields}
 
     def answers(self) -> dict[int, tuple[str, str]]:
         return {

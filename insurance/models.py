@@ -5,6 +5,7 @@ agents by document review."""
 from django.conf import settings
 from django.db import models
 
+from kit import versions
 from kit.files import StoredFile
 from lib import wareki
 from org.models import Association, FiscalYear
@@ -130,7 +131,7 @@ class AuditStatus(models.TextChoices):
     CLOSED = "closed", "完了"
 
 
-class AgentAudit(models.Model):
+class AgentAudit(versions.Versioned):
     """HQ's audit of one agent by document review (代理店監査・書面点検, R-INS-1): the checklist
     sent, the agent's answers and documents, findings tracked to closure."""
 

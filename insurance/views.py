@@ -303,13 +303,20 @@ def _answer_form(audit: AgentAudit, data=None) -> AnswerForm:
     items = list(ChecklistItem.objects.filter(fiscal_year=audit.fiscal_year))
     answers = {a.item_id: a for a in audit.answers.all()}
     return AnswerForm(
-        data, items=items, answers=answers, initial={"answered_on": audit.answered_on or timezone.localdate()}
+        data,
+        items=items,
+        answers=answers,
+        audit=audit,
+        initial={"answered_on": audit.answered_on or timezone.localdate()},
     )
 
 
 @access.role_required(*READERS)
 def audit_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
-    audit = _audit(request, pk)
+    return _audit_page(request, _audit(request, pk))
+
+
+def _audit_page(request: access.AuthenticatedRequest, audit: AgentAudit, answer_form=None) -> HttpResponse:
     return render(
         request,
         "insurance/audit_detail.html",
@@ -318,7 +325,7 @@ def audit_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
             "answers": audit.answers.select_related("item"),
             "findings": audit.findings.select_related("closed_by"),
             "documents": audit.documents.all(),
-            "answer_form": _answer_form(audit),
+            "answer_form": answer_form or _answer_form(audit),
             "finding_form": FindingForm(),
             "finding_close_form": FindingCloseForm(),
             "close_form": CloseForm(),
@@ -332,14 +339,22 @@ def audit_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
 def audit_answer(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     audit = _audit(request, pk, write=True)
     form = _answer_form(audit, request.POST)
-    feedback.form_step(
-        request,
-        form,
-        lambda data: services.audit_answer(
-            actor=request.user, audit=audit, answered_on=data["answered_on"], answers=form.answers()
-        ),
-        "回答を記録しました。",
-    )
+    try:
+        saved = form.save_current(
+            lambda: services.audit_answer(
+                actor=request.user,
+                audit=audit,
+                answered_on=form.cleaned_data["answered_on"],
+                answers=form.answers(),
+            )
+        )
+    except ValidationError as error:
+        form_errors(form, error)
+        saved = False
+    if not saved:
+        # Shown again with what was typed: a refusal, a bad field, or answers changed since read.
+        return _audit_page(request, audit, form)
+    messages.success(request, "回答を記録しました。")
     return redirect("agent_audit_detail", pk=audit.pk)
 
 

@@ -26,6 +26,7 @@ from events.models import (
     SeminarReport,
     Training,
 )
+from insurance.models import AgentAudit
 from org.models import Association, Block, Branch, FiscalYear, InspectionOffice, LabourBureau, User
 from org.roles import Role
 from org.tests.test_every_url import tokyo_rows  # noqa: F401 (a fixture: one of every Tokyo record)
@@ -45,6 +46,8 @@ class Page:
     setup: Callable[[dict], None] | None = None
     # The value a field holds in the database, as posted; by default the record's own attribute.
     stored: Callable[[Model, str], str] | None = None
+    # Where the page posts, when not back to itself.
+    post_url: Callable[[Model], str] | None = None
 
 
 def _year() -> FiscalYear:
@@ -77,6 +80,28 @@ def _plan(people: dict) -> None:
 def _plan_value(plan: Model, field: str) -> str:
     plan.refresh_from_db()
     return str(plan_values(plan).get(field))
+
+
+def _answered(people: dict) -> None:
+    from insurance.models import AgentAudit, AuditAnswer, ChecklistItem
+
+    audit = AgentAudit.objects.get()
+    AuditAnswer.objects.create(
+        audit=audit, item=ChecklistItem.objects.get(fiscal_year=audit.fiscal_year), answer="yes"
+    )
+
+
+def _answer_value(audit: Model, field: str) -> str:
+    from insurance.models import AuditAnswer
+
+    given = AuditAnswer.objects.get(audit=audit)
+    return {"answer": given.answer, "comment": given.comment}[field.split("_")[0]]
+
+
+def _item() -> str:
+    from insurance.models import ChecklistItem
+
+    return str(ChecklistItem.objects.get().pk)
 
 
 def _issue_url(issue: Model) -> str:
@@ -209,6 +234,16 @@ PAGES = {
         setup=_plan,
         stored=_plan_value,
     ),
+    "agent audit answers": Page(
+        lambda p: AgentAudit.objects.get(),
+        lambda r: f"/insurance/audits/{r.pk}/",
+        ("hq_staff", "hq_admin"),
+        {"answer___item__": "no"},
+        {"comment___item__": "帳簿の写しを確認"},
+        setup=_answered,
+        stored=_answer_value,
+        post_url=lambda r: f"/insurance/audits/{r.pk}/answers/",
+    ),
     "fee rules": Page(
         lambda p: FeeRules.objects.get(fiscal_year__year=2011),
         lambda r: "/payments/rules/2011/",
@@ -260,7 +295,10 @@ def test_two_staff_edit_different_fields_the_later_stale_save_is_refused_and_not
     if spec.setup:
         spec.setup(people)
     record = spec.record(people)
-    changes = [dict(spec.first), dict(spec.second)]
+    changes = [
+        {name.replace("__item__", _item()): value for name, value in change.items()}
+        for change in (spec.first, spec.second)
+    ]
     for change in changes:
         if change.get("block") == "__other_block__":
             change["block"] = str(Block.objects.exclude(pk=tokyo.block_id).first().pk)
@@ -268,12 +306,13 @@ def test_two_staff_edit_different_fields_the_later_stale_save_is_refused_and_not
     if order == "second then first":
         editors, changes = editors[::-1], changes[::-1]
     url = spec.url(record)
+    target = spec.post_url(record) if spec.post_url else url
     pages = [form_data(client.get(url)) for client, _ in editors]
     (early, early_user), (late, _) = editors
 
-    saved = early.post(url, {**pages[0], **{k: [v] for k, v in changes[0].items()}})
+    saved = early.post(target, {**pages[0], **{k: [v] for k, v in changes[0].items()}})
     assert saved.status_code == 302, _said(saved)
-    refused = late.post(url, {**pages[1], **{k: [v] for k, v in changes[1].items()}})
+    refused = late.post(target, {**pages[1], **{k: [v] for k, v in changes[1].items()}})
 
     assert refused.status_code == 200
     text = refused.content.decode()
@@ -286,7 +325,7 @@ def test_two_staff_edit_different_fields_the_later_stale_save_is_refused_and_not
             assert _stored(spec, record, field) != value
 
     # The page shown keeps the later user's input with the earlier change filled in: saved, both stay.
-    again = late.post(url, form_data(refused))
+    again = late.post(target, form_data(refused))
     assert again.status_code == 302, _said(again)
     kept = {**changes[0], **changes[1]}
     for field, value in kept.items():

@@ -145,13 +145,16 @@ def test_an_agent_audit_from_checklist_to_closure_R_INS_1(client, people, agent)
     )
     audit = AgentAudit.objects.get()
     url = f"/insurance/audits/{audit.pk}"
+    # Posted as the page shows it, with the version of the audit it read.
+    shown = form_data(client.get(f"{url}/"))
     partial = client.post(
-        f"{url}/answers/", {"answered_on": "2026-07-20", f"answer_{first.pk}": "yes"}, follow=True
+        f"{url}/answers/", {**shown, "answered_on": "2026-07-20", f"answer_{first.pk}": "yes"}, follow=True
     )
     assert "回答のない点検項目があります：2" in partial.content.decode()
     client.post(
         f"{url}/answers/",
         {
+            **shown,
             "answered_on": "2026-07-20",
             f"answer_{first.pk}": "yes",
             f"answer_{second.pk}": "no",
