@@ -64,16 +64,33 @@
     }
   }
 
-  // Logging out takes the person's drafts off the device; unsent ones are named first.
-  document.addEventListener("submit", (event) => {
-    if (!event.target.matches("form[data-logout]")) return;
+  // Logging out takes the person's drafts off the device; unsent ones are named first. The logout
+  // is sent in the background and the drafts go only once the server has ended the session: a
+  // logout tapped where the network is down would otherwise lose the drafts and leave the person
+  // signed in for whoever picks up the phone next.
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!form.matches("form[data-logout]")) return;
+    event.preventDefault();
     const waiting = readDrafts().length;
     const text = `未送信の記録が${waiting}件あります。ログアウトすると、この端末から消えて送信されません。ログアウトしますか？`;
-    if (waiting && !window.confirm(text)) {
-      event.preventDefault();
+    if (waiting && !window.confirm(text)) return;
+    let response;
+    try {
+      response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" });
+    } catch {
+      window.alert(
+        "電波が届かないため、ログアウトできませんでした。まだログインしたままです。接続が戻ってから、もう一度ログアウトしてください。" +
+          (waiting ? "未送信の記録は端末に残っています。" : ""),
+      );
+      return;
+    }
+    if (!response.ok) {
+      window.alert("ログアウトできませんでした。ページを開き直してから、もう一度ログアウトしてください。");
       return;
     }
     writeDrafts([]);
+    window.location.assign(response.url);
   });
 
   function draftStatus(text, kind = "warning") {

@@ -70,11 +70,26 @@ def test_a_promoters_offline_draft_is_never_read_or_recorded_under_the_next_one_
     log_in(page, base, "promoter_a")
     _save_offline(page, base, business)
     assert A_NOTE in _kept(page)
+    # Still offline, A taps ログアウト: the phone says it could not log out, and A stays signed in
+    # with the draft kept (a logout that failed must not leave the phone to B as A's).
+    said = []
+
+    def answer(dialog):
+        said.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    page.get_by_role("button", name="メニュー").click()
+    with page.expect_event("dialog", predicate=lambda dialog: "ログアウトできませんでした" in dialog.message):
+        page.get_by_role("button", name="ログアウト").click()
+    page.remove_listener("dialog", answer)
+    assert "未送信の記録が1件" in said[0]
+    assert A_NOTE in _kept(page)
+    assert page.evaluate("document.body.dataset.user")
     page.route("**/api/v1/**", lambda route: route.abort())
     page.context.set_offline(False)
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
-    page.get_by_role("button", name="メニュー").click()
     page.get_by_role("button", name="ログアウト").click()
     page.get_by_role("heading", name="ログイン").wait_for()
     assert "未送信の記録が1件" in asked[0]
