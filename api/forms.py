@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django_otp import match_token
 
-from org.forms import StyledForm
+from org.forms import OtpCodeField, StyledForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LONGEST = 366  # days: a token lives a year at most, and is renewed by making a new one
@@ -24,12 +24,8 @@ class TokenForm(StyledForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="トークンを作るには、本人であることを確かめるためパスワードをもう一度入力します。",
     )
-    otp = forms.RegexField(
-        label="認証コード（6桁）",
-        regex=r"^\d{6}$",
-        error_messages={"invalid": "6桁の数字を入力してください。"},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-        help_text="認証アプリに表示されている新しいコード（ログインに使ったものとは別のコード）。",
+    otp = OtpCodeField(
+        help_text="認証アプリに表示されている新しいコード（ログインに使ったものとは別のコード）。"
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -1,5 +1,7 @@
 """Forms for accounts and master data; their rules live in org.services."""
 
+import re
+
 import jaconv
 from django import forms
 from django.core.exceptions import ValidationError
@@ -180,15 +182,30 @@ class UserFilterForm(StyledForm):
         self.fields["role"].choices = [("", "すべて"), *Role.choices]
 
 
+class OtpCodeField(forms.CharField):
+    """A code of an authenticator app, typed as the app shows it: 123 456 (the space the apps put
+    in the middle), full-width digits and a hyphen are taken too; six ASCII digits are checked."""
+
+    def __init__(self, *, autofocus: bool = False, **kwargs):
+        attrs = {"autocomplete": "one-time-code", "inputmode": "numeric"} | (
+            {"autofocus": True} if autofocus else {}
+        )
+        kwargs.setdefault("label", "認証コード（6桁）")
+        kwargs.setdefault("max_length", 16)
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return re.sub(r"[\s\-]", "", jaconv.z2h(super().to_python(value), digit=True, ascii=True))
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not numbers.is_digits(value, 6):
+            raise ValidationError("6桁の数字を入力してください。", code="invalid")
+
+
 class TokenForm(StyledForm):
-    token = forms.RegexField(
-        label="認証コード（6桁）",
-        regex=r"^\d{6}$",
-        error_messages={"invalid": "6桁の数字を入力してください。"},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
-    )
+    token = OtpCodeField(autofocus=True)
 
 
 class ContactForm(StyledModelForm):

@@ -1,5 +1,6 @@
 """The second factor for administrators: verifying a TOTP code, and enrolling an authenticator app."""
 
+import math
 from base64 import b32encode
 
 import segno
@@ -7,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from org import access
 from org.forms import TokenForm
+from org.models import User
 from org.navigation import safe_next
 
 
@@ -25,12 +28,35 @@ def otp_verify(request: access.AuthenticatedRequest) -> HttpResponse:
         return redirect("otp_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["token"])
-        if device is not None:
+        if wait := _seconds_to_wait(user):
+            form.add_error(
+                "token",
+                f"続けて間違えたため、あと{wait}秒は確認できません。少し待ってから、"
+                "認証アプリにその時表示されているコードを入力してください。",
+            )
+        elif device := match_token(user, form.cleaned_data["token"]):
             otp_login(request, device)
             return redirect(safe_next(request, "home"))
-        form.add_error("token", "認証コードが正しくありません。時刻のずれがないか確認してください。")
+        else:
+            form.add_error(
+                "token",
+                "認証コードが正しくありません。認証アプリに今表示されているコードを入力してください"
+                "（間違えるたびに、次に試せるまでの待ち時間が延びます）。",
+            )
     return render(request, "registration/otp_verify.html", {"form": form})
+
+
+def _seconds_to_wait(user: User) -> int:
+    """How long until a code may be tried again. django-otp refuses every code, the right one too,
+    for 1, 2, 4 … seconds after each wrong one: the person is told to wait, not that the code is wrong."""
+    waits = []
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        allowed, data = device.verify_is_allowed()
+        if allowed:
+            return 0
+        until = (data or {}).get("locked_until")
+        waits.append(math.ceil((until - timezone.now()).total_seconds()) if until else 1)
+    return max(min(waits), 1) if waits else 0
 
 
 @login_required

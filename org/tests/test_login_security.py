@@ -1,11 +1,13 @@
 """Login security, with OWASP ASVS level 2 as the yardstick (issue 2, point 7)."""
 
+import datetime
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import jaconv
 from django.conf import settings
 from django.test import Client
 from django_otp.oath import totp
@@ -152,6 +154,30 @@ def test_a_wrong_otp_code_is_refused_in_japanese(client, people):
     response = client.post("/otp/", {"token": "000000"})
     assert "認証コードが正しくありません" in response.content.decode()
     assert client.get("/users/").status_code == 302
+
+
+def test_a_code_typed_as_the_app_shows_it_is_accepted(client, people):
+    """Authenticator apps show 123 456; a person types the space, or full-width digits."""
+    device = TOTPDevice.objects.create(user=people["tokyo_admin"], name="app", confirmed=True)
+    client.post("/login/", {"username": "tokyo_admin_t", "password": PASSWORD})
+    code = f"{totp(device.bin_key):06d}"
+    typed = jaconv.h2z(f"{code[:3]} {code[3:]}", digit=True, ascii=True)
+    assert client.post("/otp/", {"token": typed}).status_code == 302
+
+
+def test_after_a_wrong_code_the_right_one_is_asked_to_wait_not_called_wrong(client, people):
+    """django-otp refuses every code for a moment after a wrong one: saying 「正しくありません」 to the
+    right code sent people to check their phone's clock."""
+    device = TOTPDevice.objects.create(user=people["tokyo_admin"], name="app", confirmed=True)
+    client.post("/login/", {"username": "tokyo_admin_t", "password": PASSWORD})
+    client.post("/otp/", {"token": "000000"})
+    page = client.post("/otp/", {"token": f"{totp(device.bin_key):06d}"}).content.decode()
+    assert "秒は確認できません" in page and "正しくありません" not in page
+    # The wait passed (the failure moved back in time rather than the test sleeping).
+    device.refresh_from_db()
+    device.throttling_failure_timestamp -= datetime.timedelta(seconds=5)
+    device.save(update_fields=["throttling_failure_timestamp"])
+    assert client.post("/otp/", {"token": f"{totp(device.bin_key):06d}"}).status_code == 302
 
 
 def test_an_otp_code_cannot_be_replayed(people):
