@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from audit.changes import readable as changes_readable
 from audit.models import EVENTS, AuditEntry
 from org import access
 from org.forms import StyledForm
@@ -32,14 +33,6 @@ class AuditFilterForm(StyledForm):
 
 def _entries(request: HttpRequest):
     return access.visible(request.user, AuditEntry.objects.select_related("actor", "content_type", "branch"))
-
-
-def _field_label(model, field: str) -> str:
-    """The Japanese label of a changed field, as the user saw it on the form."""
-    try:
-        return str(model._meta.get_field(field).verbose_name)
-    except Exception:  # a field since removed, or a note such as 二要素認証
-        return field
 
 
 @access.role_required(*ADMIN_ROLES)
@@ -71,12 +64,7 @@ def audit_list(request: access.AuthenticatedRequest) -> HttpResponse:
 @access.role_required(*ADMIN_ROLES)
 def audit_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = access.get_for_user(request.user, _entries(request), pk)
-    model = entry.content_type.model_class()
-    changes = [
-        {"field": _field_label(model, field), "before": values[0], "after": values[1]}
-        for field, values in (entry.changes or {}).items()
-        if isinstance(values, list) and len(values) == 2
-    ]
+    changes = changes_readable(entry.content_type.model_class(), entry.changes)
     return render(
         request,
         "audit/audit_detail.html",

@@ -1,6 +1,8 @@
 """The audit trail: who, when, from where, before and after; append-only (issue 2, point 6)."""
 
+import datetime
 import os
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -11,8 +13,11 @@ from django.contrib import admin
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from api.models import ApiToken
+from audit.changes import readable
 from audit.models import AuditEntry
-from conftest import login, post_edit
+from conftest import login, make_appointment, make_business, make_person, post_edit
+from fieldwork.models import Method, Outcome, Visit
 from org.models import User
 from org.roles import Role
 
@@ -232,3 +237,37 @@ def test_every_audited_model_is_named_in_japanese_in_the_filter():
     ]
     assert english == []
     assert not auditlog.contains(apps.get_model("django_tasks_database", "DBTaskResult"))
+
+
+def test_the_detail_reads_in_japanese_not_as_stored(client, people, tokyo):
+    """The outside test found 「recorded by」, 「direct」, 事業所 「47」, 2026-12-07 20:29:44 (UTC) and a
+    token's digest on the detail page: an auditor reads labels, names and 和暦 in Japan's time."""
+    business = make_business(tokyo, "監査表示商事")
+    appointment = make_appointment(make_person(tokyo, "推進 監査"), status="active")
+    visit = Visit.objects.create(
+        business=business,
+        appointment=appointment,
+        visited_on=datetime.date(2026, 12, 8),
+        method=Method.DIRECT,
+        outcome=Outcome.EXPLAINED,
+        client_key=uuid.uuid4(),
+        recorded_by=people["tokyo_staff"],
+    )
+    login(client, people["hq_admin"])
+    entry = AuditEntry.objects.filter(content_type__model="visit", object_pk=str(visit.pk)).latest("pk")
+    page = client.get(f"/audit/{entry.pk}/").content.decode()
+    for shown in ("事業所", "監査表示商事", "訪問者", "直接訪問", "記録した人", "令和8年12月8日"):
+        assert shown in page, shown
+    for stored in ("recorded by", ">direct<", ">explained<", "2026-12-0", ".None"):
+        assert stored not in page, stored
+    ApiToken.issue(user=people["tokyo_staff"], name="監査用", expires_on=timezone.localdate())
+    entry = AuditEntry.objects.filter(content_type__model="apitoken").latest("pk")
+    page = client.get(f"/audit/{entry.pk}/").content.decode()
+    assert "digest" not in page and ApiToken.objects.get(name="監査用").digest not in page
+
+
+def test_a_recorded_moment_is_shown_in_japans_time():
+    """auditlog keeps a moment in UTC; the trail shows it as the office's clock read it."""
+    for stored in ("2026-12-07 20:29:44.499917+00:00", "2026-12-07 20:29:44.499917"):
+        [change] = readable(Visit, {"recorded_at": [None, stored]})
+        assert change.field == "登録日時" and change.after == "令和8年12月8日 05:29:44"
