@@ -72,7 +72,7 @@ def user_detail(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form_errors(form, error)
     tokens = list(user.api_tokens.select_related("user"))  # api.models.ApiToken, shown and revoked here
-    live = sum(1 for token in tokens if token.revoked_at is None)
+    live = sum(1 for token in tokens if token.is_usable)
     return render(
         request,
         "org/user_detail.html",

@@ -48,6 +48,7 @@ def test_a_token_ends_when_its_owner_changes_the_password(client, people):
     assert refused.status_code == 401 and "認証できません" in refused.json()["detail"]
     page = client.get("/account/tokens/").content.decode()
     assert "無効（パスワードまたは二要素認証の変更後）" in page
+    assert 'data-testid="revoke-token"' not in page  # nothing left to revoke on a token already void
     # A token made with the new password works.
     fresh = _bearer(_make(client, name="新しいトークン", password=NEW_PASSWORD))
     assert client.get("/api/v1/me", **fresh).status_code == 200
