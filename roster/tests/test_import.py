@@ -88,6 +88,8 @@ def test_a_cp932_list_is_mapped_linked_and_imported_in_the_background(
     assert Business.objects.get(name_core="山田工業").sources.count() == 2  # both spellings, one business
     page = staff.get(f"/roster/import/{job.pk}/").content.decode()
     assert "新しく登録" in page and "不採用" in page
+    # Why a row was refused is on the page itself, not only in the CSV (a person reads it there first).
+    assert "「所在地」：入力がありません" in page and "チェックデジット不一致" in page
     # The import page lists the recent imports, each a link to its job.
     assert f'href="/roster/import/{job.pk}/"' in staff.get("/roster/import/").content.decode()
     rejected = staff.get(f"/roster/import/{job.pk}/rejected.csv").content.decode("utf-8-sig")
