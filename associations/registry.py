@@ -116,7 +116,7 @@ def parse_rows(headers: list[str], rows: list[list], *, user: User) -> list[Row]
         for name, limit in limits.items():
             if limit and len(row.values[name]) > limit:
                 header = next(h for h, n in COLUMNS if n == name)
-                row.errors.append((header, f"{limit}文字を超えています。"))
+                row.errors.append((header, f"{limit}文字を超えています（{len(row.values[name]):,}文字）。"))
         if row.values["member"] not in MEMBER:
             row.errors.append(("会員区分", "「会員」または「非会員」を入力してください。"))
         if row.values["status"] and row.values["status"] not in STATUSES:

@@ -93,6 +93,13 @@ def test_a_registry_file_is_imported_with_membership_periods_and_again_changes_n
     assert AuditEntry.objects.filter(content_type__model="membership", actor=people["tokyo_staff"]).exists()
 
 
+def test_an_overlong_name_is_refused_saying_how_long_it_is(staff, tokyo):
+    """As the roster import does: the limit and the length found, so the person knows how much to cut."""
+    name = "長" * 150
+    page = upload(staff, workbook([["13", name, "", None, "会員", "2020-04-01", None, None, None]]))
+    assert "2行目「事務組合名」：100文字を超えています（150文字）。" in page.content.decode()
+
+
 def test_a_branch_imports_only_its_own_associations(staff, tokyo):
     page = upload(staff, workbook([["27", "大阪事務組合", "", None, "会員", "2020-04-01", None, None, None]]))
     assert "2行目「支部コード」：自支部の事務組合だけを取り込めます。" in page.content.decode()
