@@ -48,6 +48,15 @@ def test_hq_sets_targets_and_a_branch_reads_only_its_own(client, people, tokyo, 
     assert client.get("/targets/branch/", {"branch": osaka.pk}).status_code == 404
 
 
+def test_a_branch_reads_its_targets_with_thousands_separators(client, people, tokyo):
+    """Figures read as the offices write them: 6,150, not 6150."""
+    login(client, people["hq_staff"])
+    _save_grid(client, {f"t-{tokyo.pk}-enrolled": "6150"})
+    login(client, people["tokyo_staff"])
+    page = client.get("/targets/edit/", {"year": 2026}).content.decode()
+    assert "6,150" in page and ">6150<" not in page
+
+
 def test_targets_come_back_from_the_exported_sheet_and_a_bad_cell_changes_nothing(client, people, tokyo):
     login(client, people["hq_staff"])
     exported = openpyxl.load_workbook(
