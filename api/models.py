@@ -1,4 +1,4 @@
-"""Personal access tokens for the JSON API (issue 19): named, with an expiry, revocable, each use
+"""Personal access tokens for the JSON API: named, with an expiry, revocable, each use
 audited. Only a digest of the secret is kept; the secret is shown once, to its owner.
 
 A token lives no longer than the credentials it was made with: it ends when its owner's password

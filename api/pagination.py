@@ -1,4 +1,4 @@
-"""Cursor pagination with no cap on depth (issue 19): the cursor is the last id seen, so page
+"""Cursor pagination with no cap on depth: the cursor is the last id seen, so page
 100,000 costs what page 1 costs, unlike an offset, and rows added meanwhile are neither skipped nor
 seen twice. Any id is a valid cursor: it simply starts after that id.
 

@@ -19,7 +19,7 @@ from api.routes import events, exports, field, payments, records, targets
 
 
 def _docs_for_staff(view):
-    """The schema and the interactive docs are for office staff (issue 19), not for the world: a
+    """The schema and the interactive docs are for office staff, not for the world: a
     signed-in person's session, or a token, which is judged alone (a client fetching the schema
     gets JSON, never the login page)."""
 

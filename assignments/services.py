@@ -130,7 +130,7 @@ def _assign(
     for appointment, ids in moving.items():
         Business.objects.filter(pk__in=ids).update(assigned_to=appointment)
         result.assigned[appointment] = len(ids)
-    # Issue 20: each person given businesses is told, once a day however many times the branch assigns.
+    # Each person given businesses is told, once a day however many times the branch assigns.
     for user in User.objects.filter(person__appointments__in=[a.pk for a in moving]).distinct():
         notify(
             user,
@@ -218,7 +218,7 @@ def areas_set(
     """Replace the cities a promoter or instructor covers with (code, name) pairs.
 
     ``read``: the city codes the page showed; if the areas changed since, nothing is saved
-    (versions.Stale): two staff choosing areas at once do not overwrite each other (issue 28)."""
+    (versions.Stale): two staff choosing areas at once do not overwrite each other."""
     with transaction.atomic():
         if read is not None:
             Appointment.objects.select_for_update().filter(pk=appointment.pk).first()

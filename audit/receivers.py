@@ -1,4 +1,4 @@
-"""Writes login, logout, failed login and lockout to the audit trail (issue 2, point 7)."""
+"""Writes login, logout, failed login and lockout to the audit trail."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model

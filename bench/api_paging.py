@@ -1,4 +1,4 @@
-"""Benchmark: listing the national roster through the API page by page (issue 19: 100,000
+"""Benchmark: listing the national roster through the API page by page (100,000
 businesses, p95 per page < 100 ms, throughput recorded), as clients meet it — gunicorn with 4
 workers on PostgreSQL with the national demo (about 100,000 businesses), several clients at once.
 

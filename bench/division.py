@@ -1,4 +1,4 @@
-"""Benchmark: a branch of 6,000 businesses divided, fixed and assigned on PostgreSQL (issue 5: in seconds).
+"""Benchmark: a branch of 6,000 businesses divided, fixed and assigned on PostgreSQL (in seconds).
 
     python bench/division.py [--businesses 6000] [--promoters 60] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 

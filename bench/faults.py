@@ -1,4 +1,4 @@
-"""Benchmark: faults with real processes (issue 15) — a worker killed, PostgreSQL restarted, a payment
+"""Benchmark: faults with real processes — a worker killed, PostgreSQL restarted, a payment
 batch's confirmation killed.
 
     python bench/faults.py [--postgres URL] [--rows 100000] [--kills 10] [--restarts 3] [--confirms 10]

@@ -4,8 +4,8 @@
 
 For each size and variant (bench/synthetic.py: "bench" is the benchmark's data, "heldout" data
 of the same format drawn with other rates, on which the engine was not tuned), the time, peak
-memory, precision and recall of 適用済 and the share of corporations marked 要確認 (issue 17,
-point 4). Writes bench/results/identify.json and a dated line per run in bench/RESULTS.md. The data
+memory, precision and recall of 適用済 and the share of corporations marked 要確認.
+Writes bench/results/identify.json and a dated line per run in bench/RESULTS.md. The data
 is generated once per size, variant and seed under bench/data/ (not committed). With --splink, the
 benchmark variant also goes through Splink (bench/splink_identify.py, installed only for the
 benchmark) on the same data, in the same run.

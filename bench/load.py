@@ -1,4 +1,4 @@
-"""Benchmark: the site under load, as users meet it (issue 15) — gunicorn with 4 workers on PostgreSQL
+"""Benchmark: the site under load, as users meet it — gunicorn with 4 workers on PostgreSQL
 with the national demo, driven by locust (bench/locustfile.py) from the same machine.
 
     python bench/load.py [--postgres URL] [--users 200] [--seconds 180] [--port 8765]

@@ -1,4 +1,4 @@
-"""Benchmark: a national year of fee claims and the quarterly payment batches on PostgreSQL (issue 7).
+"""Benchmark: a national year of fee claims and the quarterly payment batches on PostgreSQL.
 
     python bench/payments.py [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 

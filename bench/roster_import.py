@@ -1,4 +1,4 @@
-"""Benchmark: a 100,000-row .xlsx list imported into a branch's roster on PostgreSQL (issue 4: < 60 s).
+"""Benchmark: a 100,000-row .xlsx list imported into a branch's roster on PostgreSQL (< 60 s).
 
     python bench/roster_import.py [--rows 100000] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 
@@ -87,7 +87,7 @@ def run(args) -> dict:
 
     call_command("migrate", verbosity=0)
     data = workbook(args.rows, args.seed)
-    # The parser alone, in the same run: the import's goal is a multiple of it (issue 17: ≤ 5×).
+    # The parser alone, in the same run: the import's goal is a multiple of it (≤ 5×).
     started = time.monotonic()
     tables.read_table("roster.xlsx", data)
     parse_seconds = round(time.monotonic() - started, 2)

@@ -1,4 +1,4 @@
-"""Benchmark: searching a branch's roster of 10,000 businesses the way people type (issue 17, point 2:
+"""Benchmark: searching a branch's roster of 10,000 businesses the way people type (goal:
 p95 < 200 ms), as users meet it — gunicorn with 4 workers on PostgreSQL, 8 users searching at once,
 each reading the results for 1–3 s before the next search.
 

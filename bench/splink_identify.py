@@ -1,4 +1,4 @@
-"""The identification benchmark's data through Splink, for comparison (issue 4). Benchmark only.
+"""The identification benchmark's data through Splink, for comparison. Benchmark only.
 
     .venv-bench/bin/python bench/splink_identify.py DATA_DIR OUT.csv
 

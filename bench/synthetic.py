@@ -1,4 +1,4 @@
-"""Synthetic national data with ground truth for the identification benchmark (issue 4).
+"""Synthetic national data with ground truth for the identification benchmark.
 
 Corporations in the NTA's published format and a registered-workplace list (適用事業) in cp932 with
 the differences real lists have: legal-form spellings, width, spacing, address notation, moved
@@ -144,7 +144,7 @@ def corporations(n: int, rng: np.random.Generator) -> pl.DataFrame:
 
 # How often each difference occurs. "bench" is the benchmark's data; "heldout" is data of the same
 # format drawn with other rates (more abbreviation, typos, moves and workplaces at their own
-# address), on which the engine was not tuned: both are reported (issue 17, point 4).
+# address), on which the engine was not tuned: both are reported.
 VARIANTS = {
     "bench": {
         "abbreviate": 0.35,

@@ -1,5 +1,5 @@
 """Benchmark: target-management dashboards and the national progress form on three years of
-national data on PostgreSQL (issue 9: p95 under 300 ms; the form under 30 s).
+national data on PostgreSQL (p95 under 300 ms; the form under 30 s).
 
     python bench/targets.py [--postgres postgresql://postgres@127.0.0.1:5432/postgres] [--requests 30]
 

@@ -100,7 +100,7 @@ def handover_answer(
     inspection_office: InspectionOffice | None = None,
 ) -> None:
     """The bureau's answer on a hard case (R-CNL-5), recorded by the branch; the branch's other staff
-    and whoever handed the case over are told (issue 20)."""
+    and whoever handed the case over are told."""
     if not answer.strip():
         raise ValidationError({"answer": "労働局の回答を入力してください。"})
     if answered_on > timezone.localdate():

@@ -131,7 +131,7 @@ class Training(tracked.Tracked, versions.Versioned):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", verbose_name="支部")
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, verbose_name="年度")
     held_on = models.DateField("実施日")
-    # A session after September for those who missed the season's (issue 20): kept, and marked.
+    # A session after September for those who missed the season's: kept, and marked.
     makeup = models.BooleanField(
         "期間外の補講", default=False, help_text="10月以降に、受講できなかった推進員のために行う研修"
     )

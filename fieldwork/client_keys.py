@@ -1,4 +1,4 @@
-"""Send keys of field records bound to the person whose form made them (issue 28: a shared phone).
+"""Send keys of field records bound to the person whose form made them (a shared phone).
 
 A visit or enrolment form carries a ``client_key`` so that a draft sent twice is recorded once. The
 key the server puts in a form names its owner and is signed with the site's secret: a draft left

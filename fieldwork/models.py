@@ -169,7 +169,7 @@ class Enrolment(tracked.Tracked):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     koyou_confirmed_at = models.DateTimeField("雇用保険の手続の確認日時", null=True, blank=True)
-    # A draft made on the phone carries one, so that sent twice it is recorded once (issue 19);
+    # A draft made on the phone carries one, so that sent twice it is recorded once;
     # enrolments entered at the office have none.
     client_key = models.UUIDField("送信キー", null=True, blank=True, unique=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

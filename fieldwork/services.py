@@ -244,7 +244,7 @@ def evidence_add(*, actor: User, enrolment: Enrolment, files: Iterable[tuple[str
 
 
 def _tell_if_payable(enrolment: Enrolment) -> None:
-    """Issue 20 (D-5): the promoter learns that a success fee held back for its evidence or for the
+    """D-5: the promoter learns that a success fee held back for its evidence or for the
     employment-insurance confirmation can now be claimed, once both are there."""
     promoter = enrolment.appointment.person.user if enrolment.appointment else None
     if promoter is None or enrolment.bureau_guidance or enrolment.ex_officio:

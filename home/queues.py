@@ -2,7 +2,7 @@
 
 Each queue has a count, its oldest item, and its first entries, each one click from the record; the
 home page shows the queues that hold something, the 作業一覧 page all of them, and the menu their
-total. Branch staff, HQ and promoters each have their own set (issue 14).
+total. Branch staff, HQ and promoters each have their own set.
 """
 
 import datetime

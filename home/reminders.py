@@ -1,4 +1,4 @@
-"""The daily reminders (issue 20): what each person must do before a deadline, run once a day by
+"""The daily reminders: what each person must do before a deadline, run once a day by
 ``manage.py send_reminders`` (a timer; see the README). Each is a notice (notices.services.notify):
 one per person, subject and day, so a second run on the same day gives nothing twice.
 

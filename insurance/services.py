@@ -258,7 +258,7 @@ def program_records_save(
 
     ``read``: the figures the page showed. Given, nothing is saved if any changed since
     (versions.Stale), and only the figures this user changed are written: two staff entering the
-    grid at once never overwrite each other (issue 28)."""
+    grid at once never overwrite each other."""
     if read is not None:
         Branch.objects.select_for_update().filter(pk=branch.pk).first()  # one save of the grid at a time
         now = program_records_of(branch, fiscal_year)

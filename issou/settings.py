@@ -81,7 +81,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # ETag and If-None-Match for every GET (the API's pages are fetched again and again, issue 19).
+    # ETag and If-None-Match for every GET (the API's pages are fetched again and again).
     "django.middleware.http.ConditionalGetMiddleware",
     "org.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -216,7 +216,7 @@ AUDITLOG_STORE_JSON_CHANGES = True
 
 OTP_TOTP_ISSUER = "issou 全国労保連"
 
-# Notices by e-mail (issue 20): printed to the console in development; in production an SMTP server
+# Notices by e-mail: printed to the console in development; in production an SMTP server
 # named by EMAIL_HOST (with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = (

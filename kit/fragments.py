@@ -1,7 +1,7 @@
 """Parts of the pages opened most, rendered once and kept in the shared cache under what they show.
 
 The worklist (7,700 promoters) and the roster list (each branch's staff) spent most of their time
-reading and rendering the same rows again (issue 15). Nothing here is invalidated by hand: a part is
+reading and rendering the same rows again. Nothing here is invalidated by hand: a part is
 kept under a *version* of what it shows — the values of a row, or a cheap summary of a list that
 changes whenever one of its rows does (the way Rails keys a collection: count, ids, latest change)
 — and under this release's code, so a change to a record, a template or a filter gives a new key,

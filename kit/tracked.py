@@ -1,4 +1,4 @@
-"""When a row last changed, for the API's incremental sync (``updated_since``, issue 19).
+"""When a row last changed, for the API's incremental sync (``updated_since``).
 
 ``auto_now`` stamps a row only when it is saved whole; the services also save named fields
 (``save(update_fields=…)``), change rows with ``QuerySet.update`` and ``bulk_update``, and imports

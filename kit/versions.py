@@ -1,5 +1,5 @@
 """Two people editing one record: a save of a record changed since its page was read is refused,
-saying who changed what, with the user's input kept (issue 28).
+saying who changed what, with the user's input kept.
 
 Every edit page used to save the whole record it read, so two staff editing one person (one the
 address, the other the phone) silently overwrote each other. A versioned model counts its edits

@@ -1,4 +1,4 @@
-"""Normalised business names and addresses for matching lists against each other (issue 4, point 3).
+"""Normalised business names and addresses for matching lists against each other.
 
 The rules are Polars expressions, so a national file is normalised in bulk in Rust; a single
 value goes through the same rules (``normalize_name`` / ``normalize_address``), so the web

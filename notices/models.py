@@ -1,4 +1,4 @@
-"""Notices (issue 20): what waits for a person, under the bell in the menu and, if they chose,
+"""Notices: what waits for a person, under the bell in the menu and, if they chose,
 by e-mail. One per person, subject and day, so a reminder run twice sends nothing twice."""
 
 from django.conf import settings

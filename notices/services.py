@@ -1,4 +1,4 @@
-"""Giving a person a notice, and e-mailing it when they want that (issue 20).
+"""Giving a person a notice, and e-mailing it when they want that.
 
 A notice never fails or undoes the action that gives it: its title is cut to fit its column, and
 the e-mail goes from the task queue after the action is committed (``notices.tasks``)."""

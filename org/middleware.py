@@ -68,7 +68,7 @@ def session_limits(get_response):
                 url = reverse(settings.LOGIN_URL) + "?" + urlencode({"expired": "1"})
                 return _redirect(request, url)
             # Noted once a minute, not on every request: each note is a session write, and a
-            # minute more or less of idle time changes nothing (issue 15: pages under load).
+            # minute more or less of idle time changes nothing (pages under load).
             if now - last_seen >= LAST_SEEN_STEP or "issou_last_seen" not in session:
                 session["issou_last_seen"] = now
         return get_response(request)
@@ -81,7 +81,7 @@ def htmx_needs_sign_in(get_response):
     administrator before the second factor, is answered 401 with nothing in it. htmx neither swaps
     nor follows that: a redirect would be followed, the login or second-factor page swapped into
     the fragment (its scripts run a second time), or, sent as HX-Redirect, reload the page that
-    asked, again and again, losing what the person was typing (issue 28)."""
+    asked, again and again, losing what the person was typing."""
 
     def middleware(request):
         if request.headers.get("HX-Request") and not access.signed_in(request.user):

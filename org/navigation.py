@@ -1,5 +1,5 @@
 """Where people go: the one list of links behind the menu of every page and the home pages, by role
-(issue 16), and where a page sends a person next (a ``next`` only if it stays on this site)."""
+, and where a page sends a person next (a ``next`` only if it stays on this site)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,7 +71,7 @@ class Link:
     own_branch: bool = False  # the URL takes the user's branch
 
 
-# The one list of where people go (issue 16): the menu of every page and the home page's links.
+# The one list of where people go: the menu of every page and the home page's links.
 LINKS = [
     Link("作業一覧", "work_queues", _with_queues, menu="作業一覧", on_home=False),
     Link("ユーザー管理", "user_list", _everyone, "登録・無効化・二要素認証のリセット", menu="ユーザー管理"),
@@ -182,7 +182,7 @@ def menu(request: HttpRequest) -> dict[str, object]:
     """Context processor: the signed-in user's menu, for base.html."""
     user = getattr(request, "user", None)
     # An administrator before the second factor gets no menu: its links and its counters would
-    # only be answered by the second-factor page (issue 28).
+    # only be answered by the second-factor page.
     if user is None or not access.signed_in(user):
         return {}
     # Built only when a template shows the menu (not for htmx fragments).

@@ -266,7 +266,7 @@ class ClaimLine(models.Model):
         db_index=False,  # never searched by reviewer; one index less to keep on 150,000 lines a year
     )
     hq_at = models.DateTimeField("本部審査日時", null=True, blank=True)
-    # A correction: the negative copy of a paid line, paid (deducted) in a later batch (issue 7, 5).
+    # A correction: the negative copy of a paid line, paid (deducted) in a later batch.
     reversal_of = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

@@ -399,7 +399,7 @@ def lines_review(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reas
 
 
 def _tell_returned(lines: list[ClaimLine], by: str, reason: str) -> None:
-    """Issue 20: the promoter learns that lines of their claim came back, and why."""
+    """The promoter learns that lines of their claim came back, and why."""
     claims_ = FeeClaim.objects.filter(pk__in={line.claim_id for line in lines}).select_related(
         "appointment__person__user"
     )

@@ -1,5 +1,5 @@
 """The roster list as its users narrow it, and its export: one definition for the list page, its
-Excel/CSV download and the API's export (issue 19: the API's rows are the Excel file's rows)."""
+Excel/CSV download and the API's export (the API's rows are the Excel file's rows)."""
 
 from collections.abc import Iterator
 from typing import Any

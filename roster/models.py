@@ -398,7 +398,7 @@ class ImportJob(BackgroundJob, Workflow, models.Model):
 
 
 class NtaFeed(BackgroundJob, Workflow, models.Model):
-    """One NTA difference file (差分データ) applied to every branch (roster.ntafeed, issue 17 point 5).
+    """One NTA difference file (差分データ) applied to every branch (roster.ntafeed).
 
     National, like the registered list: HQ uploads it (or a timer runs ``manage.py nta_diff``);
     each branch reads its own line of the summary and its own import job.

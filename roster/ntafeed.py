@@ -1,4 +1,4 @@
-"""The NTA's difference file as routine (issue 17, point 5).
+"""The NTA's difference file as routine.
 
 The 法人番号公表サイト publishes, every business day, the corporations that were founded, renamed,
 moved or closed (差分データ, the full file's layout; FORMATS.md). HQ uploads it, or a timer runs

@@ -1,4 +1,4 @@
-"""Finding businesses as people type them (issue 17): one matching rule for the roster, division,
+"""Finding businesses as people type them: one matching rule for the roster, division,
 assignment, worklist and briefing-attendee searches.
 
 The query is folded as the businesses' search text was (lib.normalize: width, hiragana/katakana,

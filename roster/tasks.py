@@ -30,7 +30,7 @@ def run_import(job_id: int) -> None:
             if importing.CHOICE not in job.mapping and (
                 found := importing.suspicious_cells(job, headers, rows)
             ):
-                # Nothing is stored until the user has seen these cells and chosen (issue 17).
+                # Nothing is stored until the user has seen these cells and chosen.
                 ImportJob.move(job.pk, JobStatus.CHECK, suspicious_cells=found[:200], progress=0)
                 return
             importing.apply(job, importing.plan(job, headers, rows))

@@ -377,7 +377,7 @@ def import_retry(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @access.role_required(*READERS)
 def nta_feeds(request: access.AuthenticatedRequest) -> HttpResponse:
-    """The NTA difference files applied so far; HQ's staff upload the next one (issue 17, point 5)."""
+    """The NTA difference files applied so far; HQ's staff upload the next one."""
     may_upload = access.may_write(request.user, NtaFeed)
     form = NtaFeedForm(request.POST or None, request.FILES or None) if may_upload else None
     if request.method == "POST":

@@ -1,7 +1,7 @@
 """Businesses leaving the worklists they were on: when an appointment is revoked (people), a business
 is handed over to the bureau or divided to its side (councils). The roster owns who a business is
 assigned to (Business.assigned_to); the assignments app keeps each assignment's history and ends it
-on this signal, so the floors below never import it (issue 16)."""
+on this signal, so the floors below never import it."""
 
 from django.dispatch import Signal
 

@@ -1,7 +1,7 @@
 """The dashboards' counted figures, kept in the cache per branch until that branch's records change.
 
 Counting every visit of the year on every request made the target dashboards take over a second
-with eight people looking at once (issue 15). Each branch's figures are kept under its revision
+with eight people looking at once. Each branch's figures are kept under its revision
 (org.revisions), which changes in the same transaction as any record they are counted from: the
 receivers below for single saves and deletes, and the bulk paths (roster import, rollover, training
 attendance, demo data) touch it themselves. A page thus shows what the database holds when its

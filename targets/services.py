@@ -250,7 +250,7 @@ def plan_against_actuals(branch: Branch, fiscal_year: FiscalYear) -> list[dict[s
 
 
 def plan_months(branch: Branch, fiscal_year: FiscalYear) -> dict[str, list[int]]:
-    """The branch's monthly plan (outreach plan, issue 5) for the measures it plans."""
+    """The branch's monthly plan (outreach plan) for the measures it plans."""
     visits, enrolments = [0] * 12, [0] * 12
     plan = OutreachPlan.objects.filter(branch=branch, fiscal_year=fiscal_year).first()
     if plan is not None:
@@ -284,7 +284,7 @@ def targets_save(
 
     ``read``: the values the page showed. Given, the year's grid is saved only if none of those cells
     changed since (TargetsChanged otherwise, nothing saved), and only the cells this user changed are
-    written: two people setting targets at once never overwrite each other (issue 28)."""
+    written: two people setting targets at once never overwrite each other."""
     if read is not None:
         # One save of a year's grid at a time: the check and the writes see the same targets.
         FiscalYear.objects.select_for_update().filter(pk=fiscal_year.pk).first()

@@ -149,7 +149,7 @@ def targets_edit(request: access.AuthenticatedRequest) -> HttpResponse:
     """HQ sets each branch's targets (or a national one, split by promoters); branches read theirs.
 
     The page carries the values it showed: a save after someone else changed the grid is refused,
-    the page shown again with this user's input and the other person's changes (issue 28)."""
+    the page shown again with this user's input and the other person's changes."""
     fiscal_year = FiscalYear.chosen(request.GET.get("year") or request.POST.get("year"))
     branches = access.visible(request.user, Branch.objects.select_related("prefecture"))
     may_write = access.may_write(request.user, Target)

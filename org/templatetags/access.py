@@ -1,5 +1,5 @@
 """{% may_open 'person_edit' person.pk as url %}<a href="{{ url }}">編集</a>{% endmay_open %}: a link
-shown only to those its page lets in, decided by org.access.may_open (issue 28).
+shown only to those its page lets in, decided by org.access.may_open.
 
 The body is rendered when the signed-in user may open the page, with its address (the URL name
 reversed with the arguments) in ``url`` when ``as url`` is given. Without ``as``, the arguments may be

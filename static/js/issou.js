@@ -14,7 +14,7 @@
     });
   });
 
-  // Irreversible steps ask first (issue 20): a form, or the button that submits it, with
+  // Irreversible steps ask first: a form, or the button that submits it, with
   // data-confirm="…". Registered before the drafts' handler and in the capture phase, so that a
   // step the person cancels is not sent at all.
   document.addEventListener(
@@ -37,7 +37,7 @@
   // Visit drafts: a visit typed where the network drops is kept on the device (localStorage) and
   // sent when the connection returns. Each draft carries the form's client_key, so the server
   // records it once however often it arrives, and only as the visit of the person whose form made
-  // it. A phone is shared (issue 28): each person's drafts are kept under their own name, leave
+  // it. A phone is shared: each person's drafts are kept under their own name, leave
   // with them at logout, and whoever signs in finds nobody else's (nor the one list all once shared).
   const DRAFTS_PREFIX = "issou.drafts";
   const USER = document.body.dataset.user || "";
@@ -140,7 +140,7 @@
     }
   }
 
-  // The drafts kept on the device go to the API in one batch per kind (issue 19): each answers
+  // The drafts kept on the device go to the API in one batch per kind: each answers
   // created, duplicate (it had arrived before) or its errors; the session and CSRF token sign it.
   const BATCHES = {
     visit: { url: "/api/v1/visits/bulk", key: "visits", body: visitDraft },

@@ -1,4 +1,4 @@
-"""manage.py identify --corporations FILE --registered FILE --out FILE (issue 4, point 7).
+"""manage.py identify --corporations FILE --registered FILE --out FILE.
 
 The national batch run of identification (把握): NTA corporations against registered workplaces.
 """

@@ -1,4 +1,4 @@
-"""manage.py nta_diff FILE --user USERNAME: apply the NTA's difference file (issue 17, point 5).
+"""manage.py nta_diff FILE --user USERNAME: apply the NTA's difference file.
 
 For a daily or weekly timer (README: cron or a systemd timer). The file is kept under var/ like an
 upload, so the branches' import pages can show where their candidates came from.
