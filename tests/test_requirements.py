@@ -1,4 +1,4 @@
-"""Dependencies (issue 16): production installs only what runs the site; every pin gives its reason."""
+"""Dependencies: production installs only what runs the site; every pin gives its reason."""
 
 import re
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""docs/rules.md is the repository's copy of the shared rules digest (issue 16): the same text."""
+"""docs/rules.md is the repository's copy of the shared rules digest: the same text."""
 
 from pathlib import Path
 

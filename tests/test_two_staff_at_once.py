@@ -1,4 +1,4 @@
-"""Every edit page, two staff at once (issue 28): both open the page, each changes a different field;
+"""Every edit page, two staff at once: both open the page, each changes a different field;
 whoever saves second is refused with the first one's change named, nothing is saved, and saving the
 page then shown keeps both changes. In both orders.
 

@@ -1,4 +1,4 @@
-"""The JSON API (issue 19): personal access tokens, scoping as the pages, cursor pages, ETags and
+"""The JSON API: personal access tokens, scoping as the pages, cursor pages, ETags and
 Japanese error bodies."""
 
 import datetime
@@ -236,7 +236,7 @@ def test_an_administrator_sees_a_users_tokens_on_the_users_page_but_not_their_se
 
 
 def test_a_token_may_expire_today_at_1am_on_a_utc_server(utc_server_at_1am_jst):
-    # Issue 28: "today" is Japan's day, not the server clock's (yesterday until 09:00 JST in UTC).
+    # "Today" is Japan's day, not the server clock's (yesterday until 09:00 JST in UTC).
     user = User(username="staff", role=Role.BRANCH_STAFF)
     user.set_password(PASSWORD)
     data = {"name": "集計用Excel", "expires_on": utc_server_at_1am_jst.isoformat(), "password": PASSWORD}

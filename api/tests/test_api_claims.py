@@ -1,4 +1,4 @@
-"""Claims through the API (issue 19): the promoter reads a claim with its lines and submits it, by
+"""Claims through the API: the promoter reads a claim with its lines and submits it, by
 the same rules as the claim page (R-FEE-4, D-2); a returned line reaches the phone's next sync."""
 
 import datetime

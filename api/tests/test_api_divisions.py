@@ -1,4 +1,4 @@
-"""Councils' divisions through the API (issue 19): each business's side for the year, and the
+"""Councils' divisions through the API: each business's side for the year, and the
 bureau's share as the workbook the bureau receives, row for row (R-CNL-3, R-CNL-4)."""
 
 import io

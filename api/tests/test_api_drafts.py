@@ -1,4 +1,4 @@
-"""The phone's offline drafts through the API (issue 19, point 4): enrolment drafts in batches,
+"""The phone's offline drafts through the API: enrolment drafts in batches,
 recorded once per client key by the enrolment form's rules; the site's own pages use the API with
 their session, the CSRF token checked on every write."""
 
@@ -121,7 +121,7 @@ def test_a_request_django_refuses_outright_answers_json_on_the_api(client, peopl
 
 
 def test_an_enrolment_draft_made_on_another_persons_form_is_refused(client, people, tokyo):
-    """Issue 28: a draft keeps the send key of the form it was typed in, which names its maker; sent
+    """A draft keeps the send key of the form it was typed in, which names its maker; sent
     under anyone else (a shared phone), it is refused, and one a client made itself is its sender's."""
     business = _assigned(client, people, tokyo)
     draft = {

@@ -1,4 +1,4 @@
-"""Events through the API (issue 19): briefings, trainings, seminars and their questionnaire
+"""Events through the API: briefings, trainings, seminars and their questionnaire
 results, counted as the results pages count them (R-EVT-1, R-EVT-2, R-EVT-4)."""
 
 import datetime

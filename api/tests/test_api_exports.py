@@ -1,4 +1,4 @@
-"""Exports through the API (issue 19, point 5): the same columns and rows, in the same order, as
+"""Exports through the API: the same columns and rows, in the same order, as
 the Excel and CSV files the pages give — for each role's own scope."""
 
 import csv

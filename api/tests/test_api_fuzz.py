@@ -1,4 +1,4 @@
-"""The API fuzzed against its own OpenAPI schema (issue 19, must hold): schemathesis sends at least
+"""The API fuzzed against its own OpenAPI schema: schemathesis sends at least
 100 generated requests to every operation, through a real server, with a branch staff's token;
 no server error, and every response as the schema says (status, content type, body)."""
 

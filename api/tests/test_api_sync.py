@@ -1,4 +1,4 @@
-"""Incremental sync (issue 19, point 3): ``updated_since`` returns what changed by every path the
+"""Incremental sync: ``updated_since`` returns what changed by every path the
 services change rows — a whole save, a save of named fields, a queryset update, a bulk update —
 and an ended assignment comes with its end so that a phone drops the business."""
 

@@ -1,4 +1,4 @@
-"""Every API operation, walked with each kind of token (issue 19, must hold): no token → 401; a
+"""Every API operation, walked with each kind of token: no token → 401; a
 promoter's token → only what is theirs; another branch's token → 404 for Tokyo's ids. The list of
 operations is read from the live OpenAPI schema, so a new endpoint cannot escape the walk."""
 

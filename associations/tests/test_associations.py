@@ -1,4 +1,4 @@
-"""The association registry, membership over time and the membership rate (issue 18; R-ORG-3, R-PPL-7)."""
+"""The association registry, membership over time and the membership rate (R-ORG-3, R-PPL-7)."""
 
 import datetime
 import io

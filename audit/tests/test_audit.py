@@ -1,4 +1,4 @@
-"""The audit trail: who, when, from where, before and after; append-only (issue 2, point 6)."""
+"""The audit trail: who, when, from where, before and after; append-only."""
 
 import datetime
 import os

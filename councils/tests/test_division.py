@@ -68,7 +68,7 @@ def test_rules_divide_by_size_then_industry_then_city_R_CNL_3(client, people, ro
     assert Allocation.objects.get(entry__business=roster["large"]).basis == "労働者数50人以上"
     # An enrolled business needs no one's work and is not divided.
     assert not Allocation.objects.filter(entry__business=roster["enrolled"]).exists()
-    # Issue 20: the page keeps the rules just applied, to adjust them rather than type them again.
+    # The page keeps the rules just applied, to adjust them rather than type them again.
     form = client.get("/councils/division/", {"year": YEAR}).context["form"]
     assert (form["min_workers"].value(), form["industries"].value(), form["default"].value()) == (
         "50",

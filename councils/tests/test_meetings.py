@@ -191,7 +191,7 @@ def test_a_handover_needs_a_reason_and_a_date_not_in_the_future(client, people, 
 
 
 def test_a_handover_the_workflow_refuses_answers_a_message_not_a_500(client, people, tokyo):
-    # Issue 28: a business only identified (not yet on a roster) cannot go to the bureau; the refused
+    # A business only identified (not yet on a roster) cannot go to the bureau; the refused
     # status move was a ValueError no page caught.
     business = make_business(tokyo, "把握商事", status=BusinessStatus.IDENTIFIED)
     login(client, people["tokyo_staff"])
@@ -205,7 +205,7 @@ def test_a_handover_the_workflow_refuses_answers_a_message_not_a_500(client, peo
 
 
 def test_the_bureaus_answer_on_a_handover_is_recorded_and_told_to_the_branch_R_CNL_5(client, people, tokyo):
-    """Issue 20: the branch records the bureau's answer; the person who handed the case over and
+    """The branch records the bureau's answer; the person who handed the case over and
     the branch's other staff are notified, the one who recorded it is not."""
     from notices.models import Notice
 

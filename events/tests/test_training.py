@@ -43,7 +43,7 @@ def test_training_is_held_between_april_and_september_R_EVT_2(client, people, to
 
 
 def test_a_make_up_session_after_september_is_recorded_and_marked(client, people, tokyo):
-    """Issue 20: those who missed the season's training attend a make-up session, kept as such."""
+    """Those who missed the season's training attend a make-up session, kept as such."""
     login(client, people["tokyo_staff"])
     refused = _training(client, held_on="2026-10-15").content.decode()
     assert "「期間外の補講」として記録してください" in refused and not Training.objects.exists()

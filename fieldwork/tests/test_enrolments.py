@@ -99,7 +99,7 @@ def test_branch_staff_confirm_the_employment_insurance_procedure_R_ENR_3(client,
     assert not enrolment.needs_koyou_confirmation
     assert enrolment.koyou_confirmed_by == people["tokyo_staff"]
 
-    # Issue 20 (D-5): the promoter is told of the assignment; the success fee becomes claimable only
+    # D-5: the promoter is told of the assignment; the success fee becomes claimable only
     # once the evidence is complete as well, and the promoter is told then, once.
     def titles():
         return list(
@@ -144,7 +144,7 @@ def test_a_second_enrolment_for_the_same_insurance_is_refused(client, people, bu
 
 
 def test_the_business_page_shows_its_insurance_number_once_enrolled(client, people, business):
-    """Issue 20: the number as offices write it, with hyphens, on the business's page."""
+    """The number as offices write it, with hyphens, on the business's page."""
     login(client, people["tokyo_staff"])
     before = client.get(f"/roster/businesses/{business.pk}/").content.decode()
     login(client, people["tokyo_promoter"])

@@ -92,7 +92,7 @@ def _card(page: str, name: str) -> str:
     return card
 
 
-def test_the_worklist_is_kept_until_what_it_shows_changes_issue_15(client, people, field, tokyo, monkeypatch):
+def test_the_worklist_is_kept_until_what_it_shows_changes(client, people, field, tokyo, monkeypatch):
     login(client, people["tokyo_promoter"])
     first = client.get("/field/").content.decode()
     with CaptureQueriesContext(connection) as again:
@@ -138,7 +138,7 @@ def test_the_visit_form_needs_as_many_queries_for_a_thousand_companions_as_for_t
     client, people, field, tokyo, django_assert_max_num_queries
 ):
     """A national branch lists about a thousand promoters as possible companions; naming each with
-    its year cost a query apiece (666 ms a page under the load benchmark, issue 15)."""
+    its year cost a query apiece (666 ms a page under the load benchmark)."""
     login(client, people["tokyo_promoter"])
     url = f"/field/businesses/{field['mine'][0].pk}/visit/"
     with CaptureQueriesContext(connection) as few:
@@ -286,7 +286,7 @@ def _form_key(client, business) -> str:
 def test_a_visit_typed_by_one_promoter_is_refused_under_another_on_a_shared_phone_D_4(
     client, tokyo, people, field
 ):
-    """Issue 28: promoter A's offline draft, sent while B was signed in on the same phone, was
+    """Promoter A's offline draft, sent while B was signed in on the same phone, was
     recorded as B's visit (B would earn the fee, and the direct visit a success fee needs, D-4)."""
     business = field["mine"][0]
     login(client, people["tokyo_promoter"])

@@ -1,4 +1,4 @@
-"""Each role's home page shows what that role does next (issue 2, point 9)."""
+"""Each role's home page shows what that role does next."""
 
 import uuid
 
@@ -67,7 +67,7 @@ def test_home_pages_need_few_queries(client, people, who, monkeypatch):
     # work queues (a count with the oldest, and the first entries of those that hold any) — the same
     # whatever the number of branches or records (test_work_queues proves the queues' part).
     assert len(queries) <= 39, [q["sql"] for q in queries]
-    # Seen again, the measures come from the figures kept for the branches' revisions (issue 15).
+    # Seen again, the measures come from the figures kept for the branches' revisions.
     counted = []
     monkeypatch.setattr(measures, "monthly", lambda *args: counted.append(args))
     assert client.get("/").status_code == 200

@@ -1,4 +1,4 @@
-"""Daily reminders (issue 20), each with the clock set to the day in question: the month end with
+"""Daily reminders, each with the clock set to the day in question: the month end with
 its working days (R-FEE-4), a holiday inside the last days, March's sending deadline (R-FEE-5),
 HQ's queues; once per person, subject and day, by e-mail when the person wants it."""
 

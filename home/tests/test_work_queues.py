@@ -1,5 +1,5 @@
 """Work queues (作業一覧): each role sees what waits for it, counted in its scope, oldest first, each entry
-one click from the record (issue 14, point 2)."""
+one click from the record."""
 
 import datetime
 import uuid
@@ -127,7 +127,7 @@ def test_hq_sees_claims_to_decide_and_batches_another_payer_made(client, people,
 
 
 def test_hq_sees_each_late_branch_with_what_is_late_and_a_link_to_it(client, people, tokyo, monkeypatch):
-    # Issue 28: the queue said 47件 and listed three summaries, all linking to /councils/.
+    # The queue said 47件 and listed three summaries, all linking to /councils/.
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: datetime.date(2026, 11, 30))
     alice = make_appointment(make_person(tokyo, "推進 アリス"), status="active")
     FeeClaim.objects.create(  # due at HQ by 7 November

@@ -1,5 +1,5 @@
 """The insurance business: agents, premium income from the insurer's statements, and audits by
-document review to closure (issue 18, points 4 and 5; R-INS-1, R-TGT-2)."""
+document review to closure (R-INS-1, R-TGT-2)."""
 
 import datetime
 import io
@@ -231,7 +231,7 @@ def test_a_branch_reports_its_other_programs_by_month_and_they_count_as_measures
 def test_the_same_statement_again_names_the_japanese_day_it_was_imported(
     client, people, agent, utc_server_at_1am_jst
 ):
-    # Issue 28: at 01:00 JST the stored time is still yesterday in UTC; the day shown is Japan's.
+    # At 01:00 JST the stored time is still yesterday in UTC; the day shown is Japan's.
     login(client, people["hq_staff"])
     sent = statement([["A1301", "令和6年4月", 1_250_000]])
     client.post("/insurance/statements/", {"file": sent})

@@ -17,7 +17,7 @@ ROW_TEMPLATES = [
 
 
 @pytest.mark.parametrize(("template_name", "module", "constant"), ROW_TEMPLATES)
-def test_a_row_is_kept_under_every_value_its_template_shows_issue_15(template_name, module, constant):
+def test_a_row_is_kept_under_every_value_its_template_shows(template_name, module, constant):
     shows = getattr(__import__(module, fromlist=[constant]), constant)
     source = get_template(template_name).template.source
     read = {re.sub(r"^get_(\w+)_display$", r"\1", attr) for attr in re.findall(r"\bb\.([\w.]+)", source)}

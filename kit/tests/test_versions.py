@@ -1,4 +1,4 @@
-"""Two staff editing one record at once (kit.versions, issue 28): the later save of a stale page is
+"""Two staff editing one record at once (kit.versions): the later save of a stale page is
 refused, names who changed what, keeps the user's input and, saved again, loses nothing.
 
 The mechanism is tested here through the person page; every other edit page has its own

@@ -1,4 +1,4 @@
-"""Name and address normalisation for matching (issue 4, point 3)."""
+"""Name and address normalisation for matching."""
 
 import pytest
 
@@ -28,7 +28,7 @@ def test_legal_form_spellings_and_positions_give_one_core(name):
         ("ﾔﾏﾀﾞｼｮｳｼﾞ(有)", "ヤマダショウジ", "有限会社"),
         ("ＡＢＣ　テクノ合同会社", "ABCテクノ", "合同会社"),
         ("髙橋ヶ丘工業（株）", "高橋ケ丘工業", "株式会社"),
-        ("特定非営利活動法人ひまわり", "ヒマワリ", "特定非営利活動法人"),  # hiragana as katakana (issue 17)
+        ("特定非営利活動法人ひまわり", "ヒマワリ", "特定非営利活動法人"),  # hiragana as katakana
         ("㈱ みらい", "ミライ", "株式会社"),
         ("（一社）日本協会", "日本協会", "一般社団法人"),
         ("山田商店", "山田商店", ""),
@@ -71,7 +71,7 @@ def test_broken_corporate_numbers_fail(number):
     assert not is_valid(number)
 
 
-# The table of examples issue 17 asks for: each line a spelling people or lists use, and what the
+# The table of examples: each line a spelling people or lists use, and what the
 # one definition (lib.normalize) makes of it — for linking (core, form; address key) and search.
 NAME_EXAMPLES = [
     # Legal forms, abbreviated, in brackets of either width, before or after, in the bank's kana.
@@ -112,7 +112,7 @@ NAME_EXAMPLES = [
 
 
 @pytest.mark.parametrize(("name", "core", "form"), NAME_EXAMPLES)
-def test_name_examples_table_issue_17(name, core, form):
+def test_name_examples_table(name, core, form):
     assert normalize_name(name)[:2] == (core, form)
 
 
@@ -139,7 +139,7 @@ ADDRESS_EXAMPLES = [
 
 
 @pytest.mark.parametrize(("address", "key"), ADDRESS_EXAMPLES)
-def test_address_examples_table_issue_17(address, key):
+def test_address_examples_table(address, key):
     assert normalize_address(address) == key
 
 
@@ -147,7 +147,7 @@ def test_address_examples_table_issue_17(address, key):
     ("typed", "stored"),
     [("ﾐﾗｲ", "株式会社ミライ"), ("みらい", "ミライ（株）"), ("高橋", "髙橋工業"), ("ミライ", "ｶ)ﾐﾗｲ")],
 )
-def test_search_folds_the_query_as_the_record_issue_17(typed, stored):
+def test_search_folds_the_query_as_the_record(typed, stored):
     assert fold(typed) in search_text(stored)
 
 

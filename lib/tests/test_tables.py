@@ -101,7 +101,7 @@ def test_the_headers_and_first_rows_alone_are_read_for_the_upload_page():
         ["ミライ商事", datetime.date(2026, 4, 1), "東京都\x00"],
     ],
 )
-def test_a_row_with_a_suspicious_cell_is_found_in_one_search_issue_17(cells):
+def test_a_row_with_a_suspicious_cell_is_found_in_one_search(cells):
     assert tables.suspicious_in(cells)
     assert any(tables.suspicious(cell) for cell in cells)
 

@@ -43,7 +43,7 @@ def test_a_name_longer_than_thirty_is_refused():
         to_transfer_kana("ア" * 31)
 
 
-# The 総合振込 file, byte by byte (FORMATS.md; issue 7 "Must hold").
+# The 総合振込 file, byte by byte (FORMATS.md).
 
 FEDERATION = Requester(
     code="1234567890",

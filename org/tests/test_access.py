@@ -1,4 +1,4 @@
-"""org.access: which rows each role sees and changes (issue 2, point 5)."""
+"""org.access: which rows each role sees and changes."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -76,7 +76,7 @@ def test_garbage_ids_are_404(people):
 
 
 def test_write_checks_live_in_access_may_change_require_write_and_the_payment_permission(people, tokyo):
-    """Issue 16: the checks each app wrote for itself are access's functions, used by every view."""
+    """The checks each app wrote for itself are access's functions, used by every view."""
     from targets.models import Target
 
     assert access.may_change(people["tokyo_staff"], Branch, tokyo.pk)

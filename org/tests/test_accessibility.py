@@ -1,4 +1,4 @@
-"""Accessibility basics in every template (issue 20): each table header says whether it heads a
+"""Accessibility basics in every template: each table header says whether it heads a
 column or a row, so that a screen reader reads each cell with its header."""
 
 import re

@@ -1,5 +1,5 @@
 """The labour bureaus and their offices as master data, and the councils and handovers that name
-them (issue 18, point 3; R-ORG-4, R-CNL-5, R-CNL-6)."""
+them (R-ORG-4, R-CNL-5, R-CNL-6)."""
 
 import datetime
 

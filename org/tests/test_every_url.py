@@ -1,4 +1,4 @@
-"""Every URL of the site, walked for each kind of visitor (issue 2, points 5 and 7).
+"""Every URL of the site, walked for each kind of visitor.
 
 ROUTES must name every URL pattern outside the Django admin: a new page without an entry here
 fails test_every_route_is_listed, so no page escapes these checks.

@@ -1,4 +1,4 @@
-"""org.feedback: the one way a refused action is shown (issue 16)."""
+"""org.feedback: the one way a refused action is shown."""
 
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage

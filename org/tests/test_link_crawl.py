@@ -1,4 +1,4 @@
-"""Every link a person is shown opens (issue 28, point 12): each demo account signs in, starts at the
+"""Every link a person is shown opens: each demo account signs in, starts at the
 home page and its menu, and follows every link to this site on every page it reaches (``<a href>``
 and htmx ``hx-get``); none may answer 403, 404 or a server error, nor send a signed-in user back to
 the login. A link to a page a role may not open is not shown to it (``org.access.may_open``, through

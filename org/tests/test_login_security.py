@@ -1,4 +1,4 @@
-"""Login security, with OWASP ASVS level 2 as the yardstick (issue 2, point 7)."""
+"""Login security, with OWASP ASVS level 2 as the yardstick."""
 
 import datetime
 import os
@@ -99,7 +99,7 @@ def test_thirty_minutes_idle_ends_the_session(client, people):
 
 
 def test_activity_is_noted_once_a_minute_not_on_every_request(client, people):
-    """Each note is a session write; under load every page paid for one (issue 15)."""
+    """Each note is a session write; under load every page paid for one."""
     login(client, people["tokyo_staff"])
     _age_session(client, idle=10)
     noted = client.session["issou_last_seen"]
@@ -124,7 +124,7 @@ def test_an_expired_htmx_request_is_told_to_navigate(client, people):
 
 
 def test_the_second_factor_page_loads_nothing_that_would_reload_it(client, people):
-    """Issue 28: the menu's counters on /otp/ were answered with HX-Redirect to /otp/, and the page
+    """The menu's counters on /otp/ were answered with HX-Redirect to /otp/, and the page
     reloaded itself three times a second, losing the code being typed."""
     TOTPDevice.objects.create(user=people["tokyo_admin"], name="app", confirmed=True)
     client.post("/login/", {"username": "tokyo_admin_t", "password": PASSWORD})

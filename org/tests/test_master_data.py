@@ -96,7 +96,7 @@ def test_empty_block_name_is_refused_in_japanese(client, people):
 
 
 def test_year_pickers_offer_the_years_up_to_the_next_one(client, people, monkeypatch):
-    """Issue 20: not 平成23 … 令和17 everywhere: every year up to the next, newest first."""
+    """Not 平成23 … 令和17 everywhere: every year up to the next, newest first."""
     import datetime
 
     from django.utils import timezone

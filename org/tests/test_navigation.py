@@ -1,4 +1,4 @@
-"""Navigation defined once (issue 16): the menu of every page and the home page's links come from
+"""Navigation defined once: the menu of every page and the home page's links come from
 org.navigation.LINKS, by role."""
 
 import re
@@ -34,7 +34,7 @@ def _menu(page: str) -> list[str]:
                 "担当割当",
                 "訪問・成立",
                 # No 支給審査: the review pages are for staff, and a viewer is not shown a link to
-                # a page that would refuse them (issue 28).
+                # a page that would refuse them.
                 "説明会・研修",
                 "人員",
                 "委嘱",
@@ -76,7 +76,7 @@ def test_no_template_lists_the_menu_by_hand():
 
 
 def test_pages_pick_their_year_with_the_one_picker():
-    """Issue 16: the fiscal-year select is templates/year_select.html (in where.html for branch pages)."""
+    """The fiscal-year select is templates/year_select.html (in where.html for branch pages)."""
     root = Path(__file__).resolve().parents[2]
     by_hand = [
         str(path.relative_to(root))

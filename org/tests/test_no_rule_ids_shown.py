@@ -1,4 +1,4 @@
-"""Internal rule ids (R-FEE-5, D-3 …) are for the code and its tests, never for users (issue 20):
+"""Internal rule ids (R-FEE-5, D-3 …) are for the code and its tests, never for users:
 no template and no text in the application's code outside docstrings and comments names one."""
 
 import ast

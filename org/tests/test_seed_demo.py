@@ -1,4 +1,4 @@
-"""seed_demo: fixed demo logins, and small or national generated data (issue 2, point 10)."""
+"""seed_demo: fixed demo logins, and small or national generated data."""
 
 from base64 import b32encode
 from io import StringIO
@@ -86,7 +86,7 @@ def test_promoters_are_split_in_proportion_and_sum_exactly():
 def test_createsuperuser_gives_an_account_or_a_clear_message_for_every_role(
     db, monkeypatch, role, branch, outcome
 ):
-    """Issue 16: never a raw IntegrityError from the role and branch check."""
+    """Never a raw IntegrityError from the role and branch check."""
     from django.core.management.base import CommandError
 
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Kanri-2026-Honbu!")

@@ -1,4 +1,4 @@
-"""Accounts: HQ administrators manage all users, branch administrators their branch's (issue 2, point 4)."""
+"""Accounts: HQ administrators manage all users, branch administrators their branch's."""
 
 import pytest
 from django.db import IntegrityError

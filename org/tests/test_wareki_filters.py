@@ -1,4 +1,4 @@
-"""The date filters every page uses (issue 20: dates in one style per screen, 和暦)."""
+"""The date filters every page uses (dates in one style per screen, 和暦)."""
 
 import datetime
 

@@ -205,7 +205,7 @@ def test_only_hq_decides_payment(client, people, submitted):
 
 
 def test_bulk_approval_approves_every_line_the_reviewer_may_and_names_the_rest_D_7(client, people, tokyo):
-    # Issue 28: one visit the reviewer recorded herself made 「すべて承認」 approve none of 13 lines.
+    # One visit the reviewer recorded herself made 「すべて承認」 approve none of 13 lines.
     claim = june_claim(client, people, tokyo, names=[f"{n}番商事" for n in range(1, 14)])
     client.post(f"/payments/claims/{claim.pk}/submit/")
     assert claim.lines.count() == 13
@@ -229,7 +229,7 @@ def test_bulk_approval_approves_every_line_the_reviewer_may_and_names_the_rest_D
 
 
 def test_a_returned_line_waits_in_the_promoters_work_queue_until_claimed_again(client, people, submitted):
-    # Issue 28: a line sent back was only a notice; the promoter's 作業一覧 did not show it.
+    # A line sent back was only a notice; the promoter's 作業一覧 did not show it.
     line = submitted.lines.order_by("pk").last()
     login(client, people["tokyo_staff"])
     client.post(

@@ -132,7 +132,7 @@ def test_the_branch_records_the_pledge_then_hq_appoints(client, people, tokyo_pe
 def test_a_pledge_dated_today_is_accepted_at_1am_on_a_utc_server(
     client, people, tokyo_person, utc_server_at_1am_jst
 ):
-    # Issue 28: the check compared with the server clock's date, yesterday until 09:00 JST in UTC.
+    # The check compared with the server clock's date, yesterday until 09:00 JST in UTC.
     appointment = make_appointment(tokyo_person, pledge_signed_on=None)
     login(client, people["tokyo_staff"])
     response = client.post(

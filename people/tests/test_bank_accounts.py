@@ -1,4 +1,4 @@
-"""Bank accounts: Zengin codes, transfer kana, masking and audited reveal (issue 3, point 7)."""
+"""Bank accounts: Zengin codes, transfer kana, masking and audited reveal."""
 
 import pytest
 

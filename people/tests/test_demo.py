@@ -1,4 +1,4 @@
-"""The demo data's people pass the same checks as real ones (issue 3, must hold)."""
+"""The demo data's people pass the same checks as real ones."""
 
 from django.core.management import call_command
 

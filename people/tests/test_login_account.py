@@ -1,4 +1,4 @@
-"""Linking a person to their login account, so a promoter sees their own businesses and visits (issue 6)."""
+"""Linking a person to their login account, so a promoter sees their own businesses and visits."""
 
 from conftest import form_data, login, make_person, make_user
 from org.roles import Role

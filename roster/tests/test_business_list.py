@@ -1,4 +1,4 @@
-"""The roster list: a branch's pages kept until one of its businesses changes (issue 15), its filters
+"""The roster list: a branch's pages kept until one of its businesses changes, its filters
 kept from page to page, and HQ's national list read as before."""
 
 import datetime
@@ -24,9 +24,7 @@ def clock(monkeypatch):
     return at
 
 
-def test_a_branchs_list_is_kept_until_one_of_its_businesses_changes_issue_15(
-    client, people, tokyo, osaka, clock
-):
+def test_a_branchs_list_is_kept_until_one_of_its_businesses_changes(client, people, tokyo, osaka, clock):
     first = make_business(tokyo, "青葉商事", status=BusinessStatus.IDENTIFIED)
     make_business(tokyo, "赤坂工業")
     login(client, people["tokyo_staff"])

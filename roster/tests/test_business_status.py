@@ -1,4 +1,4 @@
-"""A business's status moves only along the workflow, and every step is kept (issue 4, point 1)."""
+"""A business's status moves only along the workflow, and every step is kept."""
 
 import datetime
 

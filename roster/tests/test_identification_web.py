@@ -1,4 +1,4 @@
-"""Identification from the web: a registered list, then NTA data linked against it (issue 4, point 2)."""
+"""Identification from the web: a registered list, then NTA data linked against it."""
 
 import csv
 import io

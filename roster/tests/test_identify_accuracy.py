@@ -1,5 +1,5 @@
 """Accuracy of identification on synthetic data with ground truth (the benchmark's data, small):
-the goals of issue 17, point 4, on the benchmark's variant and on held-out data of the same format."""
+the identification goals, on the benchmark's variant and on held-out data of the same format."""
 
 import numpy as np
 import polars as pl

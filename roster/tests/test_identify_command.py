@@ -1,4 +1,4 @@
-"""manage.py identify: NTA corporations against registered workplaces (issue 4, point 7; R-ROS-4)."""
+"""manage.py identify: NTA corporations against registered workplaces (R-ROS-4)."""
 
 import csv
 import io
@@ -131,7 +131,7 @@ def test_the_output_has_the_documented_header(files):
 
 
 def test_past_decisions_settle_doubtful_pairs_and_are_not_asked_again(files, tmp_path):
-    """Issue 17, point 4: learn from past review decisions."""
+    """Learn from past review decisions."""
     corporations, registered, out = files
     decisions = tmp_path / "decisions.csv"
     decisions.write_bytes(
@@ -285,7 +285,7 @@ def test_a_closed_corporations_workplace_is_no_namesakes_and_a_move_in_town_is_f
     assert result[elsewhere][0] == "未手続候補"
 
 
-def test_polars_gives_back_what_it_frees_at_once_in_every_django_process_issue_17():
+def test_polars_gives_back_what_it_frees_at_once_in_every_django_process():
     """A national identification stays under 4 GB only if Polars' allocator returns freed memory
     at once (bench/identify.py); the setting must reach Polars before Polars is first imported."""
     environment = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}

@@ -70,7 +70,7 @@ def test_a_cp932_list_is_mapped_linked_and_imported_in_the_background(
     assert upload(staff, "".join(ROWS), tokyo).status_code == 302
     mapping_page = staff.get("/roster/import/mapping/")
     assert mapping_page.context["form"].initial["name"] == "名称"
-    # Issue 20: the file's first rows beside the mapping, to check the columns against.
+    # The file's first rows beside the mapping, to check the columns against.
     assert (
         "㈱髙橋①商事" in mapping_page.content.decode()
         and "ファイルの先頭5行" in mapping_page.content.decode()
@@ -296,7 +296,7 @@ def test_a_list_without_the_required_columns_cannot_be_mapped(staff, tokyo):
 def test_a_control_character_in_any_cell_stops_the_import_with_its_row_and_column(
     staff, tokyo, django_capture_on_commit_callbacks
 ):
-    # Issue 15 refused the file; issue 17 shows the cell and lets the user clean or skip it.
+    # The cell is shown and the user chooses to clean it or skip its row (the file is not refused).
     upload(staff, f"{ROWS[1]}垂直\x0bタブ商事,東京都千代田区1-1,,\r\n", tokyo)
     job = run(staff, django_capture_on_commit_callbacks)
     assert job.status == JobStatus.CHECK

@@ -1,4 +1,4 @@
-"""One business once within a file, and merges a person can take back (issue 17, point 1; R-ROS-4)."""
+"""One business once within a file, and merges a person can take back (R-ROS-4)."""
 
 import pytest
 
@@ -166,7 +166,7 @@ def _at_kamata():
 def test_rows_waiting_for_review_are_matched_against_each_other_and_later_files_R_ROS_4(
     staff, tokyo, django_capture_on_commit_callbacks
 ):
-    # Issue 28: two files name one company at one address while the first row still waits
+    # Two files name one company at one address while the first row still waits
     # against a namesake in 小平; both answered 「別の事業所」 made two businesses at one address.
     kodaira = _kodaira_takahashi(tokyo)
     first = _kamata(

@@ -1,4 +1,4 @@
-"""The NTA difference file as routine (issue 17, point 5): new, changed and closed corporations
+"""The NTA difference file as routine: new, changed and closed corporations
 settled against every branch's roster and the registered list, with a summary per branch."""
 
 import csv

@@ -1,4 +1,4 @@
-"""One business once and search that finds it (issue 17, points 1 and 2; R-ROS-4)."""
+"""One business once and search that finds it (R-ROS-4)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The dashboards' figures are kept until the branch's records change, and are never stale (issue 15).
+"""The dashboards' figures are kept until the branch's records change, and are never stale.
 
 Each test opens a dashboard first, so its figures are in the cache, then changes records the way
 users do (a visit on the phone page, an import in the background, training attendance) and opens

@@ -151,7 +151,7 @@ def test_every_count_agrees_with_the_pages_that_show_it_on_the_demo(client, db, 
     visited = sum(measures.monthly(fiscal_year, Measure.VISITED).get(tokyo.pk, []))
     enrolled = sum(measures.monthly(fiscal_year, Measure.ENROLLED).get(tokyo.pk, []))
     assert visited > 0 and enrolled > 0
-    # The outreach plan's actuals (issue 5) count the same businesses and enrolments.
+    # The outreach plan's actuals count the same businesses and enrolments.
     march = services.plan_against_actuals(tokyo, fiscal_year)[-1]
     assert (march["visits_actual_total"], march["enrolments_actual_total"]) == (visited, enrolled)
     assert activity.activity(tokyo, fiscal_year)["totals"]["counted"] == enrolled
@@ -196,7 +196,7 @@ def test_the_chart_has_whole_number_gridlines_up_to_the_highest_value():
 
 
 def test_the_claims_list_the_same_direct_visits_as_the_activity_and_targets(db, monkeypatch):
-    """Claims (issue 7) list every visit of the month; their direct visits are the ones counted here."""
+    """Claims list every visit of the month; their direct visits are the ones counted here."""
     # A fixed day late in a year, so that the demo has a whole previous month of visits.
     moment = timezone.make_aware(datetime.datetime(2026, 11, 24, 12))
     monkeypatch.setattr(timezone, "now", lambda: moment)

@@ -1,5 +1,5 @@
 """HQ audits an agent by document review in the browser: the year's checklist, the checklist sent,
-the answers, a finding corrected and the audit closed (issue 18, must hold; R-INS-1)."""
+the answers, a finding corrected and the audit closed (R-INS-1)."""
 
 import datetime
 

@@ -71,7 +71,7 @@ def test_a_visit_typed_offline_is_sent_once_when_the_connection_returns(browser_
     page.get_by_role("button", name="記録する").click()
     status = page.get_by_test_id("draft-status")
     status.get_by_text("端末に保存しました").wait_for()
-    # The saved state shows beside the button the thumb is on, on the screen (issue 20).
+    # The saved state shows beside the button the thumb is on, on the screen.
     button = page.get_by_role("button", name="記録する").bounding_box()
     shown = status.bounding_box()
     assert 0 <= shown["y"] and shown["y"] + shown["height"] <= 740
@@ -79,7 +79,7 @@ def test_a_visit_typed_offline_is_sent_once_when_the_connection_returns(browser_
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "visit_offline.png", full_page=True)
     assert not Visit.objects.exists()
-    # Back online, the kept drafts go to the API in one batch, signed by the session (issue 19).
+    # Back online, the kept drafts go to the API in one batch, signed by the session.
     with page.expect_request(lambda r: r.url.endswith("/api/v1/visits/bulk") and r.method == "POST") as sent:
         page.context.set_offline(False)
     assert sent.value.post_data_json["visits"][0]["business_id"] == business.pk

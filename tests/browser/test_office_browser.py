@@ -1,4 +1,4 @@
-"""Office screens (issue 20): the header fits a 1366 px screen with ログアウト visible; an
+"""Office screens: the header fits a 1366 px screen with ログアウト visible; an
 irreversible step asks first; the poster's print button works under the Content-Security-Policy."""
 
 import uuid

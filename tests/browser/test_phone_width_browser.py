@@ -1,4 +1,4 @@
-"""On a phone 360 px wide (issue 28), no page a promoter reaches is wider than the screen: nothing
+"""On a phone 360 px wide, no page a promoter reaches is wider than the screen: nothing
 to scroll sideways for, no button cut off."""
 
 import re

@@ -1,4 +1,4 @@
-"""Two promoters share one phone (issue 28): what A typed offline is never read by B, nor recorded
+"""Two promoters share one phone: what A typed offline is never read by B, nor recorded
 as B's visit (B would earn A's fee, and the direct visit a success fee needs, D-4)."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Every demo role signs in as a person does (issue 28): typing at human speed, the administrators'
+"""Every demo role signs in as a person does: typing at human speed, the administrators'
 second factor too, then opens every menu link; no page reloads itself and the console stays clean."""
 
 from io import StringIO
