@@ -47,9 +47,9 @@ def last_overdue_month(today: datetime.date) -> datetime.date:
     return month
 
 
-def overdue_at_branch(claims_: QuerySet[FeeClaim], today: datetime.date) -> QuerySet[FeeClaim]:
+def overdue_at_branch(fee_claims: QuerySet[FeeClaim], today: datetime.date) -> QuerySet[FeeClaim]:
     """Submitted claims the branch has not sent to HQ by the deadline (R-FEE-5)."""
-    return claims_.filter(status=ClaimStatus.SUBMITTED, month__lte=last_overdue_month(today))
+    return fee_claims.filter(status=ClaimStatus.SUBMITTED, month__lte=last_overdue_month(today))
 
 
 def rules_for(day: datetime.date) -> FeeRules:
@@ -221,21 +221,21 @@ def claims_assemble(*, year: int, month: int, appointments: QuerySet[Appointment
     """
     first, last = month_range(year, month)
     rules = rules_for(first)
-    claims_ = FeeClaim.objects.filter(month=first)
+    fee_claims = FeeClaim.objects.filter(month=first)
     if appointments is not None:
-        claims_ = claims_.filter(appointment__in=appointments)
+        fee_claims = fee_claims.filter(appointment__in=appointments)
     drafts = dict(
-        claims_.filter(status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED))
+        fee_claims.filter(status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED))
         .select_for_update()
         .values_list("appointment_id", "pk")
     )
     delete_rows(
         ClaimLine.objects.filter(
-            claim__in=claims_.filter(status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED))
+            claim__in=fee_claims.filter(status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED))
         )
     )
     closed = set(
-        claims_.exclude(status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED)).values_list(
+        fee_claims.exclude(status__in=FeeClaim.statuses_before(ClaimStatus.SUBMITTED)).values_list(
             "appointment_id", flat=True
         )
     )
@@ -400,10 +400,10 @@ def lines_review(*, actor: User, lines: QuerySet[ClaimLine], decision: str, reas
 
 def _tell_returned(lines: list[ClaimLine], by: str, reason: str) -> None:
     """The promoter learns that lines of their claim came back, and why."""
-    claims_ = FeeClaim.objects.filter(pk__in={line.claim_id for line in lines}).select_related(
+    fee_claims = FeeClaim.objects.filter(pk__in={line.claim_id for line in lines}).select_related(
         "appointment__person__user"
     )
-    for claim in claims_:
+    for claim in fee_claims:
         user = claim.appointment.person.user
         if user is None:
             continue
@@ -417,10 +417,12 @@ def _tell_returned(lines: list[ClaimLine], by: str, reason: str) -> None:
 
 
 @transaction.atomic
-def claims_send(*, actor: User, claims_: QuerySet[FeeClaim]) -> int:
+def claims_send(*, actor: User, fee_claims: QuerySet[FeeClaim]) -> int:
     """Send reviewed claims to HQ; a claim with a line not yet reviewed stays (R-FEE-5)."""
     chosen = list(
-        claims_.filter(status__in=FeeClaim.statuses_before(ClaimStatus.SENT)).select_for_update(of=("self",))
+        fee_claims.filter(status__in=FeeClaim.statuses_before(ClaimStatus.SENT)).select_for_update(
+            of=("self",)
+        )
     )
     own = [c for c in chosen if c.submitted_by_id == actor.pk]
     if own:

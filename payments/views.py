@@ -69,8 +69,8 @@ def rules_edit(request: access.AuthenticatedRequest, year: int) -> HttpResponse:
 @access.role_required(*FIELD_ROLES)
 def claim_list(request: access.AuthenticatedRequest) -> HttpResponse:
     """A promoter's claims, and the month's to build: what each record earns, or why not."""
-    claims_ = access.visible(request.user, FeeClaim.objects.select_related("appointment__person"))
-    return render(request, "payments/claim_list.html", {"claims": claims_, "today": timezone.localdate()})
+    fee_claims = access.visible(request.user, FeeClaim.objects.select_related("appointment__person"))
+    return render(request, "payments/claim_list.html", {"claims": fee_claims, "today": timezone.localdate()})
 
 
 @require_POST
@@ -137,7 +137,7 @@ def claim_submit(request: access.AuthenticatedRequest, pk: int) -> HttpResponse:
 def review_list(request: access.AuthenticatedRequest) -> HttpResponse:
     """The branch's claims waiting for review or sent, with the deadlines of R-FEE-4 and R-FEE-5."""
     place = where(request)
-    claims_ = (
+    fee_claims = (
         access.visible(request.user, FeeClaim.objects.filter(appointment__branch=place["branch"]))
         .exclude(status=ClaimStatus.DRAFT)
         .filter(month__range=(place["fiscal_year"].start, place["fiscal_year"].end))
@@ -149,7 +149,7 @@ def review_list(request: access.AuthenticatedRequest) -> HttpResponse:
         )
         .order_by("status", "-month", "appointment__person__full_name_kana")
     )
-    return render(request, "payments/review_list.html", {**place, "claims": claims_})
+    return render(request, "payments/review_list.html", {**place, "claims": fee_claims})
 
 
 def _back_to(request: HttpRequest, default: str = "review_list") -> HttpResponse:
@@ -206,7 +206,7 @@ def claims_send_view(request: access.AuthenticatedRequest) -> HttpResponse:
     ids = numbers.ids(request.POST.getlist("claim"))
     chosen = access.changeable(request.user, FeeClaim.objects.filter(pk__in=ids))
     with feedback.errors_as_message(request) as done:
-        sent = services.claims_send(actor=request.user, claims_=chosen)
+        sent = services.claims_send(actor=request.user, fee_claims=chosen)
     if done:
         messages.success(request, f"{sent:,}件の支給申請を本部へ送付しました。")
     return _back_to(request)
@@ -215,7 +215,7 @@ def claims_send_view(request: access.AuthenticatedRequest) -> HttpResponse:
 @access.role_required(*HQ_ROLES)
 def hq_review(request: access.AuthenticatedRequest) -> HttpResponse:
     """Claims the branches sent, nationwide or for one branch, for HQ's review and payment decision."""
-    claims_ = (
+    fee_claims = (
         FeeClaim.objects.filter(status__in=[ClaimStatus.SENT, ClaimStatus.DECIDED])
         .select_related("appointment__person", "appointment__branch")
         .annotate(
@@ -232,12 +232,12 @@ def hq_review(request: access.AuthenticatedRequest) -> HttpResponse:
         .order_by("status", "appointment__branch__prefecture__code", "-month")
     )
     if (branch := numbers.key(request.GET.get("branch"))) is not None:
-        claims_ = claims_.filter(appointment__branch=branch)
+        fee_claims = fee_claims.filter(appointment__branch=branch)
     return render(
         request,
         "payments/hq_review.html",
         {
-            "claims": claims_[:500],
+            "claims": fee_claims[:500],
             "branches": access.visible(request.user, Branch.objects.all()),
             "branch": branch,
         },
