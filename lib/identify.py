@@ -65,7 +65,7 @@ RARE_NAME = 10
 
 
 @dataclass
-class Outcome:
+class Identified:
     rows: pl.DataFrame
     excluded: dict[str, int] = field(default_factory=dict)
 
@@ -344,7 +344,7 @@ def identify(
     raw_corporations: pl.DataFrame | pl.LazyFrame,
     raw_registered: pl.DataFrame | pl.LazyFrame,
     decisions: pl.DataFrame | None = None,
-) -> Outcome:
+) -> Identified:
     """Link and decide. Callers that pass freshly read frames (as the command does) let them be
     freed here once normalised: at national scale the raw text is gigabytes. ``decisions`` are
     people's past decisions on doubtful pairs (法人番号, 労働保険番号, 判断 同一/別), applied first."""
@@ -407,7 +407,7 @@ def identify(
             .alias("確認順")
         )
     )
-    return Outcome(rows=rows, excluded=excluded)
+    return Identified(rows=rows, excluded=excluded)
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ from django.forms import Form
 from django.http import HttpRequest
 
 
-class Outcome:
+class Attempt:
     """Whether the action went through: true unless a ValidationError was shown."""
 
     def __init__(self) -> None:
@@ -25,20 +25,20 @@ class Outcome:
 @contextmanager
 def errors_as_message(
     request: HttpRequest, prefix: str = "", others: Mapping[type[Exception], str | None] | None = None
-) -> Iterator[Outcome]:
+) -> Iterator[Attempt]:
     """``with errors_as_message(request) as done: service(...)`` then ``if done: ...`` for success.
 
     ``others``: further refusals the action may raise (a bad number typed, an unreadable file), each
     with its own message, or None to show the exception's own text."""
-    outcome = Outcome()
+    attempt = Attempt()
     others = others or {}
     try:
-        yield outcome
+        yield attempt
     except ValidationError as error:
-        outcome.ok = False
+        attempt.ok = False
         messages.error(request, prefix + " ".join(error.messages))
     except tuple(others) as error:
-        outcome.ok = False
+        attempt.ok = False
         said = next(text for kind, text in others.items() if isinstance(error, kind))
         messages.error(request, said or str(error))
 
