@@ -203,7 +203,7 @@ def _confirms(args, env: dict) -> dict:
     from payments import services
 
     for month in range(4, 10):
-        services.claims_assemble(year=2026, month=month)
+        services.month_claims_build(year=2026, month=month)
     results, paid_twice, broken = [], 0, 0
     for _ in range(args.confirms):
         # A quarter's worth of decided lines each time, so that every run has its own batch.

@@ -70,7 +70,7 @@ def claim_assemble(*, appointment: Appointment, year: int, month: int) -> FeeCla
     claim = FeeClaim.objects.filter(appointment=appointment, month=first).first()
     if claim is not None and not claim.is_draft:
         raise ValidationError("この月の支給申請は提出済みのため、作り直せません。")
-    claims_assemble(year=year, month=month, appointments=Appointment.objects.filter(pk=appointment.pk))
+    month_claims_build(year=year, month=month, appointments=Appointment.objects.filter(pk=appointment.pk))
     return FeeClaim.objects.get_or_create(
         appointment=appointment, month=first, defaults={"rules": rules_for(first)}
     )[0]
@@ -208,9 +208,10 @@ def _success_lines(
 
 
 @transaction.atomic
-def claims_assemble(*, year: int, month: int, appointments: QuerySet[Appointment] | None = None) -> int:
+def month_claims_build(*, year: int, month: int, appointments: QuerySet[Appointment] | None = None) -> int:
     """Build (or rebuild, while still drafts) the month's claims of ``appointments`` — everyone when
-    None, as the national month-end run does — under the rules of the claim's own year.
+    None, as the national month-end run does — under the rules of the claim's own year; returns how
+    many claims it built (``claim_assemble`` builds one person's and returns it).
 
     The month's visits and enrolments all appear, with why any earns nothing; earlier records of
     the same person join when they have become payable since (evidence completed, the employment
@@ -301,7 +302,7 @@ def claim_submit(*, actor: User, claim: FeeClaim) -> None:
     if not claim.is_draft:
         raise ValidationError("この支給申請は提出済みです。")
     before = _fingerprint(claim)
-    claims_assemble(
+    month_claims_build(
         year=claim.month.year,
         month=claim.month.month,
         appointments=Appointment.objects.filter(pk=claim.appointment_id),

@@ -205,7 +205,7 @@ def test_the_claims_list_the_same_direct_visits_as_the_activity_and_targets(db, 
     last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     fiscal_year = FiscalYear.for_date(last_month)
     tokyo = Branch.objects.get(prefecture__code="13")
-    payment_services.claims_assemble(year=last_month.year, month=last_month.month)
+    payment_services.month_claims_build(year=last_month.year, month=last_month.month)
     claimed = ClaimLine.objects.filter(
         claim__month=last_month, claim__appointment__branch=tokyo, visit__method="direct", day__gte=last_month
     ).count()

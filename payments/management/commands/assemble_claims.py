@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 raise CommandError(f"支部「{branch}」が見つかりません。")
             appointments = Appointment.objects.filter(branch=chosen)
         try:
-            count = services.claims_assemble(
+            count = services.month_claims_build(
                 year=int(match[1]), month=int(match[2]), appointments=appointments
             )
         except ValidationError as error:
