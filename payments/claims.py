@@ -1,7 +1,9 @@
 """Which of a promoter's records earn a fee, and why the others do not (R-FEE-1, R-FEE-2, R-VIS-2, R-ENR-2 … R-ENR-4).
 
-Plain functions over plain records, so each rule is tested line by line without a database; the
-monthly claim (支給申請書) is assembled from these lines.
+The rules are plain functions over plain records (VisitRecord, EnrolmentRecord), each tested line
+by line without a database; only the readers that turn query sets into those records
+(``visit_records``, ``enrolment_records`` and their helpers) touch the database. The monthly claim (支給申請書) is assembled
+from the lines.
 """
 
 import datetime
