@@ -2,8 +2,8 @@
 
 The rules are plain functions over plain records (VisitRecord, EnrolmentRecord), each tested line
 by line without a database; only the readers that turn query sets into those records
-(``visit_records``, ``enrolment_records`` and their helpers) touch the database. The monthly claim (支給申請書) is assembled
-from the lines.
+(``visit_records``, ``enrolment_records`` and their helpers) touch the database. The monthly
+claim (支給申請書) is assembled from the lines.
 """
 
 import datetime
