@@ -34,4 +34,7 @@ def test_an_hq_user_logs_in_and_sees_the_national_home(browser_page, live_server
     assert browser_page.get_by_test_id("home-title").inner_text() == "本部 本部職員のホーム"
     assert browser_page.get_by_text("全国47支部の体制").is_visible()
     browser_page.get_by_role("button", name="ログアウト").click()
+    # The logout is sent in the background (the device's drafts go only once it went through), then
+    # the login page opens: wait for it.
+    browser_page.get_by_role("heading", name="ログイン").wait_for()
     assert browser_page.get_by_role("heading", name="ログイン").is_visible()
